@@ -1,0 +1,143 @@
+"""Stage 1: read every file in ``source/`` and return the validated ``Project``.
+
+All files are parsed and schema-checked before anything renders; every problem found
+is collected (file, line, field, what is expected) and raised once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from . import crossref
+from .config import BuildConfig
+from .errors import ErrorCollector, HandoutError, Location
+from .model import Drug, GlossaryTerm, Handout, Project, Reference, Site, Variant
+from .yamlfile import YamlFile, read_yaml
+
+__all__ = ["load_project"]
+
+Model = TypeVar("Model", bound=BaseModel)
+
+# File name -> (top-level key holding a list, item type); site.yaml and handouts/ aside.
+_LIST_FILES: dict[str, tuple[str, type[BaseModel]]] = {
+    "variants.yaml": ("variants", Variant),
+    "drugs.yaml": ("drugs", Drug),
+    "glossary.yaml": ("terms", GlossaryTerm),
+    "references.yaml": ("references", Reference),
+}
+
+
+def load_project(config: BuildConfig) -> Project:
+    """Parse, validate and cross-check ``source/``; raise ``BuildErrors`` listing all problems."""
+    errors = ErrorCollector()
+    files = _read_files(config, errors)
+    site = _validate(files.get("site.yaml"), Site, errors)
+    lists = {name: _validate_list(files.get(name), key, cls, errors)
+             for name, (key, cls) in _LIST_FILES.items()}
+    handout_files = sorted(name for name in files if name.startswith("handouts/"))
+    handouts = [_validate(files[name], Handout, errors) for name in handout_files]
+    errors.raise_if_any()
+    project = Project(
+        site=site, handouts=tuple(handouts), variants=lists["variants.yaml"],
+        drugs=lists["drugs.yaml"], glossary=lists["glossary.yaml"],
+        references=lists["references.yaml"],
+        source_files={h.id: _handout_sources(name) for h, name in zip(handouts, handout_files)})
+    crossref.check_project(project, files, errors)
+    errors.raise_if_any()
+    return project
+
+
+def _handout_sources(handout_file: str) -> tuple[str, ...]:
+    shared = ("site.yaml", "variants.yaml", "drugs.yaml", "glossary.yaml", "references.yaml")
+    return tuple(f"source/{name}" for name in (handout_file, *shared))
+
+
+def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFile]:
+    source = config.source_dir
+    wanted = ["site.yaml", *_LIST_FILES]
+    files: dict[str, YamlFile] = {}
+    for name in wanted:
+        if not (source / name).is_file():
+            errors.add("required file is missing", Location(_shown(config, source / name)),
+                       hint=f"create source/{name} (see README, 'Source files')")
+    handout_paths = sorted((source / "handouts").glob("*.yaml"))
+    if not handout_paths:
+        errors.add("no handout files found", Location(_shown(config, source / "handouts")),
+                   hint="add at least one source/handouts/<id>.yaml")
+    for path in [source / name for name in wanted if (source / name).is_file()] + handout_paths:
+        try:
+            files[path.relative_to(source).as_posix()] = read_yaml(path, _shown(config, path))
+        except HandoutError as error:
+            errors.extend(error)
+    return files
+
+
+def _shown(config: BuildConfig, path: Path) -> Path:
+    """Paths in messages are relative to the project when they can be."""
+    try:
+        return path.relative_to(config.root)
+    except ValueError:
+        return path
+
+
+def _validate(file: YamlFile | None, cls: type[Model], errors: ErrorCollector,
+              data: Any = None, prefix: tuple[Any, ...] = ()) -> Model:
+    if file is None:
+        return None  # type: ignore[return-value]  # already reported as missing
+    try:
+        return cls.model_validate(file.data if data is None else data)
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            keys = prefix + tuple(problem["loc"])
+            errors.add(_describe(problem), file.locate(keys), field=_dotted(keys),
+                       hint=_hint(problem, cls))
+        return None  # type: ignore[return-value]
+
+
+def _validate_list(file: YamlFile | None, key: str, cls: type[Model],
+                   errors: ErrorCollector) -> tuple[Model, ...]:
+    if file is None:
+        return ()
+    if not isinstance(file.data, dict) or set(file.data) != {key} or not isinstance(
+            file.data[key], list):
+        errors.add(f"expected a mapping with the single key '{key}' holding a list",
+                   file.locate(()), hint=f"start the file with '{key}:' then '- id: ...' items")
+        return ()
+    items = [_validate(file, cls, errors, item, (key, index))
+             for index, item in enumerate(file.data[key])]
+    return tuple(items)
+
+
+def _dotted(keys: tuple[Any, ...]) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    kind = problem["type"]
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    return f"{problem['msg']} (got {_short(problem.get('input'))})"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _hint(problem: dict[str, Any], cls: type[BaseModel]) -> str | None:
+    if problem["type"] == "extra_forbidden":
+        return "remove it or check its spelling; the fields are listed in README, 'Source files'"
+    if problem["type"] == "missing":
+        return f"add '{problem['loc'][-1]}:' here"
+    if problem["type"] == "string_pattern_mismatch" and "a-z0-9" in problem["msg"]:
+        return "ids are lower-case letters, digits and single '-' or '_', like 'cns-therapy'"
+    return None
+
+

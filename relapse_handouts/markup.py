@@ -1,0 +1,60 @@
+"""Inline Markdown for text fields: emphasis and links only, raw HTML always escaped.
+
+Links name what they point at: ``glossary:ID`` (a word explained in the glossary),
+``ref:ID`` (a reference), ``#ID`` (a section) or an ``https://`` address. The HTML stage
+passes a ``LinkResolver`` that turns these into hrefs for its target.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+__all__ = ["link_targets", "render_inline", "plain_text", "LinkResolver"]
+
+# href -> (href to write, CSS class); hrefs already checked at load time.
+LinkResolver = Callable[[str], tuple[str, str]]
+
+
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    parser.enable(["emphasis", "link", "escape", "backticks"])
+    # Our own link schemes must not be refused or percent-encoded by the URL checks.
+    parser.validateLink = lambda url: not url.lower().startswith(("javascript:", "data:",
+                                                                  "vbscript:", "file:"))
+    parser.normalizeLink = lambda url: url
+    return parser
+
+
+_PARSER = _parser()
+
+
+def _inline_tokens(text: str) -> Iterator:
+    for block in _PARSER.parseInline(text):
+        yield from block.children or ()
+
+
+def link_targets(text: str) -> list[str]:
+    """Every link href in ``text``, for load-time checks."""
+    return [token.attrGet("href") or "" for token in _inline_tokens(text)
+            if token.type == "link_open"]
+
+
+def plain_text(text: str) -> str:
+    """The words of ``text`` without markup (readability checks, metadata, covers)."""
+    return "".join(token.content for token in _inline_tokens(text)
+                   if token.type in ("text", "code_inline", "softbreak"))
+
+
+def render_inline(text: str, resolve: LinkResolver) -> Markup:
+    """Escaped HTML of ``text`` with its links turned into the target's hrefs."""
+    tokens = list(_inline_tokens(text))
+    for token in tokens:
+        if token.type == "link_open":
+            href, css_class = resolve(token.attrGet("href") or "")
+            token.attrSet("href", href)
+            if css_class:
+                token.attrSet("class", css_class)
+    html = _PARSER.renderer.render(tokens, _PARSER.options, {})
+    return Markup(html.strip())

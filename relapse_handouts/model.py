@@ -1,0 +1,216 @@
+"""The validated content model: what the files in ``source/`` mean, as frozen pydantic types.
+
+Text fields hold inline Markdown. Links point at glossary terms (``glossary:ID``),
+references (``ref:ID``) or sections (``#ID``); ``when`` holds a variant condition
+(``relapse_site.cns and not treatment.radiation``), checked in ``load``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+
+__all__ = [
+    "Slug", "TextItem", "Paragraph", "BulletList", "KeyMessage", "DrugTable", "QuestionList",
+    "CareTeamBox", "Block", "Subsection", "Section", "Handout", "Drug", "GlossaryTerm",
+    "Reference", "LocaleInfo", "Review", "Site", "Variant", "Project", "SECTION_ROLES",
+]
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
+Condition = Annotated[str, Field(min_length=1, max_length=300)]
+Markdown = Annotated[str, Field(min_length=1, max_length=2000)]
+
+# Sections every resolved handout must keep, by role (references and disclaimer are
+# added by the layout from the handout's metadata and the site's disclaimer).
+SECTION_ROLES = ("about", "treatment", "questions")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class TextItem(Strict):
+    """One list entry or question: text, an optional stable id and condition."""
+
+    text: Markdown
+    id: Slug | None = None
+    when: Condition | None = None
+
+
+def _items(value: Any) -> Any:
+    # A bare string in a list is shorthand for ``{text: ...}``.
+    if isinstance(value, list):
+        return [{"text": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+class Paragraph(Strict):
+    p: Markdown
+    id: Slug | None = None
+    when: Condition | None = None
+
+
+class BulletList(Strict):
+    list: tuple[TextItem, ...] = Field(min_length=1)
+    id: Slug | None = None
+    when: Condition | None = None
+    _items = field_validator("list", mode="before")(_items)
+
+
+class KeyMessage(Strict):
+    """A boxed message the reader must not miss (bordered, not only coloured)."""
+
+    key: Markdown
+    id: Slug | None = None
+    when: Condition | None = None
+
+
+class DrugTable(Strict):
+    """The drugs of one group from ``drugs.yaml``, as a table."""
+
+    drugs: Slug
+    caption: Markdown
+    id: Slug | None = None
+    when: Condition | None = None
+
+
+class QuestionList(Strict):
+    questions: tuple[TextItem, ...] = Field(min_length=1)
+    id: Slug | None = None
+    when: Condition | None = None
+    _items = field_validator("questions", mode="before")(_items)
+
+
+class CareTeamBox(Strict):
+    """A box with ruled lines for the care team's names and numbers."""
+
+    care_team: Literal[True]
+    rows: int = Field(default=4, ge=1, le=8)
+    id: Slug | None = None
+    when: Condition | None = None
+
+
+_BLOCK_KEYS = {"p": "p", "list": "list", "key": "key", "drugs": "drugs",
+               "questions": "questions", "care_team": "care_team"}
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((_BLOCK_KEYS[key] for key in value if key in _BLOCK_KEYS), None)
+    return next((tag for tag, cls in _BLOCK_CLASSES.items() if isinstance(value, cls)), None)
+
+
+Block = Annotated[
+    Union[Annotated[Paragraph, Tag("p")], Annotated[BulletList, Tag("list")],
+          Annotated[KeyMessage, Tag("key")], Annotated[DrugTable, Tag("drugs")],
+          Annotated[QuestionList, Tag("questions")], Annotated[CareTeamBox, Tag("care_team")]],
+    Discriminator(_block_kind, custom_error_type="block_kind",
+                  custom_error_message="a block needs one of the keys p, list, key, drugs, "
+                                       "questions, care_team"),
+]
+_BLOCK_CLASSES = {"p": Paragraph, "list": BulletList, "key": KeyMessage, "drugs": DrugTable,
+                  "questions": QuestionList, "care_team": CareTeamBox}
+
+
+class Subsection(Strict):
+    id: Slug
+    title: Markdown
+    when: Condition | None = None
+    blocks: tuple[Block, ...] = Field(min_length=1)
+
+
+class Section(Strict):
+    """A major section: a chapter in the EPUB, an h2 with a bookmark in the PDF."""
+
+    id: Slug
+    title: Markdown
+    role: Literal["about", "treatment", "questions"] | None = None
+    when: Condition | None = None
+    blocks: tuple[Block, ...] = ()
+    subsections: tuple[Subsection, ...] = ()
+
+
+class Handout(Strict):
+    id: Slug
+    title: Markdown
+    description: Markdown
+    audience: Markdown
+    content_version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
+    last_reviewed: dt.date
+    next_review: dt.date
+    keywords: tuple[str, ...] = ()
+    key_points: tuple[TextItem, ...] = Field(min_length=1)
+    references: tuple[Slug, ...] = Field(min_length=1)
+    sections: tuple[Section, ...] = Field(min_length=1)
+    _items = field_validator("key_points", mode="before")(_items)
+
+
+class Drug(Strict):
+    id: Slug
+    generic: str
+    brands: tuple[str, ...] = ()
+    other_names: tuple[str, ...] = ()
+    group: Slug
+    purpose: Markdown
+    given: Markdown | None = None
+    when: Condition | None = None
+
+
+class GlossaryTerm(Strict):
+    id: Slug
+    term: str
+    definition: Markdown
+
+
+class Reference(Strict):
+    id: Slug
+    citation: str
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+
+
+class Review(Strict):
+    status: Literal["draft", "reviewed"]
+    reviewer: str | None = None
+    date: dt.date | None = None
+
+
+class LocaleInfo(Strict):
+    name: str
+    review: Review
+
+
+class Site(Strict):
+    """Publisher-wide settings: who publishes, which locales, tailoring attributes."""
+
+    organisation: str
+    organisation_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    publisher_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    source_credit: Markdown
+    source_locale: str
+    locales: dict[str, LocaleInfo] = Field(min_length=1)
+    papers: tuple[Literal["letter", "a4"], ...] = ("letter", "a4")
+    attributes: dict[Slug, tuple[Slug, ...]] = {}
+    disclaimer: tuple[Markdown, ...] = Field(min_length=1)
+
+
+class Variant(Strict):
+    """A named profile of attribute values; unnamed attributes keep all their values."""
+
+    id: Slug
+    slug: Slug
+    title: Markdown
+    description: Markdown
+    attributes: dict[Slug, tuple[Slug, ...]] = {}
+
+
+class Project(Strict):
+    """Everything in ``source/``, validated and cross-checked."""
+
+    site: Site
+    handouts: tuple[Handout, ...]
+    variants: tuple[Variant, ...]
+    drugs: tuple[Drug, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    references: tuple[Reference, ...]
+    source_files: dict[str, tuple[str, ...]]

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Set up whatever is missing (Debian packages, .venv, pinned Python packages), then run a task.
+#   bash run.sh build [make_docs.py build options]   build every output into output/
+#   bash run.sh test  [pytest options]               run the whole test suite
+#   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
+# Each step is skipped when already done, so a second call starts in well under a second.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Debian packages: the renderer's libraries and fonts, then the validators the tests use.
+RENDER_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fontconfig"
+TEST_DEBS="default-jre-headless poppler-utils qpdf chromium calibre nodejs npm"
+
+missing_debs() {
+  local pkg out=""
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || out="$out $pkg"
+  done
+  echo "$out"
+}
+
+install_debs() {
+  local missing
+  missing=$(missing_debs "$@")
+  [ -z "$missing" ] && return 0
+  # nodejs from another source may already provide npm; skip what a binary already covers.
+  if command -v npm >/dev/null; then missing=${missing// npm/}; fi
+  if command -v node >/dev/null; then missing=${missing// nodejs/}; fi
+  [ -z "${missing// /}" ] && return 0
+  echo "run.sh: installing Debian packages:$missing" >&2
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+setup_venv() {
+  local stamp=.venv/.requirements.sha256 want
+  want=$(sha256sum requirements.txt | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  echo "run.sh: installing Python packages into .venv" >&2
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+  echo "$want" > "$stamp"
+}
+
+setup_ace() {
+  # Ace by DAISY (EPUB accessibility checker); it drives Debian's Chromium, never downloads one.
+  [ -x tools/node_modules/.bin/ace ] && return 0
+  echo "run.sh: installing Ace by DAISY into tools/node_modules" >&2
+  (cd tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+}
+
+task=${1:-build}
+[ $# -gt 0 ] && shift
+case "$task" in
+  build|docs)
+    install_debs $RENDER_DEBS
+    setup_venv
+    if [ "$task" = build ]; then exec .venv/bin/python make_docs.py build "$@"; fi
+    exec .venv/bin/python make_docs.py "$@" ;;
+  test)
+    install_debs $RENDER_DEBS $TEST_DEBS
+    setup_venv
+    setup_ace
+    exec .venv/bin/python -m pytest "$@" ;;
+  setup)
+    install_debs $RENDER_DEBS $TEST_DEBS
+    setup_venv
+    setup_ace ;;
+  *) echo "usage: bash run.sh build|test|docs|setup [args]" >&2; exit 2 ;;
+esac
