@@ -1,0 +1,193 @@
+"""Stage 3: a resolved handout through the Jinja layouts into an HTML document.
+
+One document per target: ``print`` (for WeasyPrint, one paper size), ``web`` (a
+standalone page) and ``epub`` (parts only, wrapped per chapter by the EPUB stage).
+Every target renders the same parts, so all formats show the same content.
+"""
+from __future__ import annotations
+
+import gettext
+import traceback
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markupsafe import Markup
+
+from .config import BuildConfig
+from .errors import HandoutError, Location
+from .i18n import babel_locale, ui_translations
+from .markup import plain_text, render_inline
+from .resolve import ResolvedHandout
+
+__all__ = ["Part", "HtmlDocument", "HtmlRenderer", "TARGETS"]
+
+TARGETS = ("print", "web", "epub")
+_PAPER_CSS = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One titled piece of a handout; a chapter of its own in the EPUB."""
+
+    kind: str
+    anchor: str
+    title: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class HtmlDocument:
+    resolved: ResolvedHandout
+    target: str
+    paper: str | None
+    title: str
+    html: str
+    parts: tuple[Part, ...]
+
+
+class HtmlRenderer:
+    """Holds one Jinja environment per locale; build once per process and reuse."""
+
+    def __init__(self, config: BuildConfig) -> None:
+        self._config = config
+        self._environments: dict[str, jinja2.Environment] = {}
+        self._translations: dict[str, gettext.NullTranslations] = {}
+
+    @cached_property
+    def inline_css(self) -> str:
+        styles = self._config.styles_dir
+        return "\n".join((styles / name).read_text(encoding="utf-8")
+                         for name in ("content.css", "screen.css"))
+
+    def render(self, resolved: ResolvedHandout, target: str,
+               paper: str | None = None) -> HtmlDocument:
+        env = self._environment(resolved)
+        context = self._context(resolved)
+        heading = 1 if target == "epub" else 2
+        parts = tuple(self._render_part(env, context, kind, item, heading)
+                      for kind, item in _part_plan(resolved))
+        html = ""
+        if target in ("print", "web"):
+            html = self._call(env, f"{target}.html.j2", {
+                **context, "parts": parts, "inline_css": Markup(self.inline_css),
+                "paper_css": _PAPER_CSS.get(paper or "letter")})
+        return HtmlDocument(resolved, target, paper, context["document_title"], html, parts)
+
+    def render_chapter(self, document: HtmlDocument, part: Part, stylesheet: str) -> str:
+        """A part as a complete XHTML chapter file for the EPUB."""
+        env = self._environment(document.resolved)
+        return self._call(env, "epub_chapter.xhtml.j2", {
+            **self._context(document.resolved), "part": part, "stylesheet": stylesheet})
+
+    def _render_part(self, env: jinja2.Environment, context: dict[str, Any], kind: str,
+                     item: Any, heading: int) -> Part:
+        html = self._call(env, "part.html.j2", {
+            **context, "part": {"kind": kind, "section": item}, "h": heading})
+        _ = self._translations[context["lang"]].gettext
+        titles = {"intro": _("Key points"), "glossary": _("Words to know"),
+                  "references": _("References"), "about": _("About this handout")}
+        if kind == "section":
+            return Part(kind, item.id, plain_text(item.title), Markup(html))
+        anchor = {"intro": "title", "glossary": "words-to-know"}.get(kind, kind)
+        return Part(kind, anchor, titles[kind], Markup(html))
+
+    def _context(self, resolved: ResolvedHandout) -> dict[str, Any]:
+        self._environment(resolved)
+        _ = self._translations[resolved.locale].gettext
+        handout, review = resolved.handout, resolved.locale_info.review
+        last_reviewed = _format_date(handout.last_reviewed, resolved.locale)
+        return {
+            "handout": handout, "variant": resolved.variant, "site": resolved.site,
+            "drugs": resolved.drugs, "glossary": resolved.glossary,
+            "references": resolved.references, "is_draft": resolved.is_draft,
+            "lang": resolved.locale, "dir": resolved.direction,
+            "document_title": plain_text(resolved.variant.title),
+            "footer_text": _("Version %(version)s · Last reviewed %(date)s") % {
+                "version": handout.content_version, "date": last_reviewed},
+            "review_text": (_("Reviewed by %(reviewer)s, %(date)s") % {
+                "reviewer": review.reviewer, "date": _format_date(review.date, resolved.locale)}
+                            if review.status == "reviewed" and review.reviewer and review.date
+                            else _("Draft, not yet reviewed by a qualified translator")),
+        }
+
+    def _environment(self, resolved: ResolvedHandout) -> jinja2.Environment:
+        locale = resolved.locale
+        if locale not in self._environments:
+            env = jinja2.Environment(
+                loader=jinja2.FileSystemLoader(self._config.layouts_dir),
+                autoescape=True, undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"], keep_trailing_newline=True)
+            translations = ui_translations(self._config.source_dir, locale,
+                                           resolved.site.source_locale)
+            env.install_gettext_translations(translations, newstyle=True)  # type: ignore
+            self._translations[locale] = translations
+            env.filters.update(md=_markdown_filter, plain=plain_text, css_string=_css_string,
+                               date=lambda value: _format_date(value, locale))
+            self._environments[locale] = env
+        return self._environments[locale]
+
+    def _call(self, env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+        """Render a template; turn template mistakes into located user errors."""
+        try:
+            return env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as error:
+            raise HandoutError(f"template syntax: {error.message}",
+                               Location(self._shown(error.filename or name), error.lineno),
+                               hint="fix the Jinja syntax at this line") from None
+        except jinja2.UndefinedError as error:
+            raise HandoutError(f"undefined variable: {error.message}",
+                               self._template_location(error, name),
+                               hint="use a variable the layout is given (README, 'Layouts')"
+                               ) from None
+
+    def _template_location(self, error: Exception, name: str) -> Location:
+        layouts = str(self._config.layouts_dir)
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+                  if frame.filename.startswith(layouts)]
+        if frames:
+            return Location(self._shown(frames[-1].filename), frames[-1].lineno)
+        return Location(Path("layouts") / name)
+
+    def _shown(self, filename: str) -> Path:
+        path = Path(filename)
+        return path.relative_to(self._config.root) if path.is_relative_to(
+            self._config.root) else path
+
+
+def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:
+    plan: list[tuple[str, Any]] = [("intro", None)]
+    plan += [("section", section) for section in resolved.handout.sections]
+    if resolved.glossary:
+        plan.append(("glossary", None))
+    return plan + [("references", None), ("about", None)]
+
+
+def _markdown_filter(text: str) -> Markup:
+    return render_inline(text, _resolve_link)
+
+
+def _resolve_link(href: str) -> tuple[str, str]:
+    scheme, _, target = href.partition(":")
+    if scheme == "glossary":
+        return f"#term-{target}", "term"
+    if scheme == "ref":
+        return f"#ref-{target}", "cite"
+    if href.startswith("#"):
+        return href, "section-link"
+    return href, "external"
+
+
+def _css_string(value: str) -> Markup:
+    """``value`` as a quoted CSS string, safe inside a <style> element."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>' or ord(char) < 32 or ord(char) == 127 else char
+        for char in str(value))
+    return Markup(f'"{escaped}"')
+
+
+def _format_date(value: Any, locale: str) -> str:
+    return format_date(value, format="long", locale=babel_locale(locale))

@@ -1,0 +1,44 @@
+"""The layouts' own words (headings, labels, "Page X of Y"): gettext catalogs via Babel.
+
+Catalogs live in ``source/locale/<ll_CC>/LC_MESSAGES/messages.po``; they are compiled in
+memory when a build starts, so no compiled ``.mo`` file is ever out of date.
+"""
+from __future__ import annotations
+
+import gettext
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from .errors import HandoutError, Location
+
+__all__ = ["ui_translations", "babel_locale", "catalog_path"]
+
+
+def babel_locale(locale: str) -> Locale:
+    return Locale.parse(locale, sep="-")
+
+
+def catalog_path(source_dir: Path, locale: str) -> Path:
+    return source_dir / "locale" / str(babel_locale(locale)) / "LC_MESSAGES" / "messages.po"
+
+
+def ui_translations(source_dir: Path, locale: str,
+                    source_locale: str) -> gettext.NullTranslations:
+    """Translations of the layouts' words for ``locale`` (none needed for the source)."""
+    path = catalog_path(source_dir, locale)
+    if locale == source_locale:
+        return gettext.NullTranslations()
+    if not path.is_file():
+        raise HandoutError(f"no layout catalog for {locale}", Location(path),
+                           hint="run 'make_docs.py i18n update' and translate the new file")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=babel_locale(locale))
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)

@@ -1,0 +1,99 @@
+"""Stage 4a: an HTML print document into a tagged PDF/UA-1 file with WeasyPrint.
+
+WeasyPrint is imported only here, and only when a PDF is actually rendered, so a build
+with nothing to do never pays for the import. A ``PdfRenderer`` keeps one
+``FontConfiguration`` per process (a new one per render leaks memory).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .config import BuildConfig
+from .errors import HandoutError, Location
+from .html import HtmlDocument
+
+__all__ = ["PdfRenderer", "RenderedPdf", "ProjectOnlyFetcher", "BlockedResource"]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    data: bytes
+    pages: int
+    warnings: tuple[str, ...]
+
+
+class BlockedResource(HandoutError):
+    """A layout or style asked for something outside the project's own files."""
+
+
+def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
+    """A WeasyPrint URL fetcher that reads only files under ``allowed_dirs``.
+
+    Network URLs, ``data:`` tricks aside from none, and paths outside the project are
+    refused with a fatal error, so a build can never leak a local file into a PDF.
+    """
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    roots = tuple(path.resolve() for path in allowed_dirs)
+
+    class _Fetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in roots) and path.is_file():
+                    return super().fetch(url, headers)
+            raise FatalURLFetchingError(
+                f"refused to load {url!r}: the renderer may read only files in "
+                f"{', '.join(root.name + '/' for root in roots)}")
+
+    return _Fetcher(allowed_protocols=("file",), allow_redirects=False)
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class PdfRenderer:
+    """Renders print documents; build one per process and reuse it."""
+
+    def __init__(self, config: BuildConfig) -> None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._config = config
+        self._fonts = FontConfiguration()
+        self._fetcher = ProjectOnlyFetcher(config.readable_dirs)
+        self._base_url = config.root.as_uri() + "/"
+
+    def render(self, document: HtmlDocument) -> RenderedPdf:
+        from weasyprint import HTML
+        from weasyprint.urls import FatalURLFetchingError
+
+        collector = _WarningCollector()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(collector)
+        try:
+            page_set = HTML(string=document.html, base_url=self._base_url,
+                            url_fetcher=self._fetcher).render(font_config=self._fonts)
+            data = page_set.write_pdf(
+                pdf_variant="pdf/ua-1",
+                # Same content, same identifier: part of byte-identical rebuilds.
+                pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode(),
+                output_intent="srgb")
+        except FatalURLFetchingError as error:
+            raise BlockedResource(str(error), Location(Path("layouts")),
+                                  hint="reference only files in layouts/, styles/ or source/"
+                                  ) from None
+        finally:
+            logger.removeHandler(collector)
+        return RenderedPdf(data, len(page_set.pages), tuple(collector.messages))

@@ -1,0 +1,141 @@
+"""Stage 2: pick one variant and locale, keep only the content whose conditions hold.
+
+Returns a ``ResolvedHandout``: a new frozen value holding exactly what one output shows
+(sections, drugs, glossary terms used, references), ready for the layouts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+from babel import Locale
+
+from .conditions import parse_condition
+from .errors import ErrorCollector, Location
+from .markup import link_targets
+from .model import (SECTION_ROLES, Drug, GlossaryTerm, Handout, LocaleInfo, Project, Reference,
+                    Section, Site, Variant)
+
+__all__ = ["ResolvedHandout", "resolve_handout", "variant_profile"]
+
+Item = TypeVar("Item")
+Profile = dict[str, frozenset[str]]
+_VARIANTS_FILE = Path("source/variants.yaml")
+
+
+@dataclass(frozen=True)
+class ResolvedHandout:
+    """One handout as one reader gets it: variant applied, locale chosen."""
+
+    handout: Handout
+    variant: Variant
+    site: Site
+    locale: str
+    locale_info: LocaleInfo
+    direction: str
+    drugs: dict[str, tuple[Drug, ...]]
+    glossary: tuple[GlossaryTerm, ...]
+    references: tuple[Reference, ...]
+    source_files: tuple[str, ...]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.locale_info.review.status != "reviewed"
+
+
+def variant_profile(site: Site, variant: Variant) -> Profile:
+    """Each attribute's values for this variant; attributes it does not name keep all."""
+    return {name: frozenset(variant.attributes.get(name, values))
+            for name, values in site.attributes.items()}
+
+
+def resolve_handout(project: Project, handout: Handout, variant: Variant,
+                    locale: str) -> ResolvedHandout:
+    """Apply ``variant``'s conditions; raise if a required section would be lost."""
+    profile = variant_profile(project.site, variant)
+    resolved = handout.model_copy(update={
+        "key_points": _keep(handout.key_points, profile),
+        "sections": tuple(_resolve_section(section, profile)
+                          for section in _keep(handout.sections, profile)),
+    })
+    _require_roles(resolved, variant)
+    drugs = _keep(project.drugs, profile)
+    used = set(_linked_ids(resolved, drugs, "glossary"))
+    references = {ref.id: ref for ref in project.references}
+    return ResolvedHandout(
+        handout=resolved, variant=variant, site=project.site, locale=locale,
+        locale_info=project.site.locales[locale], direction=_direction(locale),
+        drugs=_by_group(drugs),
+        glossary=tuple(sorted((t for t in project.glossary if t.id in used),
+                              key=lambda term: term.term.casefold())),
+        references=tuple(references[ref_id] for ref_id in resolved.references),
+        source_files=project.source_files[handout.id])
+
+
+def _keep(items: Iterable[Item], profile: Profile) -> tuple[Item, ...]:
+    return tuple(item for item in items
+                 if getattr(item, "when", None) is None
+                 or parse_condition(item.when).holds(profile))
+
+
+def _resolve_section(section: Section, profile: Profile) -> Section:
+    return section.model_copy(update={
+        "blocks": tuple(_resolve_block(block, profile) for block in _keep(section.blocks, profile)),
+        "subsections": tuple(
+            sub.model_copy(update={"blocks": tuple(
+                _resolve_block(block, profile) for block in _keep(sub.blocks, profile))})
+            for sub in _keep(section.subsections, profile)),
+    })
+
+
+def _resolve_block(block: Any, profile: Profile) -> Any:
+    for field in ("list", "questions"):
+        if hasattr(block, field):
+            return block.model_copy(update={field: _keep(getattr(block, field), profile)})
+    return block
+
+
+def _require_roles(handout: Handout, variant: Variant) -> None:
+    roles = {section.role for section in handout.sections}
+    missing = [role for role in SECTION_ROLES if role not in roles]
+    if missing:
+        errors = ErrorCollector()
+        errors.add(f"variant '{variant.id}' leaves handout '{handout.id}' without its "
+                   f"{', '.join(missing)} section", Location(_VARIANTS_FILE),
+                   field=f"variants.{variant.id}.attributes",
+                   hint="change the variant's attributes or the section's 'when' so every "
+                        "handout keeps what relapse is, treatment and questions")
+        errors.raise_if_any()
+
+
+def _linked_ids(handout: Handout, drugs: Iterable[Drug], scheme: str) -> Iterable[str]:
+    texts = list(_strings(handout.model_dump())) + [
+        text for drug in drugs for text in _strings(drug.model_dump())]
+    for text in texts:
+        for href in link_targets(text):
+            if href.startswith(scheme + ":"):
+                yield href.split(":", 1)[1]
+
+
+def _strings(data: Any) -> Iterable[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, (list, tuple)):
+        for value in data:
+            yield from _strings(value)
+
+
+def _by_group(drugs: Iterable[Drug]) -> dict[str, tuple[Drug, ...]]:
+    groups: dict[str, list[Drug]] = {}
+    for drug in drugs:
+        groups.setdefault(drug.group, []).append(drug)
+    return {group: tuple(items) for group, items in groups.items()}
+
+
+def _direction(locale: str) -> str:
+    order = Locale.parse(locale, sep="-").character_order
+    return "rtl" if order == "right-to-left" else "ltr"
