@@ -45,7 +45,7 @@ setup_venv() {
 
 setup_ace() {
   # Ace by DAISY (EPUB accessibility checker); it drives Debian's Chromium, never downloads one.
-  [ -x tools/node_modules/.bin/ace ] && return 0
+  [ -x tools/node_modules/.bin/ace-cli ] && return 0
   echo "run.sh: installing Ace by DAISY into tools/node_modules" >&2
   (cd tools && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 }

@@ -1,0 +1,104 @@
+"""The command line: ``make_docs.py build | check | list``. ``main`` is callable from tests."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Sequence, TextIO
+
+from .build import build, check
+from .config import FORMATS, PAPERS, BuildConfig
+from .errors import HandoutError
+from .load import load_project
+from .plan import plan_outputs
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="make_docs.py", description="Build patient handouts about relapsed and "
+        "refractory childhood ALL as PDF, EPUB and HTML from the files in source/.")
+    parser.add_argument("--project", type=Path, default=Path("."),
+                        help="project folder holding source/, layouts/, styles/ (default: .)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build_cmd = commands.add_parser("build", help="build outputs into output/")
+    _add_selection(build_cmd)
+    build_cmd.add_argument("-o", "--output", type=Path, help="output folder (default: output/)")
+    build_cmd.add_argument("-j", "--jobs", type=int, default=0,
+                           help="worker processes (default: one per core)")
+    build_cmd.add_argument("--strict", action="store_true",
+                           help="treat warnings, the renderer's included, as errors")
+    build_cmd.add_argument("--release", action="store_true",
+                           help="refuse draft translations and overdue reviews")
+    check_cmd = commands.add_parser("check", help="validate source/ without rendering")
+    _add_selection(check_cmd)
+    check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
+    _add_selection(list_cmd)
+    return parser
+
+
+def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--variant", action="append", default=[], metavar="ID",
+                         help="only this variant (repeatable; default: all)")
+    command.add_argument("--locale", action="append", default=[], metavar="CODE",
+                         help="only this locale, e.g. en-CA (repeatable; default: all)")
+    command.add_argument("--format", action="append", default=[], choices=FORMATS,
+                         help="only this format (repeatable; default: all)")
+    command.add_argument("--paper", action="append", default=[], choices=PAPERS,
+                         help="only this paper size for PDFs (repeatable; default: all)")
+
+
+def _config(args: argparse.Namespace) -> BuildConfig:
+    return BuildConfig.for_project(
+        args.project, getattr(args, "output", None), variants=tuple(args.variant),
+        locales=tuple(args.locale), formats=tuple(args.format) or FORMATS,
+        papers=tuple(args.paper) or PAPERS, strict=getattr(args, "strict", False),
+        release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    """Run one command; return the exit status (0 ok, 1 user error, 2 usage)."""
+    out, err = out or sys.stdout, err or sys.stderr
+    args = _parser().parse_args(argv)
+    config = _config(args)
+    try:
+        return _COMMANDS[args.command](config, out, err)
+    except HandoutError as error:
+        print(error.format(), file=err)
+        count = len(getattr(error, "errors", [error]))
+        print(f"make_docs.py: {count} error(s); nothing in output/ was changed.", file=err)
+        return 1
+
+
+def _run_build(config: BuildConfig, out: TextIO, err: TextIO) -> int:
+    started = time.perf_counter()
+    result = build(config)
+    for warning in result.warnings:
+        print(warning.format("warning"), file=err)
+    seconds = time.perf_counter() - started
+    print(f"built {len(result.built)} file(s) into {config.output_dir} in {seconds:.1f} s",
+          file=out)
+    return 0
+
+
+def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
+    project = check(config)
+    print(f"source OK: {len(project.handouts)} handout(s), {len(project.variants)} "
+          f"variant(s), {len(project.site.locales)} locale(s)", file=out)
+    return 0
+
+
+def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
+    project = load_project(config)
+    for spec in plan_outputs(project, config):
+        paper = spec.paper or "-"
+        print(f"{spec.variant_id:<16} {spec.locale:<8} {spec.format:<5} {paper:<7} "
+              f"output/{spec.path}", file=out)
+    return 0
+
+
+_COMMANDS = {"build": _run_build, "check": _run_check, "list": _run_list}

@@ -1,0 +1,73 @@
+"""Last stage: write artifacts into ``output/`` and record them in ``manifest.json``.
+
+Every file is written to a temporary file in the same folder and renamed into place,
+so a reader never sees half a file and a failed build leaves the old one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .render import Artifact
+
+__all__ = ["Manifest", "atomic_write", "publish"]
+
+MANIFEST_NAME = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    entries: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"outputs": list(self.entries)}, indent=2, sort_keys=True,
+                          ensure_ascii=False) + "\n"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` all at once: temp file, flush, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp:
+            temp.write(data)
+            temp.flush()
+            os.fsync(temp.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+def _entry(artifact: Artifact) -> dict[str, Any]:
+    spec = artifact.spec
+    return {
+        "path": spec.path.as_posix(), "handout": spec.handout_id, "variant": spec.variant_id,
+        "locale": spec.locale, "format": spec.format, "paper": spec.paper,
+        "pages": artifact.pages, "bytes": len(artifact.data), "sha256": artifact.sha256,
+        "content_version": artifact.content_version, "sources": list(artifact.sources),
+    }
+
+
+def publish(output_dir: Path, artifacts: tuple[Artifact, ...]) -> Manifest:
+    """Write every artifact, then the manifest (merged with entries not rebuilt now)."""
+    for artifact in artifacts:
+        atomic_write(output_dir / artifact.spec.path, artifact.data)
+    entries = {entry["path"]: entry for entry in _previous_entries(output_dir)
+               if (output_dir / entry["path"]).is_file()}
+    entries.update({artifact.spec.path.as_posix(): _entry(artifact) for artifact in artifacts})
+    manifest = Manifest(tuple(entries[path] for path in sorted(entries)))
+    atomic_write(output_dir / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
+    return manifest
+
+
+def _previous_entries(output_dir: Path) -> list[dict[str, Any]]:
+    try:
+        return json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []

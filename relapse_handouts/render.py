@@ -1,0 +1,107 @@
+"""Stage: turn planned outputs into artifacts (bytes in memory), in worker processes.
+
+Each process builds one ``RenderContext`` (content model, Jinja environments, one
+WeasyPrint font configuration) and reuses it for every output it renders.
+"""
+from __future__ import annotations
+
+import hashlib
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cached_property
+
+from .config import BuildConfig
+from .html import HtmlDocument, HtmlRenderer
+from .load import load_project
+from .model import Project
+from .plan import OutputSpec
+from .resolve import ResolvedHandout, resolve_handout
+
+__all__ = ["Artifact", "RenderContext", "render_outputs"]
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A rendered output, not yet written."""
+
+    spec: OutputSpec
+    data: bytes
+    pages: int | None
+    warnings: tuple[str, ...]
+    content_version: str
+    sources: tuple[str, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+class RenderContext:
+    """Per-process state for rendering; renderers are created on first use."""
+
+    def __init__(self, config: BuildConfig, project: Project) -> None:
+        self.config = config
+        self.project = project
+        self.html = HtmlRenderer(config)
+        self._resolved: dict[tuple[str, str, str], ResolvedHandout] = {}
+
+    @cached_property
+    def pdf(self):  # type: ignore[no-untyped-def]  # imports WeasyPrint only when needed
+        from .pdf import PdfRenderer
+        return PdfRenderer(self.config)
+
+    def resolved(self, spec: OutputSpec) -> ResolvedHandout:
+        if spec.document_key not in self._resolved:
+            handout = next(h for h in self.project.handouts if h.id == spec.handout_id)
+            variant = next(v for v in self.project.variants if v.id == spec.variant_id)
+            self._resolved[spec.document_key] = resolve_handout(
+                self.project, handout, variant, spec.locale)
+        return self._resolved[spec.document_key]
+
+    def render(self, spec: OutputSpec) -> Artifact:
+        resolved = self.resolved(spec)
+        pages, warnings = None, ()
+        if spec.format == "pdf":
+            document = self.html.render(resolved, "print", spec.paper)
+            pdf = self.pdf.render(document)
+            data, pages, warnings = pdf.data, pdf.pages, pdf.warnings
+        elif spec.format == "epub":
+            from .epub import build_epub
+            data = build_epub(self.html.render(resolved, "epub"), self.html, self.config)
+        else:
+            data = self.html.render(resolved, "web").html.encode("utf-8")
+        return Artifact(spec, data, pages, warnings, resolved.handout.content_version,
+                        resolved.source_files)
+
+    def document(self, spec: OutputSpec, target: str) -> HtmlDocument:
+        return self.html.render(self.resolved(spec), target, spec.paper)
+
+
+_WORKER: RenderContext | None = None
+
+
+def _start_worker(config: BuildConfig) -> None:
+    global _WORKER  # one context per worker process, set once by the pool initializer
+    _WORKER = RenderContext(config, load_project(config))
+
+
+def _render_in_worker(spec: OutputSpec) -> Artifact:
+    assert _WORKER is not None
+    return _WORKER.render(spec)
+
+
+def render_outputs(config: BuildConfig, project: Project,
+                   specs: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
+    """Render every spec; in parallel when there is enough work for several processes."""
+    workers = min(config.worker_count, len(specs))
+    if workers <= 1:
+        context = RenderContext(config, project)
+        return tuple(context.render(spec) for spec in specs)
+    # PDFs take longest: hand them out first so no worker idles at the end.
+    order = sorted(range(len(specs)), key=lambda i: specs[i].format != "pdf")
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config,)) as pool:
+        results = list(pool.map(_render_in_worker, [specs[i] for i in order]))
+    artifacts: list[Artifact | None] = [None] * len(specs)
+    for index, artifact in zip(order, results):
+        artifacts[index] = artifact
+    return tuple(a for a in artifacts if a is not None)
