@@ -17,6 +17,8 @@ from .yamlfile import YamlFile
 __all__ = ["check_project"]
 
 Path_ = tuple[Any, ...]
+# Anchors the layouts generate: handout-title, handout-glossary, term-ID, ref-ID...
+_RESERVED_PREFIXES = ("handout-", "term-", "ref-")
 
 
 def check_project(project: Project, files: dict[str, YamlFile], errors: ErrorCollector) -> None:
@@ -120,6 +122,12 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
         places += [("sections", s, "subsections", i)
                    for i in range(len(section.get("subsections", [])))]
     _check_unique(file, places, "id", errors)
+    for at in places:
+        section_id = _get(data, at + ("id",))
+        if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
+            errors.add(f"id '{section_id}' starts with a prefix the layouts use",
+                       file.locate(at + ("id",)), field=_dotted(at + ("id",)),
+                       hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}")
 
 
 def _check_unique(file: YamlFile, places: list[Path_], field: str,

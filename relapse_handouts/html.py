@@ -92,8 +92,8 @@ class HtmlRenderer:
                   "references": _("References"), "about": _("About this handout")}
         if kind == "section":
             return Part(kind, item.id, plain_text(item.title), Markup(html))
-        anchor = {"intro": "title", "glossary": "words-to-know"}.get(kind, kind)
-        return Part(kind, anchor, titles[kind], Markup(html))
+        return Part(kind, f"handout-{'title' if kind == 'intro' else kind}", titles[kind],
+                    Markup(html))
 
     def _context(self, resolved: ResolvedHandout) -> dict[str, Any]:
         self._environment(resolved)
