@@ -1,0 +1,44 @@
+"""The command line as a user meets it."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.base import REPO, make_project, run_cli
+
+
+def test_help_lists_commands():
+    run = subprocess.run([sys.executable, "make_docs.py", "--help"], cwd=REPO,
+                         capture_output=True, text=True, check=True)
+    for command in ("build", "check", "list"):
+        assert command in run.stdout
+
+
+def test_list_prints_matrix(tmp_path):
+    result = run_cli("--project", make_project(tmp_path), "list")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert len(lines) == 4
+    assert lines[0].split() == ["general", "en-CA", "pdf", "letter", "output/en-CA/tiny.letter.pdf"]
+
+
+def test_build_filters_by_format_and_paper(tmp_path):
+    project = make_project(tmp_path)
+    result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4")
+    assert result.code == 0, result.err
+    built = sorted(p.relative_to(project / "output").as_posix()
+                   for p in (project / "output").rglob("*") if p.is_file())
+    assert built == ["en-CA/tiny.a4.pdf", "manifest.json"]
+
+
+def test_unknown_locale_is_a_clear_error(tmp_path):
+    result = run_cli("--project", make_project(tmp_path), "build", "--locale", "xx-YY")
+    assert result.code == 1
+    assert "source/site.yaml: error: unknown locale 'xx-YY'" in result.err
+    assert "choose from en-CA" in result.err
+
+
+def test_check_passes_on_shipped_source():
+    result = run_cli("--project", REPO, "check")
+    assert result.code == 0, result.err
+    assert "source OK" in result.out
