@@ -61,6 +61,7 @@ def resolve_handout(project: Project, handout: Handout, variant: Variant,
     })
     _require_roles(resolved, variant)
     drugs = _keep(project.drugs, profile)
+    _require_link_targets(resolved, drugs, variant)
     used = set(_linked_ids(resolved, drugs, "glossary"))
     references = {ref.id: ref for ref in project.references}
     return ResolvedHandout(
@@ -109,12 +110,28 @@ def _require_roles(handout: Handout, variant: Variant) -> None:
         errors.raise_if_any()
 
 
+def _require_link_targets(handout: Handout, drugs: tuple[Drug, ...], variant: Variant) -> None:
+    """A variant must not keep a link to a section it leaves out (broken in every reader)."""
+    kept = {s.id for s in handout.sections} | {
+        sub.id for s in handout.sections for sub in s.subsections}
+    broken = sorted(set(_linked_ids(handout, drugs, "#")) - kept)
+    if broken:
+        errors = ErrorCollector()
+        errors.add(f"variant '{variant.id}' keeps links to sections it leaves out: "
+                   f"{', '.join('#' + anchor for anchor in broken)}",
+                   Location(Path(f"source/handouts/{handout.id}.yaml")),
+                   hint="give the linking text the same 'when' as the section it links to")
+        errors.raise_if_any()
+
+
 def _linked_ids(handout: Handout, drugs: Iterable[Drug], scheme: str) -> Iterable[str]:
     texts = list(_strings(handout.model_dump())) + [
         text for drug in drugs for text in _strings(drug.model_dump())]
     for text in texts:
         for href in link_targets(text):
-            if href.startswith(scheme + ":"):
+            if scheme == "#" and href.startswith("#"):
+                yield href[1:]
+            elif href.startswith(scheme + ":"):
                 yield href.split(":", 1)[1]
 
 

@@ -77,7 +77,8 @@ def test_footer_and_header_carry_page_numbers_version_and_review_date(real_build
     assert f"Page 1 of {pages}" in first
     assert "Version 1.0.0" in first and "Last reviewed November 1, 2026" in first
     assert "Treatments for relapsed or refractory childhood ALL" in second
-    entry = next(e for e in result.manifest.entries if e["path"].endswith("letter.pdf"))
+    entry = next(e for e in result.manifest.entries
+                 if e["path"] == "en-CA/relapsed-all.letter.pdf")
     assert entry["pages"] == pages
 
 
