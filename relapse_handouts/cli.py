@@ -12,6 +12,7 @@ from .config import FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError
 from .load import load_project
 from .plan import plan_outputs
+from .translations_cli import run_translations
 
 __all__ = ["main"]
 
@@ -37,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
+    translations = commands.add_parser(
+        "translations", help="content translations: 'status' reports, 'update' writes files")
+    translations.add_argument("action", choices=("status", "update"))
+    translations.add_argument("--locale", action="append", default=[], metavar="CODE",
+                              help="only this locale (repeatable; default: all)")
     return parser
 
 
@@ -53,9 +59,9 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 def _config(args: argparse.Namespace) -> BuildConfig:
     return BuildConfig.for_project(
-        args.project, getattr(args, "output", None), variants=tuple(args.variant),
-        locales=tuple(args.locale), formats=tuple(args.format) or FORMATS,
-        papers=tuple(args.paper) or PAPERS, strict=getattr(args, "strict", False),
+        args.project, getattr(args, "output", None), variants=tuple(getattr(args, "variant", ())),
+        locales=tuple(args.locale), formats=tuple(getattr(args, "format", ())) or FORMATS,
+        papers=tuple(getattr(args, "paper", ())) or PAPERS, strict=getattr(args, "strict", False),
         release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
 
 
@@ -66,6 +72,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     args = _parser().parse_args(argv)
     config = _config(args)
     try:
+        if args.command == "translations":
+            return run_translations(config, args.action, out)
         return _COMMANDS[args.command](config, out, err)
     except HandoutError as error:
         print(error.format(), file=err)
@@ -86,7 +94,12 @@ def _run_build(config: BuildConfig, out: TextIO, err: TextIO) -> int:
 
 
 def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
-    project = check(config)
+    project, warnings = check(config)
+    for warning in warnings:
+        print(warning.format("warning"), file=err)
+    if config.strict and warnings:
+        print(f"make_docs.py: {len(warnings)} warning(s) fail --strict", file=err)
+        return 1
     print(f"source OK: {len(project.handouts)} handout(s), {len(project.variants)} "
           f"variant(s), {len(project.site.locales)} locale(s)", file=out)
     return 0

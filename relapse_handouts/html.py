@@ -7,6 +7,7 @@ Every target renders the same parts, so all formats show the same content.
 from __future__ import annotations
 
 import gettext
+import re
 import traceback
 from dataclasses import dataclass
 from functools import cached_property
@@ -126,6 +127,7 @@ class HtmlRenderer:
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore
             self._translations[locale] = translations
             env.filters.update(md=_markdown_filter, plain=plain_text, css_string=_css_string,
+                               css_counters=_css_counters,
                                date=lambda value: _format_date(value, locale))
             self._environments[locale] = env
         return self._environments[locale]
@@ -187,6 +189,15 @@ def _css_string(value: str) -> Markup:
         f"\\{ord(char):x} " if char in '"\\<>' or ord(char) < 32 or ord(char) == 127 else char
         for char in str(value))
     return Markup(f'"{escaped}"')
+
+
+def _css_counters(template: str) -> Markup:
+    """A translated text with ``{page}``/``{pages}`` as CSS content with page counters,
+    so each language can put the numbers where its grammar wants them."""
+    pieces = re.split(r"\{(page|pages)\}", template)
+    content = [str(_css_string(piece)) if index % 2 == 0 else f"counter({piece})"
+               for index, piece in enumerate(pieces) if piece]
+    return Markup(" ".join(content))
 
 
 def _format_date(value: Any, locale: str) -> str:

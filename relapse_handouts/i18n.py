@@ -10,11 +10,12 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from .errors import HandoutError, Location
+from .errors import ErrorCollector, HandoutError, Location
 
 __all__ = ["ui_translations", "babel_locale", "catalog_path"]
 
@@ -33,12 +34,28 @@ def ui_translations(source_dir: Path, locale: str,
     path = catalog_path(source_dir, locale)
     if locale == source_locale:
         return gettext.NullTranslations()
+    shown = path.relative_to(source_dir.parent)
     if not path.is_file():
-        raise HandoutError(f"no layout catalog for {locale}", Location(path),
+        raise HandoutError(f"no layout catalog for {locale}", Location(shown),
                            hint="run 'make_docs.py i18n update' and translate the new file")
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=babel_locale(locale))
+    _refuse_untranslated(catalog, shown, locale)
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def _refuse_untranslated(catalog: Catalog, path: Path, locale: str) -> None:
+    """Layout words missing or fuzzy in the catalog would show in English: refuse them."""
+    errors = ErrorCollector()
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        if not message.string or message.fuzzy:
+            state = "marked fuzzy (its English changed)" if message.fuzzy else "not translated"
+            errors.add(f"{message.id!r} is {state}", Location(path, message.lineno),
+                       field="msgstr", hint=f"translate it for {locale} and remove any "
+                       "'#, fuzzy' line (any PO editor does both)")
+    errors.raise_if_any()

@@ -64,6 +64,14 @@ class _WarningCollector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _reading_direction(direction: str) -> Any:
+    """A WeasyPrint finisher telling viewers a right-to-left document pages leftwards."""
+    def finish(document: Any, pdf: Any) -> None:
+        if direction == "rtl":
+            pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
+    return finish
+
+
 class PdfRenderer:
     """Renders print documents; build one per process and reuse it."""
 
@@ -89,7 +97,7 @@ class PdfRenderer:
                 pdf_variant="pdf/ua-1",
                 # Same content, same identifier: part of byte-identical rebuilds.
                 pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode(),
-                output_intent="srgb")
+                output_intent="srgb", finisher=_reading_direction(document.resolved.direction))
         except FatalURLFetchingError as error:
             raise BlockedResource(str(error), Location(Path("layouts")),
                                   hint="reference only files in layouts/, styles/ or source/"

@@ -16,6 +16,7 @@ from .load import load_project
 from .model import Project
 from .plan import OutputSpec
 from .resolve import ResolvedHandout, resolve_handout
+from .translate import translate_all
 
 __all__ = ["Artifact", "RenderContext", "render_outputs"]
 
@@ -39,9 +40,9 @@ class Artifact:
 class RenderContext:
     """Per-process state for rendering; renderers are created on first use."""
 
-    def __init__(self, config: BuildConfig, project: Project) -> None:
+    def __init__(self, config: BuildConfig, projects: dict[str, Project]) -> None:
         self.config = config
-        self.project = project
+        self.projects = projects  # the content model per locale
         self.html = HtmlRenderer(config)
         self._resolved: dict[tuple[str, str, str], ResolvedHandout] = {}
 
@@ -52,10 +53,11 @@ class RenderContext:
 
     def resolved(self, spec: OutputSpec) -> ResolvedHandout:
         if spec.document_key not in self._resolved:
-            handout = next(h for h in self.project.handouts if h.id == spec.handout_id)
-            variant = next(v for v in self.project.variants if v.id == spec.variant_id)
+            project = self.projects[spec.locale]
+            handout = next(h for h in project.handouts if h.id == spec.handout_id)
+            variant = next(v for v in project.variants if v.id == spec.variant_id)
             self._resolved[spec.document_key] = resolve_handout(
-                self.project, handout, variant, spec.locale)
+                project, handout, variant, spec.locale)
         return self._resolved[spec.document_key]
 
     def render(self, spec: OutputSpec) -> Artifact:
@@ -80,9 +82,11 @@ class RenderContext:
 _WORKER: RenderContext | None = None
 
 
-def _start_worker(config: BuildConfig) -> None:
+def _start_worker(config: BuildConfig, locales: tuple[str, ...]) -> None:
     global _WORKER  # one context per worker process, set once by the pool initializer
-    _WORKER = RenderContext(config, load_project(config))
+    project = load_project(config)
+    projects, _ = translate_all(project, config.source_dir, config.root, locales)
+    _WORKER = RenderContext(config, projects)
 
 
 def _render_in_worker(spec: OutputSpec) -> Artifact:
@@ -90,16 +94,17 @@ def _render_in_worker(spec: OutputSpec) -> Artifact:
     return _WORKER.render(spec)
 
 
-def render_outputs(config: BuildConfig, project: Project,
+def render_outputs(config: BuildConfig, projects: dict[str, Project],
                    specs: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
     """Render every spec; in parallel when there is enough work for several processes."""
     workers = min(config.worker_count, len(specs))
     if workers <= 1:
-        context = RenderContext(config, project)
+        context = RenderContext(config, projects)
         return tuple(context.render(spec) for spec in specs)
     # PDFs take longest: hand them out first so no worker idles at the end.
     order = sorted(range(len(specs)), key=lambda i: specs[i].format != "pdf")
-    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(workers, initializer=_start_worker,
+                             initargs=(config, tuple(projects))) as pool:
         results = list(pool.map(_render_in_worker, [specs[i] for i in order]))
     artifacts: list[Artifact | None] = [None] * len(specs)
     for index, artifact in zip(order, results):
