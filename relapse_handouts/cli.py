@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from .config import FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError
 from .load import load_project
 from .plan import plan_outputs
+from .personalize import PersonalRequest, build_personal
 from .translations_cli import run_translations
 
 __all__ = ["main"]
@@ -38,6 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
+    personal = commands.add_parser(
+        "personalize", help="one child's handout from a care sheet (see examples/)")
+    personal.add_argument("--variant", required=True, metavar="ID")
+    personal.add_argument("--locale", default="en-CA", metavar="CODE")
+    personal.add_argument("--sheet", type=Path, metavar="FILE",
+                          help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml")
+    personal.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
+    personal.add_argument("--epub", type=Path, metavar="FILE.epub", help="also write an EPUB")
+    personal.add_argument("--paper", choices=PAPERS, default="letter")
+    personal.add_argument("--child-name", help="child's first name (overrides the sheet)")
+    personal.add_argument("--medicine", action="append", default=[], metavar="DRUG_ID",
+                          help="a medicine in the child's plan (repeatable; overrides the sheet)")
+    personal.add_argument("--password-env", metavar="VAR",
+                          help="protect the PDF (AES-256) with the password in this "
+                               "environment variable")
+    personal.add_argument("--strict", action="store_true")
     translations = commands.add_parser(
         "translations", help="content translations: 'status' reports, 'update' writes files")
     translations.add_argument("action", choices=("status", "update"))
@@ -58,9 +76,11 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> BuildConfig:
+    output = args.output if args.command == "build" else None
+    locales = args.locale if isinstance(args.locale, list) else [args.locale]
     return BuildConfig.for_project(
-        args.project, getattr(args, "output", None), variants=tuple(getattr(args, "variant", ())),
-        locales=tuple(args.locale), formats=tuple(getattr(args, "format", ())) or FORMATS,
+        args.project, output, variants=tuple(args.variant) if isinstance(args.variant, list) else (),
+        locales=tuple(locales), formats=tuple(getattr(args, "format", ())) or FORMATS,
         papers=tuple(getattr(args, "paper", ())) or PAPERS, strict=getattr(args, "strict", False),
         release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
 
@@ -74,6 +94,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         if args.command == "translations":
             return run_translations(config, args.action, out)
+        if args.command == "personalize":
+            return _run_personalize(config, args, out)
         return _COMMANDS[args.command](config, out, err)
     except HandoutError as error:
         print(error.format(), file=err)
@@ -111,6 +133,23 @@ def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
         paper = spec.paper or "-"
         print(f"{spec.variant_id:<16} {spec.locale:<8} {spec.format:<5} {paper:<7} "
               f"output/{spec.path}", file=out)
+    return 0
+
+
+def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
+    password = None
+    if args.password_env:
+        password = os.environ.get(args.password_env)
+        if not password:
+            raise HandoutError(f"environment variable {args.password_env} is empty or unset",
+                               hint="set it to the password before running the command")
+    request = PersonalRequest(
+        variant=args.variant, locale=args.locale, sheet_path=args.sheet, pdf_path=args.output,
+        epub_path=args.epub, paper=args.paper, password=password,
+        overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)})
+    written = build_personal(config, request)
+    # Paths only: the child's details never go to the terminal or a log.
+    print("wrote " + ", ".join(str(path) for path in written), file=out)
     return 0
 
 

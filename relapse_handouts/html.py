@@ -6,6 +6,7 @@ Every target renders the same parts, so all formats show the same content.
 """
 from __future__ import annotations
 
+import datetime
 import gettext
 import re
 import traceback
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from .config import BuildConfig
@@ -106,6 +107,8 @@ class HtmlRenderer:
             "drugs": resolved.drugs, "glossary": resolved.glossary,
             "references": resolved.references, "is_draft": resolved.is_draft,
             "lang": resolved.locale, "dir": resolved.direction,
+            "personal": resolved.personal,
+            "appointment_text": _appointment_text(resolved),
             "document_title": plain_text(resolved.variant.title),
             "footer_text": _("Version %(version)s · Last reviewed %(date)s") % {
                 "version": handout.content_version, "date": last_reviewed},
@@ -198,6 +201,16 @@ def _css_counters(template: str) -> Markup:
     content = [str(_css_string(piece)) if index % 2 == 0 else f"counter({piece})"
                for index, piece in enumerate(pieces) if piece]
     return Markup(" ".join(content))
+
+
+def _appointment_text(resolved: ResolvedHandout) -> str:
+    when = resolved.personal.next_appointment if resolved.personal else None
+    if isinstance(when, datetime.datetime):
+        return f"{_format_date(when.date(), resolved.locale)}, " + format_time(
+            when, format="short", locale=babel_locale(resolved.locale))
+    if isinstance(when, datetime.date):
+        return _format_date(when, resolved.locale)
+    return when or ""
 
 
 def _format_date(value: Any, locale: str) -> str:

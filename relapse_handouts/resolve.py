@@ -5,6 +5,7 @@ Returns a ``ResolvedHandout``: a new frozen value holding exactly what one outpu
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
@@ -38,6 +39,7 @@ class ResolvedHandout:
     glossary: tuple[GlossaryTerm, ...]
     references: tuple[Reference, ...]
     source_files: tuple[str, ...]
+    personal: Any = None  # a CareSheet for one child's handout, else None
 
     @property
     def is_draft(self) -> bool:
@@ -69,7 +71,7 @@ def resolve_handout(project: Project, handout: Handout, variant: Variant,
         locale_info=project.site.locales[locale], direction=_direction(locale),
         drugs=_by_group(drugs),
         glossary=tuple(sorted((t for t in project.glossary if t.id in used),
-                              key=lambda term: term.term.casefold())),
+                              key=lambda term: _sort_key(term.term))),
         references=tuple(references[ref_id] for ref_id in resolved.references),
         source_files=project.source_files[handout.id])
 
@@ -144,6 +146,13 @@ def _strings(data: Any) -> Iterable[str]:
     elif isinstance(data, (list, tuple)):
         for value in data:
             yield from _strings(value)
+
+
+def _sort_key(word: str) -> tuple[str, str]:
+    """Alphabetical order that files accented letters with their base letter (é with e)."""
+    base = "".join(char for char in unicodedata.normalize("NFKD", word.casefold())
+                   if not unicodedata.combining(char))
+    return base, word
 
 
 def _by_group(drugs: Iterable[Drug]) -> dict[str, tuple[Drug, ...]]:

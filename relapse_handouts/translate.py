@@ -107,10 +107,19 @@ def translate_project(project: Project, report: TranslationReport) -> Project:
             f"{', '.join(report.missing[:3])}", Location(report.path), field="units",
             hint=f"translate them, or run 'make_docs.py translations update --locale "
                  f"{report.locale}' to add them to the file")
-    data = project.model_dump()
-    for unit in iter_units(project.model_dump()):
+    data = _thawed(project.model_dump())
+    for unit in iter_units(data):
         _set(data, unit.path, report.units[unit.id].text)
     return Project.model_validate(data)
+
+
+def _thawed(data: Any) -> Any:
+    """The dumped model with tuples as lists, so translated texts can be put in place."""
+    if isinstance(data, dict):
+        return {key: _thawed(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_thawed(value) for value in data]
+    return data
 
 
 def _set(data: Any, path: tuple[Any, ...], value: str) -> None:

@@ -1,0 +1,117 @@
+"""One child's handout: a nurse's care sheet applied to a resolved handout.
+
+Personal details are health information. They are validated strictly (lengths, no
+control or bidirectional-override characters), always escaped by the layouts, and never
+written to the manifest, a cache, logs, file names or PDF metadata.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ErrorCollector, HandoutError, Location
+from .resolve import ResolvedHandout
+from .yamlfile import read_yaml
+
+__all__ = ["CareSheet", "Contact", "load_sheet", "personalize", "LIMITS"]
+
+# Documented in README, "One child's handout".
+LIMITS = {"name": 60, "role": 60, "phone": 30, "appointment": 80, "notes": 1500,
+          "contacts": 8, "medicines": 20}
+# Joiners are part of emoji and of some scripts' words; everything else invisible is refused.
+_ALLOWED_FORMAT_CHARS = {"\u200c", "\u200d", "\u200e", "\u200f"}
+
+
+def _visible_text(value: str, allow_newlines: bool = False) -> str:
+    for char in value:
+        if char == "\n" and allow_newlines:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and \
+                char not in _ALLOWED_FORMAT_CHARS:
+            raise ValueError(f"contains the invisible character U+{ord(char):04X} "
+                             f"({unicodedata.name(char, 'control character')}); "
+                             "type the text again without it")
+    return value.strip()
+
+
+def _text(limit: int, newlines: bool = False) -> Any:
+    return Annotated[str, Field(min_length=1, max_length=limit),
+                     AfterValidator(lambda v: _visible_text(v, newlines))]
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: _text(LIMITS["name"])  # type: ignore[valid-type]
+    role: _text(LIMITS["role"]) | None = None  # type: ignore[valid-type]
+    phone: Annotated[str, Field(max_length=LIMITS["phone"],
+                                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$")
+                     ] | None = None
+    after_hours: Annotated[str, Field(max_length=LIMITS["phone"],
+                                      pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$")
+                           ] | None = None
+
+
+class CareSheet(BaseModel):
+    """What a nurse fills in for one child (see ``examples/care-sheet.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    child_first_name: _text(LIMITS["name"]) | None = None  # type: ignore[valid-type]
+    care_team: tuple[Contact, ...] = Field(default=(), max_length=LIMITS["contacts"])
+    next_appointment: dt.datetime | dt.date | _text(LIMITS["appointment"]) | None = None  # type: ignore[valid-type]
+    medicines: tuple[str, ...] = Field(default=(), max_length=LIMITS["medicines"])
+    notes: _text(LIMITS["notes"], newlines=True) | None = None  # type: ignore[valid-type]
+
+
+def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> CareSheet:
+    """Read and check a care sheet; command-line ``overrides`` win over the file."""
+    file = read_yaml(path, path) if path else None
+    data = dict(file.data or {}) if file else {}
+    if file and not isinstance(file.data, (dict, type(None))):
+        raise HandoutError("a care sheet is a mapping of fields", Location(path),
+                           hint="see examples/care-sheet.yaml")
+    data.update({key: value for key, value in overrides.items() if value not in (None, ())})
+    errors = ErrorCollector()
+    try:
+        sheet = CareSheet.model_validate(data)
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            keys = tuple(problem["loc"])
+            where = file.locate(keys) if file else Location(Path("<command line>"))
+            # The message never echoes the input: it may be personal or hostile.
+            errors.add(_describe(problem), where, field=".".join(map(str, keys)),
+                       hint="see README, 'One child's handout', for each field's limits")
+        errors.raise_if_any()
+        raise
+    for index, medicine in enumerate(sheet.medicines):
+        if medicine not in drug_ids:
+            where = file.locate(("medicines", index)) if file else Location(Path("<command line>"))
+            errors.add(f"'{medicine[:40]}' is not in the drug list", where,
+                       field=f"medicines[{index}]",
+                       hint=f"use ids from source/drugs.yaml: {', '.join(sorted(drug_ids))}")
+    errors.raise_if_any()
+    return sheet
+
+
+def _describe(problem: dict[str, Any]) -> str:
+    if problem["type"] == "extra_forbidden":
+        return "unknown field"
+    if problem["type"] == "string_too_long":
+        return f"too long: at most {problem['ctx']['max_length']} characters"
+    if problem["type"] == "string_pattern_mismatch":
+        return "not a phone number: use digits, spaces, + ( ) - . and 'ext'"
+    return problem["msg"]
+
+
+def personalize(resolved: ResolvedHandout, sheet: CareSheet) -> ResolvedHandout:
+    """The handout for one child: their team and only the medicines in their plan."""
+    drugs = resolved.drugs
+    if sheet.medicines:
+        chosen = set(sheet.medicines)
+        drugs = {group: kept for group, items in drugs.items()
+                 if (kept := tuple(d for d in items if d.id in chosen))}
+    return replace(resolved, drugs=drugs, personal=sheet)
