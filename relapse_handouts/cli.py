@@ -79,7 +79,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
     output = args.output if args.command == "build" else None
     locales = args.locale if isinstance(args.locale, list) else [args.locale]
     return BuildConfig.for_project(
-        args.project, output, variants=tuple(args.variant) if isinstance(args.variant, list) else (),
+        args.project, output, variants=tuple(getattr(args, "variant", None) or ()) if args.command != "personalize" else (),
         locales=tuple(locales), formats=tuple(getattr(args, "format", ())) or FORMATS,
         papers=tuple(getattr(args, "paper", ())) or PAPERS, strict=getattr(args, "strict", False),
         release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
