@@ -97,7 +97,7 @@ class PdfRenderer:
                 pdf_variant="pdf/ua-1",
                 # Same content, same identifier: part of byte-identical rebuilds.
                 pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode(),
-                output_intent="srgb", finisher=_reading_direction(document.resolved.direction))
+                finisher=_reading_direction(document.resolved.direction))
         except FatalURLFetchingError as error:
             raise BlockedResource(str(error), Location(Path("layouts")),
                                   hint="reference only files in layouts/, styles/ or source/"
