@@ -4,17 +4,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from .build import build, check
+from .pipeline import build, check
 from .config import FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError
-from .load import load_project
-from .plan import plan_outputs
-from .personalize import PersonalRequest, build_personal
-from .translations_cli import run_translations
+from .progress import BuildProgress
 
 __all__ = ["main"]
 
@@ -35,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="treat warnings, the renderer's included, as errors")
     build_cmd.add_argument("--release", action="store_true",
                            help="refuse draft translations and overdue reviews")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="rebuild every output, even those that are up to date")
     check_cmd = commands.add_parser("check", help="validate source/ without rendering")
     _add_selection(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -93,9 +91,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     config = _config(args)
     try:
         if args.command == "translations":
+            from .translations_cli import run_translations
             return run_translations(config, args.action, out)
         if args.command == "personalize":
             return _run_personalize(config, args, out)
+        if args.command == "build":
+            return _run_build(config, args.force, out, err)
         return _COMMANDS[args.command](config, out, err)
     except HandoutError as error:
         print(error.format(), file=err)
@@ -104,14 +105,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return 1
 
 
-def _run_build(config: BuildConfig, out: TextIO, err: TextIO) -> int:
-    started = time.perf_counter()
-    result = build(config)
+def _run_build(config: BuildConfig, force: bool, out: TextIO, err: TextIO) -> int:
+    with BuildProgress(err) as progress:
+        result = build(config, force, on_start=progress.start, on_done=progress.advance)
     for warning in result.warnings:
         print(warning.format("warning"), file=err)
-    seconds = time.perf_counter() - started
-    print(f"built {len(result.built)} file(s) into {config.output_dir} in {seconds:.1f} s",
-          file=out)
+    progress.summary(result, config.output_dir, out)
     return 0
 
 
@@ -128,6 +127,8 @@ def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
 
 
 def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
+    from .load import load_project
+    from .plan import plan_outputs
     project = load_project(config)
     for spec in plan_outputs(project, config):
         paper = spec.paper or "-"
@@ -137,6 +138,7 @@ def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
 
 
 def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
+    from .personalize import PersonalRequest, build_personal
     password = None
     if args.password_env:
         password = os.environ.get(args.password_env)
@@ -153,4 +155,4 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
     return 0
 
 
-_COMMANDS = {"build": _run_build, "check": _run_check, "list": _run_list}
+_COMMANDS = {"check": _run_check, "list": _run_list}

@@ -30,6 +30,11 @@ class OutputSpec:
     def document_key(self) -> tuple[str, str, str]:
         return (self.handout_id, self.variant_id, self.locale)
 
+    def as_record(self) -> dict[str, str | None]:
+        """The spec as plain data (build state, manifest)."""
+        return {"handout": self.handout_id, "variant": self.variant_id, "locale": self.locale,
+                "format": self.format, "paper": self.paper, "path": self.path.as_posix()}
+
 
 def plan_outputs(project: Project, config: BuildConfig) -> tuple[OutputSpec, ...]:
     """All outputs selected by ``config``, in a stable order; errors on clashes."""

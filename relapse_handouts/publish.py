@@ -54,10 +54,14 @@ def _entry(artifact: Artifact) -> dict[str, Any]:
     }
 
 
-def publish(output_dir: Path, artifacts: tuple[Artifact, ...]) -> Manifest:
-    """Write every artifact, then the manifest (merged with entries not rebuilt now)."""
+def publish(output_dir: Path, artifacts: tuple[Artifact, ...],
+            removed: tuple[str, ...] = ()) -> Manifest:
+    """Write every artifact, delete ``removed`` outputs (of variants or locales no longer
+    in the source), then the manifest, keeping entries of outputs not rebuilt now."""
     for artifact in artifacts:
         atomic_write(output_dir / artifact.spec.path, artifact.data)
+    for path in removed:
+        (output_dir / path).unlink(missing_ok=True)
     entries = {entry["path"]: entry for entry in _previous_entries(output_dir)
                if (output_dir / entry["path"]).is_file()}
     entries.update({artifact.spec.path.as_posix(): _entry(artifact) for artifact in artifacts})

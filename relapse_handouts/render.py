@@ -6,9 +6,12 @@ WeasyPrint font configuration) and reuses it for every output it renders.
 from __future__ import annotations
 
 import hashlib
-from concurrent.futures import ProcessPoolExecutor
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Callable
 
 from .config import BuildConfig
 from .html import HtmlDocument, HtmlRenderer
@@ -31,6 +34,8 @@ class Artifact:
     warnings: tuple[str, ...]
     content_version: str
     sources: tuple[str, ...]
+    seconds: float = 0.0  # time to render, for the benchmark and the summary
+    worker_peak_kb: int = 0  # peak memory of the process that rendered it
 
     @property
     def sha256(self) -> str:
@@ -61,6 +66,7 @@ class RenderContext:
         return self._resolved[spec.document_key]
 
     def render(self, spec: OutputSpec) -> Artifact:
+        started = time.perf_counter()
         resolved = self.resolved(spec)
         pages, warnings = None, ()
         if spec.format == "pdf":
@@ -73,7 +79,8 @@ class RenderContext:
         else:
             data = self.html.render(resolved, "web").html.encode("utf-8")
         return Artifact(spec, data, pages, warnings, resolved.handout.content_version,
-                        resolved.source_files)
+                        resolved.source_files, time.perf_counter() - started,
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
     def document(self, spec: OutputSpec, target: str) -> HtmlDocument:
         return self.html.render(self.resolved(spec), target, spec.paper)
@@ -95,18 +102,25 @@ def _render_in_worker(spec: OutputSpec) -> Artifact:
 
 
 def render_outputs(config: BuildConfig, projects: dict[str, Project],
-                   specs: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
-    """Render every spec; in parallel when there is enough work for several processes."""
+                   specs: tuple[OutputSpec, ...],
+                   on_done: Callable[[Artifact], None] | None = None) -> tuple[Artifact, ...]:
+    """Render every spec, in parallel when there is enough work; results in spec order."""
+    report = on_done or (lambda artifact: None)
     workers = min(config.worker_count, len(specs))
     if workers <= 1:
         context = RenderContext(config, projects)
-        return tuple(context.render(spec) for spec in specs)
-    # PDFs take longest: hand them out first so no worker idles at the end.
-    order = sorted(range(len(specs)), key=lambda i: specs[i].format != "pdf")
+        return tuple(_reported(context.render(spec), report) for spec in specs)
+    results: dict[OutputSpec, Artifact] = {}
     with ProcessPoolExecutor(workers, initializer=_start_worker,
                              initargs=(config, tuple(projects))) as pool:
-        results = list(pool.map(_render_in_worker, [specs[i] for i in order]))
-    artifacts: list[Artifact | None] = [None] * len(specs)
-    for index, artifact in zip(order, results):
-        artifacts[index] = artifact
-    return tuple(a for a in artifacts if a is not None)
+        # PDFs take longest: queue them first so no worker idles at the end.
+        queued = sorted(specs, key=lambda spec: spec.format != "pdf")
+        for future in as_completed([pool.submit(_render_in_worker, s) for s in queued]):
+            artifact = future.result()
+            results[artifact.spec] = _reported(artifact, report)
+    return tuple(results[spec] for spec in specs)
+
+
+def _reported(artifact: Artifact, report: Callable[[Artifact], None]) -> Artifact:
+    report(artifact)
+    return artifact
