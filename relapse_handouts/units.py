@@ -34,6 +34,7 @@ def source_hash(text: str) -> str:
 def iter_units(data: dict[str, Any]) -> Iterator[Unit]:
     """Every unit of a dumped ``Project``, in a stable order."""
     site = data["site"]
+    yield Unit("site.organisation", ("site", "organisation"), site["organisation"])
     yield Unit("site.source_credit", ("site", "source_credit"), site["source_credit"])
     for index, text in enumerate(site["disclaimer"]):
         yield Unit(f"site.disclaimer.{index}", ("site", "disclaimer", index), text)
