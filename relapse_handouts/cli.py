@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Sequence, TextIO
 
 from .pipeline import build, check
-from .config import FORMATS, PAPERS, BuildConfig
+from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError
 from .progress import BuildProgress
 
@@ -71,15 +71,24 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
                          help="only this format (repeatable; default: all)")
     command.add_argument("--paper", action="append", default=[], choices=PAPERS,
                          help="only this paper size for PDFs (repeatable; default: all)")
+    command.add_argument("--edition", action="append", default=[], choices=EDITIONS,
+                         help="only this PDF edition (repeatable; default: all)")
+
+
+# Commands whose --variant is a repeatable filter (others take exactly one variant).
+_FILTERED = ("build", "check", "list")
 
 
 def _config(args: argparse.Namespace) -> BuildConfig:
     output = args.output if args.command == "build" else None
     locales = args.locale if isinstance(args.locale, list) else [args.locale]
     return BuildConfig.for_project(
-        args.project, output, variants=tuple(getattr(args, "variant", None) or ()) if args.command != "personalize" else (),
+        args.project, output,
+        variants=tuple(getattr(args, "variant", ())) if args.command in _FILTERED else (),
         locales=tuple(locales), formats=tuple(getattr(args, "format", ())) or FORMATS,
-        papers=tuple(getattr(args, "paper", ())) or PAPERS, strict=getattr(args, "strict", False),
+        papers=tuple(getattr(args, "paper", ())) or PAPERS,
+        editions=tuple(getattr(args, "edition", ())) or EDITIONS,
+        strict=getattr(args, "strict", False),
         release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
 
 
@@ -132,8 +141,9 @@ def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     project = load_project(config)
     for spec in plan_outputs(project, config):
         paper = spec.paper or "-"
-        print(f"{spec.variant_id:<16} {spec.locale:<8} {spec.format:<5} {paper:<7} "
-              f"output/{spec.path}", file=out)
+        edition = spec.edition if spec.format == "pdf" else "-"
+        print(f"{spec.variant_id:<14} {spec.locale:<8} {spec.format:<5} {paper:<7} "
+              f"{edition:<12} output/{spec.path}", file=out)
     return 0
 
 

@@ -5,10 +5,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["BuildConfig", "FORMATS", "PAPERS"]
+__all__ = ["BuildConfig", "FORMATS", "PAPERS", "EDITIONS"]
 
 FORMATS = ("pdf", "epub", "html")
 PAPERS = ("letter", "a4")
+EDITIONS = ("standard", "large-print", "booklet")
 
 
 @dataclass(frozen=True)
@@ -19,7 +20,7 @@ class BuildConfig:
         root: the project folder; the renderer may read only inside its
             ``layouts/``, ``styles/`` and ``source/``.
         output_dir: where outputs and ``manifest.json`` go.
-        variants / locales / formats / papers: filters; empty means all.
+        variants / locales / formats / papers / editions: filters; empty means all.
         strict: turn warnings (the renderer's included) into failures.
         release: refuse drafts and handouts past their review date.
         jobs: worker processes for rendering (0 means one per core).
@@ -31,6 +32,7 @@ class BuildConfig:
     locales: tuple[str, ...] = ()
     formats: tuple[str, ...] = FORMATS
     papers: tuple[str, ...] = PAPERS
+    editions: tuple[str, ...] = EDITIONS
     strict: bool = False
     release: bool = False
     jobs: int = 0

@@ -65,8 +65,8 @@ class HtmlRenderer:
         return "\n".join((styles / name).read_text(encoding="utf-8")
                          for name in ("content.css", "screen.css"))
 
-    def render(self, resolved: ResolvedHandout, target: str,
-               paper: str | None = None) -> HtmlDocument:
+    def render(self, resolved: ResolvedHandout, target: str, paper: str | None = None,
+               edition: str = "standard") -> HtmlDocument:
         env = self._environment(resolved)
         context = self._context(resolved)
         heading = 1 if target == "epub" else 2
@@ -76,8 +76,15 @@ class HtmlRenderer:
         if target in ("print", "web"):
             html = self._call(env, f"{target}.html.j2", {
                 **context, "parts": parts, "inline_css": Markup(self.inline_css),
-                "paper_css": _PAPER_CSS.get(paper or "letter")})
+                "paper_css": _PAPER_CSS.get(paper or "letter"), "edition": edition})
         return HtmlDocument(resolved, target, paper, context["document_title"], html, parts)
+
+    def render_notes_page(self, resolved: ResolvedHandout, paper: str) -> HtmlDocument:
+        """A page of ruled lines for notes, used to pad printed booklets."""
+        env = self._environment(resolved)
+        html = self._call(env, "notes.html.j2", {**self._context(resolved),
+                                                 "paper_css": _PAPER_CSS[paper]})
+        return HtmlDocument(resolved, "print", paper, "notes", html, ())
 
     def render_chapter(self, document: HtmlDocument, part: Part, stylesheet: str) -> str:
         """A part as a complete XHTML chapter file for the EPUB."""

@@ -10,6 +10,7 @@ from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
+from babel.core import get_global
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -17,11 +18,20 @@ from babel.support import Translations
 
 from .errors import ErrorCollector, HandoutError, Location
 
-__all__ = ["ui_translations", "babel_locale", "catalog_path"]
+__all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script"]
 
 
 def babel_locale(locale: str) -> Locale:
     return Locale.parse(locale, sep="-")
+
+
+def is_latin_script(locale: str) -> bool:
+    """Whether ``locale`` is written in the Latin alphabet (CLDR likely subtags)."""
+    parsed = babel_locale(locale)
+    if parsed.script:
+        return parsed.script == "Latn"
+    likely = get_global("likely_subtags").get(parsed.language, "")
+    return "_Latn" in likely
 
 
 def catalog_path(source_dir: Path, locale: str) -> Path:

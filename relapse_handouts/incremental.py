@@ -54,6 +54,8 @@ class Fingerprint:
                                            "glossary.yaml", "references.yaml")]
         names.append(f"source/handouts/{spec['handout']}.yaml")
         names += [f"styles/{name}" for name in _STYLES[spec["format"]]]
+        if spec.get("edition") == "large-print":
+            names.append("styles/large-print.css")
         if spec["locale"] != source_locale:
             names.append(f"source/translations/{spec['locale']}.yaml")
             names += [n for n in self.files if n.startswith("source/locale/")

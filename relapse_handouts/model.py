@@ -180,6 +180,13 @@ class LocaleInfo(Strict):
     review: Review
 
 
+class PdfBudget(Strict):
+    """Largest PDF sizes allowed (KB): small enough to email to a family."""
+
+    latin: int = Field(default=100, ge=10)
+    other: int = Field(default=600, ge=10)
+
+
 class Site(Strict):
     """Publisher-wide settings: who publishes, which locales, tailoring attributes."""
 
@@ -192,6 +199,7 @@ class Site(Strict):
     papers: tuple[Literal["letter", "a4"], ...] = ("letter", "a4")
     attributes: dict[Slug, tuple[Slug, ...]] = {}
     disclaimer: tuple[Markdown, ...] = Field(min_length=1)
+    pdf_budget_kb: PdfBudget = PdfBudget()
 
 
 class Variant(Strict):

@@ -57,6 +57,8 @@ def build(config: BuildConfig, force: bool = False,
     if on_start:
         on_start(len(todo))
     artifacts = render_outputs(config, projects, todo, on_done)
+    # Every PDF must stay small enough to email; fail the build when one is over budget.
+    _check_budgets(project, artifacts)
     # Warnings (stale translations, the renderer's) are reported; --strict fails on them.
     warnings += _renderer_warnings(artifacts)
     if config.strict and warnings:
@@ -107,7 +109,7 @@ def _removed_outputs(state: BuildState, specs: tuple["OutputSpec", ...],
     """Outputs of earlier builds that the full source no longer plans (only on full builds,
     and only files this tool wrote itself)."""
     if config.variants or config.locales or tuple(config.formats) != ("pdf", "epub", "html") \
-            or len(config.papers) < 2:
+            or len(config.papers) < 2 or len(config.editions) < 3:
         return ()
     planned = {spec.path.as_posix() for spec in specs}
     return tuple(sorted(path for path in state.outputs if path not in planned))
@@ -159,6 +161,22 @@ def _resolve_documents(projects: dict[str, "Project"], specs: tuple["OutputSpec"
             resolve_handout(project, handout, variant, locale)
         except HandoutError as error:
             errors.extend(error)
+    errors.raise_if_any()
+
+
+def _check_budgets(project: "Project", artifacts: tuple["Artifact", ...]) -> None:
+    from .i18n import is_latin_script
+    budget = project.site.pdf_budget_kb
+    errors = ErrorCollector()
+    for artifact in artifacts:
+        if artifact.spec.format != "pdf":
+            continue
+        limit = budget.latin if is_latin_script(artifact.spec.locale) else budget.other
+        if len(artifact.data) > limit * 1024:
+            errors.add(f"{len(artifact.data) // 1024} KB is over the {limit} KB budget for "
+                       "emailing", Location(artifact.spec.path),
+                       hint="remove images or fonts the handout does not need, or raise "
+                            "pdf_budget_kb in source/site.yaml if the growth is justified")
     errors.raise_if_any()
 
 

@@ -25,6 +25,7 @@ class OutputSpec:
     format: str
     paper: str | None
     path: PurePosixPath
+    edition: str = "standard"  # PDFs: standard, large-print or booklet (a print file)
 
     @property
     def document_key(self) -> tuple[str, str, str]:
@@ -33,7 +34,8 @@ class OutputSpec:
     def as_record(self) -> dict[str, str | None]:
         """The spec as plain data (build state, manifest)."""
         return {"handout": self.handout_id, "variant": self.variant_id, "locale": self.locale,
-                "format": self.format, "paper": self.paper, "path": self.path.as_posix()}
+                "format": self.format, "paper": self.paper, "path": self.path.as_posix(),
+                "edition": self.edition}
 
 
 def plan_outputs(project: Project, config: BuildConfig) -> tuple[OutputSpec, ...]:
@@ -61,9 +63,11 @@ def _document_outputs(handout_id: str, variant_id: str, slug: str, locale: str,
     folder = PurePosixPath(locale)
     specs = []
     if "pdf" in config.formats:
-        specs += [OutputSpec(handout_id, variant_id, locale, "pdf", paper,
-                             folder / f"{slug}.{paper}.pdf")
-                  for paper in papers if paper in config.papers]
+        for edition in config.editions:
+            infix = "" if edition == "standard" else f".{edition}"
+            specs += [OutputSpec(handout_id, variant_id, locale, "pdf", paper,
+                                 folder / f"{slug}{infix}.{paper}.pdf", edition)
+                      for paper in papers if paper in config.papers]
     if "epub" in config.formats:
         specs.append(OutputSpec(handout_id, variant_id, locale, "epub", None,
                                 folder / f"{slug}.epub"))

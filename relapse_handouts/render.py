@@ -11,14 +11,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .config import BuildConfig
-from .html import HtmlDocument, HtmlRenderer
+from .html import HtmlRenderer
 from .load import load_project
 from .model import Project
 from .plan import OutputSpec
 from .resolve import ResolvedHandout, resolve_handout
+
+if TYPE_CHECKING:
+    from .pdf import RenderedPdf
 from .translate import translate_all
 
 __all__ = ["Artifact", "RenderContext", "render_outputs"]
@@ -50,6 +53,7 @@ class RenderContext:
         self.projects = projects  # the content model per locale
         self.html = HtmlRenderer(config)
         self._resolved: dict[tuple[str, str, str], ResolvedHandout] = {}
+        self._last_pdf: tuple[tuple, RenderedPdf] | None = None
 
     @cached_property
     def pdf(self):  # type: ignore[no-untyped-def]  # imports WeasyPrint only when needed
@@ -69,9 +73,10 @@ class RenderContext:
         started = time.perf_counter()
         resolved = self.resolved(spec)
         pages, warnings = None, ()
-        if spec.format == "pdf":
-            document = self.html.render(resolved, "print", spec.paper)
-            pdf = self.pdf.render(document)
+        if spec.format == "pdf" and spec.edition == "booklet":
+            data, pages = self.booklet(spec)
+        elif spec.format == "pdf":
+            pdf = self.standard_pdf(spec, spec.edition)
             data, pages, warnings = pdf.data, pdf.pages, pdf.warnings
         elif spec.format == "epub":
             from .epub import build_epub
@@ -82,8 +87,23 @@ class RenderContext:
                         resolved.source_files, time.perf_counter() - started,
                         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
-    def document(self, spec: OutputSpec, target: str) -> HtmlDocument:
-        return self.html.render(self.resolved(spec), target, spec.paper)
+    def standard_pdf(self, spec: OutputSpec, edition: str = "standard") -> RenderedPdf:
+        """The tagged PDF; the last standard one is kept for the booklet made from it."""
+        key = (spec.document_key, spec.paper, edition)
+        if self._last_pdf and self._last_pdf[0] == key:
+            return self._last_pdf[1]
+        document = self.html.render(self.resolved(spec), "print", spec.paper, edition)
+        rendered = self.pdf.render(document)
+        self._last_pdf = (key, rendered)
+        return rendered
+
+    def booklet(self, spec: OutputSpec) -> tuple[bytes, int]:
+        """The print-only booklet: the standard PDF imposed 2-up, padded with notes pages."""
+        from .pdfpost import impose_booklet
+        resolved = self.resolved(spec)
+        notes = self.pdf.render(self.html.render_notes_page(resolved, spec.paper or "letter"))
+        return impose_booklet(self.standard_pdf(spec).data, notes.data, spec.paper or "letter",
+                              f"{resolved.variant.title}")
 
 
 _WORKER: RenderContext | None = None
@@ -96,9 +116,21 @@ def _start_worker(config: BuildConfig, locales: tuple[str, ...]) -> None:
     _WORKER = RenderContext(config, projects)
 
 
-def _render_in_worker(spec: OutputSpec) -> Artifact:
+def _render_in_worker(group: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
     assert _WORKER is not None
-    return _WORKER.render(spec)
+    return tuple(_WORKER.render(spec) for spec in group)
+
+
+def _groups(specs: tuple[OutputSpec, ...]) -> list[tuple[OutputSpec, ...]]:
+    """Tasks for the workers: a standard PDF and the booklet imposed from it go together
+    (rendered once); PDFs first, as they take longest."""
+    groups: dict[tuple, list[OutputSpec]] = {}
+    for spec in specs:
+        shared = spec.format == "pdf" and spec.edition in ("standard", "booklet")
+        key = (spec.document_key, spec.paper) if shared else (spec,)
+        groups.setdefault(key, []).append(spec)
+    ordered = sorted(groups.values(), key=lambda group: (group[0].format != "pdf", -len(group)))
+    return [tuple(sorted(group, key=lambda s: s.edition != "standard")) for group in ordered]
 
 
 def render_outputs(config: BuildConfig, projects: dict[str, Project],
@@ -109,15 +141,15 @@ def render_outputs(config: BuildConfig, projects: dict[str, Project],
     workers = min(config.worker_count, len(specs))
     if workers <= 1:
         context = RenderContext(config, projects)
-        return tuple(_reported(context.render(spec), report) for spec in specs)
+        done = {spec: _reported(context.render(spec), report)
+                for group in _groups(specs) for spec in group}
+        return tuple(done[spec] for spec in specs)
     results: dict[OutputSpec, Artifact] = {}
     with ProcessPoolExecutor(workers, initializer=_start_worker,
                              initargs=(config, tuple(projects))) as pool:
-        # PDFs take longest: queue them first so no worker idles at the end.
-        queued = sorted(specs, key=lambda spec: spec.format != "pdf")
-        for future in as_completed([pool.submit(_render_in_worker, s) for s in queued]):
-            artifact = future.result()
-            results[artifact.spec] = _reported(artifact, report)
+        for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
+            for artifact in future.result():
+                results[artifact.spec] = _reported(artifact, report)
     return tuple(results[spec] for spec in specs)
 
 

@@ -18,13 +18,16 @@ def test_list_prints_matrix(tmp_path):
     result = run_cli("--project", make_project(tmp_path), "list")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert len(lines) == 4
-    assert lines[0].split() == ["general", "en-CA", "pdf", "letter", "output/en-CA/tiny.letter.pdf"]
+    assert len(lines) == 8  # 3 PDF editions x 2 papers, EPUB, HTML
+    assert lines[0].split() == ["general", "en-CA", "pdf", "letter", "standard",
+                                "output/en-CA/tiny.letter.pdf"]
+    assert "output/en-CA/tiny.booklet.a4.pdf" in result.out
 
 
 def test_build_filters_by_format_and_paper(tmp_path):
     project = make_project(tmp_path)
-    result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4")
+    result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4",
+                     "--edition", "standard")
     assert result.code == 0, result.err
     built = sorted(p.relative_to(project / "output").as_posix()
                    for p in (project / "output").rglob("*") if p.is_file())
