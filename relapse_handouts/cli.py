@@ -5,7 +5,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 from .pipeline import build, check
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
@@ -40,26 +40,39 @@ def _parser() -> argparse.ArgumentParser:
     _add_selection(list_cmd)
     personal = commands.add_parser(
         "personalize", help="one child's handout from a care sheet (see examples/)")
-    personal.add_argument("--variant", required=True, metavar="ID")
-    personal.add_argument("--locale", default="en-CA", metavar="CODE")
-    personal.add_argument("--sheet", type=Path, metavar="FILE",
-                          help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml")
+    _add_one_handout(personal)
     personal.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     personal.add_argument("--epub", type=Path, metavar="FILE.epub", help="also write an EPUB")
-    personal.add_argument("--paper", choices=PAPERS, default="letter")
-    personal.add_argument("--child-name", help="child's first name (overrides the sheet)")
-    personal.add_argument("--medicine", action="append", default=[], metavar="DRUG_ID",
-                          help="a medicine in the child's plan (repeatable; overrides the sheet)")
-    personal.add_argument("--password-env", metavar="VAR",
-                          help="protect the PDF (AES-256) with the password in this "
-                               "environment variable")
-    personal.add_argument("--strict", action="store_true")
+    email = commands.add_parser(
+        "email", help="an email draft (.eml) for the family, with the handout attached")
+    _add_one_handout(email)
+    email.add_argument("-o", "--output", type=Path, metavar="DRAFT.eml",
+                       help="where to write the draft (needed unless --send)")
+    email.add_argument("--send", action="store_true",
+                       help="send it with the HANDOUTS_SMTP_* settings of the environment")
+    email.add_argument("--to", metavar="ADDRESS", help="recipient")
+    email.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender")
     translations = commands.add_parser(
         "translations", help="content translations: 'status' reports, 'update' writes files")
     translations.add_argument("action", choices=("status", "update"))
     translations.add_argument("--locale", action="append", default=[], metavar="CODE",
                               help="only this locale (repeatable; default: all)")
     return parser
+
+
+def _add_one_handout(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--variant", required=True, metavar="ID")
+    command.add_argument("--locale", default="en-CA", metavar="CODE")
+    command.add_argument("--sheet", type=Path, metavar="FILE",
+                         help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml")
+    command.add_argument("--paper", choices=PAPERS, default="letter")
+    command.add_argument("--child-name", help="child's first name (overrides the sheet)")
+    command.add_argument("--medicine", action="append", default=[], metavar="DRUG_ID",
+                         help="a medicine in the child's plan (repeatable; overrides the sheet)")
+    command.add_argument("--password-env", metavar="VAR",
+                         help="protect the PDF (AES-256) with the password in this "
+                              "environment variable")
+    command.add_argument("--strict", action="store_true")
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:
@@ -102,7 +115,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         if args.command == "translations":
             from .translations_cli import run_translations
             return run_translations(config, args.action, out)
-        if args.command == "personalize":
+        if args.command in ("personalize", "email"):
             return _run_personalize(config, args, out)
         if args.command == "build":
             return _run_build(config, args.force, out, err)
@@ -148,7 +161,7 @@ def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
 
 
 def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
-    from .personalize import PersonalRequest, build_personal
+    from .personalize import PersonalRequest, build_personal, render_personal
     password = None
     if args.password_env:
         password = os.environ.get(args.password_env)
@@ -156,13 +169,31 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
             raise HandoutError(f"environment variable {args.password_env} is empty or unset",
                                hint="set it to the password before running the command")
     request = PersonalRequest(
-        variant=args.variant, locale=args.locale, sheet_path=args.sheet, pdf_path=args.output,
-        epub_path=args.epub, paper=args.paper, password=password,
+        variant=args.variant, locale=args.locale, sheet_path=args.sheet, paper=args.paper,
+        password=password, with_epub=bool(getattr(args, "epub", None)),
         overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)})
-    written = build_personal(config, request)
+    if args.command == "personalize":
+        written = build_personal(config, request, args.output, args.epub)
+    else:
+        written = _run_email(config, args, render_personal(config, request), password)
     # Paths only: the child's details never go to the terminal or a log.
-    print("wrote " + ", ".join(str(path) for path in written), file=out)
+    print("wrote " + ", ".join(str(path) for path in written) if written else "sent", file=out)
     return 0
+
+
+def _run_email(config: BuildConfig, args: argparse.Namespace, handout: Any,
+               password: str | None) -> tuple[Path, ...]:
+    from .emaildraft import SmtpSettings, compose_email, send_email
+    from .publish import atomic_write
+    if not args.output and not args.send:
+        raise HandoutError("nothing to do", hint="give -o DRAFT.eml, or --send --to ADDRESS")
+    message = compose_email(handout, config.source_dir, args.sender, args.to, bool(password))
+    if args.send:
+        send_email(message, SmtpSettings.from_environment())
+    if args.output:
+        atomic_write(args.output, message.as_bytes())
+        return (args.output,)
+    return ()
 
 
 _COMMANDS = {"check": _run_check, "list": _run_list}

@@ -6,7 +6,7 @@ printed: the only trace of the child is the file the nurse asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import BuildConfig
@@ -17,25 +17,35 @@ from .personal import load_sheet, personalize
 from .plan import OutputSpec
 from .publish import atomic_write
 from .render import RenderContext
+from .resolve import ResolvedHandout
 from .translate import translate_all
 
-__all__ = ["PersonalRequest", "build_personal"]
+__all__ = ["PersonalRequest", "PersonalHandout", "render_personal", "build_personal"]
 
 
 @dataclass(frozen=True)
 class PersonalRequest:
     variant: str
     locale: str
-    sheet_path: Path | None
-    pdf_path: Path
-    epub_path: Path | None = None
+    sheet_path: Path | None = None
     paper: str = "letter"
     password: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    with_epub: bool = False
 
 
-def build_personal(config: BuildConfig, request: PersonalRequest) -> tuple[Path, ...]:
-    """Write the personalized PDF (and EPUB); return the paths written."""
+@dataclass(frozen=True)
+class PersonalHandout:
+    """The rendered files, in memory, and a file name that carries nothing personal."""
+
+    resolved: ResolvedHandout
+    pdf: bytes
+    epub: bytes | None
+    file_stem: str
+
+
+def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHandout:
+    """One handout for one child (or the generic one when no sheet or overrides are given)."""
     # Load and validate the source, and the care sheet against its drug list.
     project = load_project(config)
     sheet = load_sheet(request.sheet_path, request.overrides, {d.id for d in project.drugs})
@@ -46,21 +56,29 @@ def build_personal(config: BuildConfig, request: PersonalRequest) -> tuple[Path,
     context = RenderContext(config, projects)
     # Resolve the variant, then apply the child's care sheet.
     spec = OutputSpec(project.handouts[0].id, variant.id, request.locale, "pdf", request.paper,
-                      Path(request.pdf_path.name))  # type: ignore[arg-type]
+                      PurePosixPath(f"{variant.slug}.{request.paper}.pdf"))
     resolved = personalize(context.resolved(spec), sheet)
-    # Render the PDF, protect it when asked, and write each file atomically.
+    # Render the PDF (protected when asked) and, on request, the EPUB.
     pdf = context.pdf.render(context.html.render(resolved, "print", request.paper))
-    data = encrypt_pdf(pdf.data, request.password) if request.password else pdf.data
     if config.strict and pdf.warnings:
         raise HandoutError(f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings")
-    atomic_write(request.pdf_path, data)
-    written = [request.pdf_path]
-    if request.epub_path:
+    data = encrypt_pdf(pdf.data, request.password) if request.password else pdf.data
+    epub = None
+    if request.with_epub:
         from .epub import build_epub
-        atomic_write(request.epub_path, build_epub(context.html.render(resolved, "epub"),
-                                                   context.html, config))
-        written.append(request.epub_path)
-    return tuple(written)
+        epub = build_epub(context.html.render(resolved, "epub"), context.html, config)
+    return PersonalHandout(resolved, data, epub, f"{variant.slug}.{request.paper}")
+
+
+def build_personal(config: BuildConfig, request: PersonalRequest, pdf_path: Path,
+                   epub_path: Path | None = None) -> tuple[Path, ...]:
+    """Write the personalized PDF (and EPUB) atomically; return the paths written."""
+    handout = render_personal(config, request)
+    atomic_write(pdf_path, handout.pdf)
+    if epub_path and handout.epub is not None:
+        atomic_write(epub_path, handout.epub)
+        return (pdf_path, epub_path)
+    return (pdf_path,)
 
 
 def _known(name: str, known: dict[str, Any], kind: str) -> Any:
