@@ -23,6 +23,7 @@ from .config import BuildConfig
 from .errors import HandoutError, Location
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
+from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
 
 __all__ = ["Part", "HtmlDocument", "HtmlRenderer", "TARGETS"]
@@ -69,6 +70,9 @@ class HtmlRenderer:
                edition: str = "standard") -> HtmlDocument:
         env = self._environment(resolved)
         context = self._context(resolved)
+        if target == "print" and context["update_link"]:
+            # Printed copies carry a QR code to the latest version online.
+            context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
         heading = 1 if target == "epub" else 2
         parts = tuple(self._render_part(env, context, kind, item, heading)
                       for kind, item in _part_plan(resolved))
@@ -114,7 +118,9 @@ class HtmlRenderer:
             "drugs": resolved.drugs, "glossary": resolved.glossary,
             "references": resolved.references, "is_draft": resolved.is_draft,
             "lang": resolved.locale, "dir": resolved.direction,
-            "personal": resolved.personal,
+            "personal": resolved.personal, "qr_uri": None,
+            "update_link": update_link(resolved.site.publisher_url, resolved.locale,
+                                       resolved.variant.slug),
             "appointment_text": _appointment_text(resolved),
             "document_title": plain_text(resolved.variant.title),
             "footer_text": _("Version %(version)s · Last reviewed %(date)s") % {

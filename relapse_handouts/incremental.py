@@ -20,6 +20,9 @@ from .config import BuildConfig
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
 
 STATE_NAME = ".build-state.json"
+# Modules that never change an output's bytes: editing them rebuilds nothing.
+_NOT_RENDERING = {"cli.py", "progress.py", "catalog.py", "emaildraft.py", "personalize.py",
+                  "translations_cli.py", "pipeline.py", "incremental.py", "personal.py"}
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 # What each format's stylesheet set is: a style edit rebuilds only the formats using it.
 _STYLES = {"pdf": ("content.css", "print.css"), "epub": ("content.css", "epub.css"),
@@ -46,10 +49,17 @@ class Fingerprint:
         options = json.dumps([config.variants, config.locales, config.formats, config.papers])
         return hashlib.sha256((self.digest(names) + options).encode()).hexdigest()
 
+    def catalog_key(self) -> str:
+        """The catalog page's inputs beyond the manifest: its layout, style and code, and
+        the source (titles, descriptions, review dates)."""
+        return self.digest([n for n in self.files if n.startswith("source/") or n in (
+            "layouts/catalog.html.j2", "styles/catalog.css", "relapse_handouts/catalog.py")])
+
     def output_key(self, spec: dict[str, Any], source_locale: str) -> str:
         """Everything ``spec`` depends on: its handout and shared data, its locale's
         translations and catalog, all layouts, its format's styles, code and fonts."""
-        names = [n for n in self.files if n.startswith(("layouts/", "relapse_handouts/"))]
+        names = [n for n in self.files if n.startswith("layouts/") or (
+            n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)]
         names += [f"source/{n}" for n in ("site.yaml", "variants.yaml", "drugs.yaml",
                                            "glossary.yaml", "references.yaml")]
         names.append(f"source/handouts/{spec['handout']}.yaml")
@@ -101,10 +111,12 @@ class BuildState:
     plan_digest: str
     source_locale: str
     outputs: dict[str, dict[str, Any]]
+    catalog_key: str = ""
 
     def is_current(self, fingerprint: Fingerprint, config: BuildConfig) -> bool:
         """True when a build with ``config`` would render nothing and remove nothing."""
-        if not self.outputs or fingerprint.plan_digest(config) != self.plan_digest:
+        if not self.outputs or fingerprint.plan_digest(config) != self.plan_digest \
+                or fingerprint.catalog_key() != self.catalog_key:
             return False
         return all(self.file_is_current(config.output_dir, path, record) and
                    fingerprint.output_key(record["spec"], self.source_locale) == record["key"]
@@ -120,7 +132,8 @@ class BuildState:
 
     def to_json(self) -> str:
         return json.dumps({"plan_digest": self.plan_digest, "source_locale": self.source_locale,
-                           "outputs": self.outputs}, indent=1, sort_keys=True)
+                           "outputs": self.outputs, "catalog_key": self.catalog_key},
+                          indent=1, sort_keys=True)
 
 
 def _selected(spec: dict[str, Any], config: BuildConfig) -> bool:
@@ -131,6 +144,7 @@ def _selected(spec: dict[str, Any], config: BuildConfig) -> bool:
 def load_state(output_dir: Path) -> BuildState:
     try:
         data = json.loads((output_dir / STATE_NAME).read_text(encoding="utf-8"))
-        return BuildState(data["plan_digest"], data["source_locale"], data["outputs"])
+        return BuildState(data["plan_digest"], data["source_locale"], data["outputs"],
+                          data.get("catalog_key", ""))
     except (OSError, ValueError, KeyError, TypeError):
         return BuildState("", "", {})

@@ -34,8 +34,8 @@ class BlockedResource(HandoutError):
 def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
     """A WeasyPrint URL fetcher that reads only files under ``allowed_dirs``.
 
-    Network URLs, ``data:`` tricks aside from none, and paths outside the project are
-    refused with a fatal error, so a build can never leak a local file into a PDF.
+    Network URLs, paths outside the project and any ``data:`` URL that is not an image
+    are refused with a fatal error, so a build can never leak a local file into a PDF.
     """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -44,6 +44,8 @@ def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
     class _Fetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
+            if parts.scheme == "data" and url.startswith("data:image/"):
+                return super().fetch(url, headers)  # images made in-process (QR codes)
             if parts.scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
                 if any(path.is_relative_to(root) for root in roots) and path.is_file():
@@ -52,7 +54,7 @@ def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
                 f"refused to load {url!r}: the renderer may read only files in "
                 f"{', '.join(root.name + '/' for root in roots)}")
 
-    return _Fetcher(allowed_protocols=("file",), allow_redirects=False)
+    return _Fetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
 
 class _WarningCollector(logging.Handler):

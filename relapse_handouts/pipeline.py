@@ -65,6 +65,8 @@ def build(config: BuildConfig, force: bool = False,
         raise_all(warnings)
     # Write each file atomically, remove outputs no longer in the source, then the manifest.
     manifest = publish(config.output_dir, artifacts, removed)
+    # The catalog page for nurses lists everything now in output/.
+    _write_catalog(config, project, manifest)
     _save_state(config, prints, state, project.site.source_locale, keys, removed)
     return BuildResult(manifest, artifacts, warnings, len(specs) - len(todo), removed,
                        _since(started), len(specs))
@@ -92,6 +94,15 @@ def _prepare(config: BuildConfig):  # type: ignore[no-untyped-def]
     # Resolve each variant and locale once, so content errors surface before rendering.
     _resolve_documents(projects, specs)
     return project, projects, specs, warnings
+
+
+def _write_catalog(config: BuildConfig, project: "Project", manifest: "Manifest") -> None:
+    from .catalog import write_catalog
+    from .translate import translate_all
+    listed = tuple(locale for locale in project.site.locales
+                   if any(entry["locale"] == locale for entry in manifest.entries))
+    projects, _ = translate_all(project, config.source_dir, config.root, listed)
+    write_catalog(config, projects, manifest)
 
 
 def _since(started: float) -> float:
@@ -127,7 +138,8 @@ def _save_state(config: BuildConfig, prints: Fingerprint, state: BuildState,
             outputs[spec.path.as_posix()] = {"spec": spec.as_record(), "key": key,
                                              "bytes": stat.st_size,
                                              "mtime_ns": stat.st_mtime_ns}
-    new_state = BuildState(prints.plan_digest(config), source_locale, outputs)
+    new_state = BuildState(prints.plan_digest(config), source_locale, outputs,
+                           prints.catalog_key())
     atomic_write(config.output_dir / STATE_NAME, new_state.to_json().encode("utf-8"))
 
 

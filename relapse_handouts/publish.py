@@ -50,6 +50,7 @@ def _entry(artifact: Artifact) -> dict[str, Any]:
         "path": spec.path.as_posix(), "handout": spec.handout_id, "variant": spec.variant_id,
         "locale": spec.locale, "format": spec.format, "paper": spec.paper,
         "pages": artifact.pages, "bytes": len(artifact.data), "sha256": artifact.sha256,
+        "edition": spec.edition if spec.format == "pdf" else None,
         "content_version": artifact.content_version, "sources": list(artifact.sources),
     }
 

@@ -29,6 +29,7 @@ def test_project_style_is_served(fetcher, project):
 @pytest.mark.parametrize("url", [
     "http://example.org/style.css", "https://example.org/font.woff2",
     "ftp://example.org/x", "file:///etc/passwd", "data:text/css,body{}",
+    "data:text/html,<p>x</p>",
 ])
 def test_network_and_outside_files_are_refused(fetcher, url):
     with pytest.raises((FatalURLFetchingError, ValueError)):

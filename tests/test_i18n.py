@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 import zipfile
 
 import pytest
@@ -55,7 +56,11 @@ def test_draft_locale_says_so_on_every_page_and_chapter(real_build, locale):
     notice = ui_translations(REPO / "source", locale, "en-CA").gettext(
         "Draft translation, not yet reviewed")
     assert notice != "Draft translation, not yet reviewed"
-    squeeze = lambda text: re.sub(r"\s+", "", text)  # noqa: E731
+    def squeeze(text: str) -> str:
+        # Text extraction puts Gurmukhi vowel signs in drawing order, not reading order:
+        # compare the letters without the signs and spaces.
+        return "".join(c for c in text if not c.isspace()
+                       and unicodedata.category(c) not in ("Mn", "Mc"))
     for page in PdfReader(output / locale / "relapsed-all.a4.pdf").pages:
         assert squeeze(notice) in squeeze(page.extract_text())
     with zipfile.ZipFile(output / locale / "relapsed-all.epub") as book:
