@@ -36,6 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd = commands.add_parser("check", help="validate source/ without rendering")
     _add_selection(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check_cmd.add_argument("--release", action="store_true",
+                           help="fail on drafts and on handouts past their review date")
+    check_cmd.add_argument("--report", action="store_true",
+                           help="also write output/review.html for the editor")
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
     personal = commands.add_parser(
@@ -102,7 +106,8 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         papers=tuple(getattr(args, "paper", ())) or PAPERS,
         editions=tuple(getattr(args, "edition", ())) or EDITIONS,
         strict=getattr(args, "strict", False),
-        release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0))
+        release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0),
+        report=getattr(args, "report", False))
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
@@ -137,15 +142,31 @@ def _run_build(config: BuildConfig, force: bool, out: TextIO, err: TextIO) -> in
 
 
 def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
-    project, warnings = check(config)
-    for warning in warnings:
+    project, warnings, reports = check(config)
+    print(f"{'variant':<14} {'locale':<8} {'grade':>5} {'SMOG':>5} {'ease':>5} "
+          f"{'w/sent':>6}  result", file=out)
+    for report in reports:
+        whole = report.whole
+        cells = [f"{value:5.1f}" if value is not None else "    -"
+                 for value in (whole.grade, whole.smog, whole.ease)]
+        result = "FAIL" if report.errors else ("warn" if report.warnings else "ok")
+        measured = whole.grade is not None or whole.ease is not None  # a formula exists
+        per_sentence = f"{whole.words_per_sentence:6.1f}" if measured else "     -"
+        print(f"{report.variant:<14} {report.locale:<8} {' '.join(cells)} "
+              f"{per_sentence}  {result}", file=out)
+    problems = [e for r in reports for e in r.errors]
+    for warning in list(warnings) + [w for r in reports for w in r.warnings]:
         print(warning.format("warning"), file=err)
-    if config.strict and warnings:
-        print(f"make_docs.py: {len(warnings)} warning(s) fail --strict", file=err)
-        return 1
-    print(f"source OK: {len(project.handouts)} handout(s), {len(project.variants)} "
-          f"variant(s), {len(project.site.locales)} locale(s)", file=out)
-    return 0
+    for problem in problems:
+        print(problem.format(), file=err)
+    if getattr(config, "report", False):
+        from .review import write_review
+        print(f"wrote {write_review(config, project, reports)}", file=out)
+    failed = bool(problems) or (config.strict and bool(warnings))
+    print(("check FAILED" if failed else "source OK") + f": {len(project.handouts)} "
+          f"handout(s), {len(project.variants)} variant(s), {len(project.site.locales)} "
+          "locale(s)", file=out)
+    return 1 if failed else 0
 
 
 def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:

@@ -24,6 +24,7 @@ class BuildConfig:
         strict: turn warnings (the renderer's included) into failures.
         release: refuse drafts and handouts past their review date.
         jobs: worker processes for rendering (0 means one per core).
+        report: ``check`` also writes ``output/review.html``.
     """
 
     root: Path
@@ -36,6 +37,7 @@ class BuildConfig:
     strict: bool = False
     release: bool = False
     jobs: int = 0
+    report: bool = False
 
     @property
     def source_dir(self) -> Path:

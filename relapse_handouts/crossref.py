@@ -159,6 +159,12 @@ def _check_variants(project: Project, file: YamlFile, errors: ErrorCollector) ->
 
 def _check_site(project: Project, file: YamlFile, errors: ErrorCollector) -> None:
     site = project.site
+    glossary = {term.id for term in project.glossary}
+    for index, term in enumerate(site.medical_terms):
+        if term not in glossary:
+            errors.add(f"medical term '{term}' is not in the glossary",
+                       file.locate(("medical_terms", index)), f"medical_terms[{index}]",
+                       hint="add it to source/glossary.yaml, or correct the id")
     if site.source_locale not in site.locales:
         errors.add(f"source_locale '{site.source_locale}' is not in locales",
                    file.locate(("source_locale",)), "source_locale",

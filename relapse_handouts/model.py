@@ -15,6 +15,7 @@ __all__ = [
     "Slug", "TextItem", "Paragraph", "BulletList", "KeyMessage", "DrugTable", "QuestionList",
     "CareTeamBox", "Block", "Subsection", "Section", "Handout", "Drug", "GlossaryTerm",
     "Reference", "LocaleInfo", "Review", "Site", "Variant", "Project", "SECTION_ROLES",
+    "Readability", "PdfBudget",
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
@@ -187,6 +188,15 @@ class PdfBudget(Strict):
     other: int = Field(default=600, ge=10)
 
 
+class Readability(Strict):
+    """Targets for ``make_docs.py check`` (body text only; see quality.py)."""
+
+    max_grade: float = 6
+    max_section_grade: float = 8
+    max_sentence_words: float = 15
+    min_reading_ease: dict[str, float] = {}
+
+
 class Site(Strict):
     """Publisher-wide settings: who publishes, which locales, tailoring attributes."""
 
@@ -200,6 +210,8 @@ class Site(Strict):
     attributes: dict[Slug, tuple[Slug, ...]] = {}
     disclaimer: tuple[Markdown, ...] = Field(min_length=1)
     pdf_budget_kb: PdfBudget = PdfBudget()
+    readability: Readability = Readability()
+    medical_terms: tuple[Slug, ...] = ()
 
 
 class Variant(Strict):

@@ -5,6 +5,7 @@ finds nothing changed returns before loading them (and never imports WeasyPrint)
 """
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from .incremental import STATE_NAME, BuildState, Fingerprint, fingerprint, load_
 
 if TYPE_CHECKING:
     from .model import Project
+    from .quality import QualityReport
     from .plan import OutputSpec
     from .publish import Manifest
     from .render import Artifact
@@ -72,10 +74,22 @@ def build(config: BuildConfig, force: bool = False,
                        _since(started), len(specs))
 
 
-def check(config: BuildConfig) -> tuple["Project", tuple[HandoutError, ...]]:
-    """Validate the source, translations and every variant x locale without rendering."""
-    project, _, _, warnings = _prepare(config)
-    return project, warnings
+def check(config: BuildConfig, today: "dt.date | None" = None
+          ) -> tuple["Project", tuple[HandoutError, ...], tuple["QualityReport", ...]]:
+    """Validate the source, translations and every variant x locale without rendering,
+    then score each handout against the content quality gates."""
+    from .quality import assess
+    from .resolve import resolve_handout
+    project, projects, specs, warnings = _prepare(config)
+    reports = []
+    for handout_id, variant_id, locale in dict.fromkeys(spec.document_key for spec in specs):
+        model = projects[locale]
+        handout = next(h for h in model.handouts if h.id == handout_id)
+        variant = next(v for v in model.variants if v.id == variant_id)
+        reports.append(assess(resolve_handout(model, handout, variant, locale),
+                              model.site.readability, model.site.medical_terms,
+                              today or dt.date.today(), config.release))
+    return project, warnings, tuple(reports)
 
 
 def _prepare(config: BuildConfig):  # type: ignore[no-untyped-def]
