@@ -31,7 +31,7 @@ def test_hard_english_fails_readability(tmp_path):
             "educational accommodations throughout the prolonged convalescence period "
             "following intensive antineoplastic chemotherapeutic regimens.")
     handout.write_text(handout.read_text().replace(
-        "This paragraph is only for CNS relapse.", hard))
+        "This paragraph is only for CNS relapse.", f"{hard} {hard}"))
     result = run_cli("--project", project, "check")
     assert result.code == 1
     assert "general/en-CA: grade" in result.err and "is above 6" in result.err
