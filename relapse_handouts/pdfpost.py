@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
+                           IndirectObject, NameObject, StreamObject)
 
 from .errors import HandoutError
 
@@ -35,21 +37,26 @@ def encrypt_pdf(data: bytes, password: str) -> bytes:
 _SHEETS = {"letter": (792.0, 612.0), "a4": (841.89, 595.28)}
 
 
-def booklet_order(page_count: int) -> list[tuple[int, int]]:
+def booklet_order(page_count: int, right_to_left: bool = False) -> list[tuple[int, int]]:
     """Page pairs (left, right) for each sheet side, front then back: folding the stack
-    gives the pages in reading order. ``page_count`` must be a multiple of 4."""
+    gives the pages in reading order. ``page_count`` must be a multiple of 4. A
+    right-to-left booklet is bound on the right, so each pair is mirrored."""
     sides = []
     for sheet in range(page_count // 4):
         sides.append((page_count - 1 - 2 * sheet, 2 * sheet))
         sides.append((2 * sheet + 1, page_count - 2 - 2 * sheet))
-    return sides
+    return [(right, left) for left, right in sides] if right_to_left else sides
 
 
-def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str) -> tuple[bytes, int]:
+def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str,
+                   right_to_left: bool = False) -> tuple[bytes, int]:
     """A 2-up, duplex short-edge print file; pages padded to a multiple of 4 with a notes
-    page, then blanks. Imposition cannot keep tags: this file is for printing only."""
-    source = PdfReader(BytesIO(data))
-    pages = list(source.pages)
+    page, then blanks. Imposition cannot keep tags: this file is for printing only.
+
+    Each page becomes a form XObject drawn twice smaller on its half of the sheet, so its
+    content stream is copied, never parsed (pypdf's page merging parses and is ~20x slower).
+    """
+    pages = list(PdfReader(BytesIO(data)).pages)
     if len(pages) % 4:
         pages.append(PdfReader(BytesIO(notes_page)).pages[0])
     sheet_width, sheet_height = _SHEETS[paper]
@@ -57,15 +64,19 @@ def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str) -> tu
     width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
     scale = min(slot / width, sheet_height / height)
     writer = PdfWriter()
-    for pair in booklet_order(len(pages) + (-len(pages)) % 4):
+    forms = [_as_form(writer, page) for page in pages]
+    for pair in booklet_order(len(pages) + (-len(pages)) % 4, right_to_left):
         side = writer.add_blank_page(sheet_width, sheet_height)
+        drawn, operators = DictionaryObject(), []
         for position, index in enumerate(pair):
             if index < len(pages):  # beyond: blank padding
                 x = position * slot + (slot - width * scale) / 2
                 y = (sheet_height - height * scale) / 2
-                side.merge_transformed_page(
-                    pages[index], Transformation().scale(scale).translate(x, y))
-        side.compress_content_streams()
+                drawn[NameObject(f"/P{position}")] = forms[index]
+                operators.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.3f} {y:.3f} cm "
+                                 f"/P{position} Do Q")
+        side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): drawn})
+        side[NameObject("/Contents")] = writer._add_object(_stream("\n".join(operators).encode()))
     writer.add_metadata({"/Title": f"{title} (booklet print file)",
                          "/Subject": "Print file: print duplex, flip on short edge, fold. "
                                      "Share the tagged PDF, not this file.",
@@ -73,7 +84,25 @@ def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str) -> tu
                          "/Producer": "relapse-handouts (pypdf)"})
     preferences = writer.create_viewer_preferences()
     preferences.duplex = "/DuplexFlipShortEdge"
-    writer.compress_identical_objects()
     out = BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
+
+
+def _stream(data: bytes) -> StreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream.flate_encode()
+
+
+def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
+    """``page`` as a form XObject in ``writer`` (resources cloned once, fonts shared)."""
+    contents = page["/Contents"].get_object()
+    parts = contents if isinstance(contents, ArrayObject) else [contents]
+    form = _stream(b"\n".join(part.get_object().get_data() for part in parts))
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+        NameObject("/Resources"): page["/Resources"].clone(writer),
+    })
+    return writer._add_object(form)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from .config import BuildConfig
 from .html import HtmlRenderer
 from .load import load_project
+from .markup import plain_text
 from .model import Project
 from .plan import OutputSpec
 from .resolve import ResolvedHandout, resolve_handout
@@ -54,6 +55,7 @@ class RenderContext:
         self.html = HtmlRenderer(config)
         self._resolved: dict[tuple[str, str, str], ResolvedHandout] = {}
         self._last_pdf: tuple[tuple, RenderedPdf] | None = None
+        self._notes_pages: dict[tuple[str, str], bytes] = {}
 
     @cached_property
     def pdf(self):  # type: ignore[no-untyped-def]  # imports WeasyPrint only when needed
@@ -100,10 +102,13 @@ class RenderContext:
     def booklet(self, spec: OutputSpec) -> tuple[bytes, int]:
         """The print-only booklet: the standard PDF imposed 2-up, padded with notes pages."""
         from .pdfpost import impose_booklet
-        resolved = self.resolved(spec)
-        notes = self.pdf.render(self.html.render_notes_page(resolved, spec.paper or "letter"))
-        return impose_booklet(self.standard_pdf(spec).data, notes.data, spec.paper or "letter",
-                              f"{resolved.variant.title}")
+        resolved, paper = self.resolved(spec), spec.paper or "letter"
+        if (spec.locale, paper) not in self._notes_pages:  # the same for every variant
+            self._notes_pages[spec.locale, paper] = self.pdf.render(
+                self.html.render_notes_page(resolved, paper)).data
+        return impose_booklet(self.standard_pdf(spec).data, self._notes_pages[spec.locale, paper],
+                              paper, plain_text(resolved.variant.title),
+                              resolved.direction == "rtl")
 
 
 _WORKER: RenderContext | None = None

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Build benchmark for this machine (not a test): prints the figures README records.
+
+    .venv/bin/python benchmarks/bench_build.py
+
+Works on a copy of the project in a temporary folder, so the real source and output/
+are never touched. Figures:
+  cold full matrix      wall time of a forced build of every output, all cores
+  floor                 sum of raw WeasyPrint render times of the same final HTML of every
+                        tagged PDF, in one warm process (what no pipeline can go below)
+  overhead ratio        wall x cores / floor (target <= 1.15)
+  parallel efficiency   sum of per-output render times / (wall x cores)
+  no-op rebuild         the whole 'make_docs.py build' command when nothing changed (< 0.5 s)
+  one-file edit         rebuild after editing one paragraph of one locale's translation,
+                        and a one-output preview of that edit
+  per-document median   median time to produce one output
+  peak memory / worker  largest resident set of a worker process (< 250 MB)
+  personalized handout  'make_docs.py personalize' end to end (< 1.5 s)
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from relapse_handouts import BuildConfig, build  # noqa: E402
+from relapse_handouts.i18n import is_latin_script  # noqa: E402
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("source", "layouts", "styles", "relapse_handouts", "examples"):
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "make_docs.py", target)
+    return target
+
+
+def command_seconds(project: Path, *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "make_docs.py", *args], cwd=project, check=True,
+                   capture_output=True)
+    return time.perf_counter() - started
+
+
+def weasyprint_floor(config: BuildConfig) -> tuple[float, int]:
+    """Render the final HTML of every tagged PDF with plain WeasyPrint, warm, one process."""
+    import hashlib
+
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from relapse_handouts.load import load_project
+    from relapse_handouts.pdf import ProjectOnlyFetcher, _reading_direction
+    from relapse_handouts.plan import plan_outputs
+    from relapse_handouts.render import RenderContext
+    from relapse_handouts.translate import translate_all
+
+    project = load_project(config)
+    projects, _ = translate_all(project, config.source_dir, config.root,
+                                tuple(project.site.locales))
+    context = RenderContext(config, projects)
+    documents = [context.html.render(context.resolved(spec), "print", spec.paper, spec.edition)
+                 for spec in plan_outputs(project, config)
+                 if spec.format == "pdf" and spec.edition != "booklet"]
+    fonts, fetcher = FontConfiguration(), ProjectOnlyFetcher(config.readable_dirs)
+    base = config.root.as_uri() + "/"
+
+    def render(document) -> None:
+        HTML(string=document.html, base_url=base, url_fetcher=fetcher).render(
+            font_config=fonts).write_pdf(
+            pdf_variant="pdf/ua-1", finisher=_reading_direction(document.resolved.direction),
+            pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode())
+
+    render(documents[0])  # warm up
+    started = time.perf_counter()
+    for document in documents:
+        render(document)
+    return time.perf_counter() - started, len(documents)
+
+
+def edit_one_paragraph(project: Path) -> None:
+    path = project / "source/translations/fr-CA.yaml"
+    header = "".join(line for line in path.read_text().splitlines(True)[:3])
+    data = yaml.safe_load(path.read_text())
+    unit = data["units"]["relapsed-all.clinical-trials.1"]
+    unit["text"] = unit["text"] + " "  # a real edit: new bytes, same meaning
+    unit["text"] = unit["text"].rstrip() + "\u00a0"
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                            width=88))
+
+
+def main() -> None:
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_project(Path(folder) / "project")
+        config = BuildConfig.for_project(project, jobs=cores)
+        started = time.perf_counter()
+        result = build(config, force=True)
+        wall = time.perf_counter() - started
+        floor, pdf_count = weasyprint_floor(BuildConfig.for_project(project))
+        noop = min(command_seconds(project, "build") for _ in range(3))
+        edit_one_paragraph(project)
+        edit = command_seconds(project, "build")
+        edit_one_paragraph(project)
+        preview = command_seconds(project, "build", "--locale", "fr-CA", "--variant",
+                                  "general", "--format", "html")
+        personal = min(command_seconds(
+            project, "personalize", "--variant", "cns", "--sheet",
+            "examples/care-sheet.yaml", "-o", str(Path(folder) / "child.pdf"))
+            for _ in range(3))
+    seconds = [artifact.seconds for artifact in result.built]
+    sizes = {"Latin": [], "other scripts": []}
+    for artifact in result.built:
+        if artifact.spec.format == "pdf":
+            key = "Latin" if is_latin_script(artifact.spec.locale) else "other scripts"
+            sizes[key].append(len(artifact.data) / 1024)
+    print(f"machine: {cores} cores, Python {sys.version.split()[0]}")
+    print(f"cold full matrix: {len(result.built)} outputs in {wall:.1f} s wall ({cores} workers)")
+    print(f"floor (raw WeasyPrint, {pdf_count} tagged PDFs, warm, 1 process): {floor:.1f} s")
+    print(f"overhead ratio (wall x cores / floor): {wall * cores / floor:.2f}  (target <= 1.15)")
+    print(f"parallel efficiency: {sum(seconds) / (wall * cores):.0%}")
+    print(f"no-op rebuild, whole command: {noop:.2f} s  (target < 0.5 s)")
+    print(f"one-paragraph edit (fr-CA), whole command: {edit:.1f} s; "
+          f"one-output preview of the edit: {preview:.2f} s")
+    print(f"per-output median: {statistics.median(seconds):.2f} s "
+          f"(max {max(seconds):.2f} s)")
+    print(f"peak memory per worker: {max(a.worker_peak_kb for a in result.built) / 1024:.0f} MB"
+          "  (target < 250 MB)")
+    print(f"personalized handout end to end: {personal:.2f} s  (target < 1.5 s)")
+    for group, values in sizes.items():
+        if values:
+            print(f"PDF sizes, {group}: min {min(values):.0f} KB, median "
+                  f"{statistics.median(values):.0f} KB, max {max(values):.0f} KB "
+                  f"({len(values)} files)")
+
+
+if __name__ == "__main__":
+    main()
