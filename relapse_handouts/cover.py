@@ -1,47 +1,95 @@
 """The EPUB cover: a PNG drawn from the handout's own title, readable as a thumbnail.
 
-Drawn with Pillow in the script's Noto font (found through fontconfig), in dark text on
-a light band so it stays legible in greyscale e-ink.
+Drawn with Pillow in the script's Noto font (found through fontconfig), dark on light so it
+stays legible on greyscale e-ink. Pillow has no font fallback, so text is cut into runs:
+characters the script's font lacks (Latin words such as "ALL" in an Arabic title) are drawn
+with Noto Sans; in right-to-left lines the runs are placed from the right.
 """
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 
+from fontTools.ttLib import TTCollection, TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import HandoutError
 
 __all__ = ["draw_cover"]
 
-WIDTH, HEIGHT = 800, 1200
-_INK, _BAND, _PAPER = (22, 50, 79), (22, 50, 79), (250, 250, 247)
+WIDTH, HEIGHT, MARGIN = 800, 1200, 60
+_INK, _PAPER = (22, 50, 79), (250, 250, 247)
 # Font family per script for the cover; the CSS names the same families.
 _FAMILIES = {"ar": "Noto Sans Arabic", "zh": "Noto Sans CJK SC", "pa": "Noto Sans Gurmukhi"}
 
 
+@dataclass(frozen=True)
+class _Fonts:
+    """The script's face and the Latin fallback, at one size, with the script's coverage."""
+
+    script: ImageFont.FreeTypeFont
+    latin: ImageFont.FreeTypeFont
+    covered: frozenset[int]
+
+    def runs(self, text: str) -> list[tuple[str, ImageFont.FreeTypeFont]]:
+        """``text`` cut where the font changes; spaces stay with the run they are in."""
+        runs: list[tuple[str, ImageFont.FreeTypeFont]] = []
+        for char in text:
+            if char.isspace():
+                font = runs[-1][1] if runs else self.script
+            elif char.isascii() or ord(char) not in self.covered:
+                font = self.latin
+            else:
+                font = self.script
+            if runs and runs[-1][1] is font:
+                runs[-1] = (runs[-1][0] + char, font)
+            else:
+                runs.append((char, font))
+        return runs
+
+
 @lru_cache(maxsize=None)
-def _font_file(language: str, bold: bool) -> str:
-    family = _FAMILIES.get(language, "Noto Sans")
+def _font_file(family: str, bold: bool) -> str:
     pattern = f"{family}:{'bold' if bold else 'regular'}"
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", pattern], check=True,
-                               capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["fc-match", "-f", "%{file}", pattern], check=True,
+                              capture_output=True, text=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
         raise HandoutError(f"cannot find the font '{pattern}': {error}",
                            hint="run 'bash run.sh setup' to install the Noto fonts") from None
-    return found
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
-          width: int, by_char: bool) -> list[str]:
+@lru_cache(maxsize=None)
+def _coverage(path: str) -> frozenset[int]:
+    font = TTCollection(path).fonts[0] if path.endswith(".ttc") else TTFont(path, lazy=True)
+    return frozenset(font.getBestCmap())
+
+
+def _fonts(language: str, bold: bool, size: int) -> _Fonts:
+    script = _font_file(_FAMILIES.get(language, "Noto Sans"), bold)
+    return _Fonts(ImageFont.truetype(script, size),
+                  ImageFont.truetype(_font_file("Noto Sans", bold), size), _coverage(script))
+
+
+def _width(draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str) -> float:
+    return sum(draw.textlength(run, font=font, direction=_run_direction(font, fonts, direction))
+               for run, font in fonts.runs(text))
+
+
+def _run_direction(font: ImageFont.FreeTypeFont, fonts: _Fonts, direction: str) -> str:
+    return direction if font is fonts.script else "ltr"
+
+
+def _wrap(draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str,
+          by_char: bool) -> list[str]:
     words = list(text) if by_char else text.split()
     lines: list[str] = []
     line = ""
     for word in words:
         candidate = word if not line else line + ("" if by_char else " ") + word
-        if draw.textlength(candidate, font=font) <= width or not line:
+        if _width(draw, fonts, candidate, direction) <= WIDTH - 2 * MARGIN or not line:
             line = candidate
         else:
             lines.append(line)
@@ -49,35 +97,42 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont,
     return lines + ([line] if line else [])
 
 
+def _draw_line(draw: ImageDraw.ImageDraw, fonts: _Fonts, line: str, y: int,
+               direction: str, fill: tuple[int, int, int]) -> None:
+    rtl = direction == "rtl"
+    x = WIDTH - MARGIN if rtl else MARGIN
+    for run, font in fonts.runs(line):
+        run_direction = _run_direction(font, fonts, direction)
+        width = draw.textlength(run, font=font, direction=run_direction)
+        draw.text((x - width if rtl else x, y), run, font=font, fill=fill, anchor="la",
+                  direction=run_direction)
+        x = x - width if rtl else x + width
+
+
 def draw_cover(title: str, subtitle: str, organisation: str, locale: str,
                direction: str) -> bytes:
     """A PNG cover for ``title``; identical bytes for identical input."""
     language = locale.split("-")[0]
+    by_char = language in ("zh", "ja")
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, WIDTH, 70), fill=_BAND)
-    draw.rectangle((0, HEIGHT - 70, WIDTH, HEIGHT), fill=_BAND)
-    title_font = ImageFont.truetype(_font_file(language, True), 76)
-    small_font = ImageFont.truetype(_font_file(language, False), 38)
-    by_char = language in ("zh", "ja")
-    anchor, x = ("ra", WIDTH - 60) if direction == "rtl" else ("la", 60)
+    draw.rectangle((0, 0, WIDTH, 70), fill=_INK)
+    draw.rectangle((0, HEIGHT - 70, WIDTH, HEIGHT), fill=_INK)
+    big, small = _fonts(language, True, 76), _fonts(language, False, 38)
     y = 170
-    for line in _wrap(draw, title, title_font, WIDTH - 120, by_char):
-        draw.text((x, y), line, font=title_font, fill=_INK, anchor=anchor,
-                  direction=direction)
+    for line in _wrap(draw, big, title, direction, by_char):
+        _draw_line(draw, big, line, y, direction, _INK)
         y += 98
     y += 40
-    draw.line((60, y, WIDTH - 60, y), fill=_INK, width=4)
+    draw.line((MARGIN, y, WIDTH - MARGIN, y), fill=_INK, width=4)
     y += 40
-    for line in _wrap(draw, subtitle, small_font, WIDTH - 120, by_char):
-        draw.text((x, y), line, font=small_font, fill=(0, 0, 0), anchor=anchor,
-                  direction=direction)
+    for line in _wrap(draw, small, subtitle, direction, by_char):
+        _draw_line(draw, small, line, y, direction, (0, 0, 0))
         y += 52
-    footer_lines = _wrap(draw, organisation, small_font, WIDTH - 120, by_char)
-    y = HEIGHT - 110 - 52 * len(footer_lines)
-    for line in footer_lines:
-        draw.text((x, y), line, font=small_font, fill=(0, 0, 0), anchor=anchor,
-                  direction=direction)
+    footer = _wrap(draw, small, organisation, direction, by_char)
+    y = HEIGHT - 110 - 52 * len(footer)
+    for line in footer:
+        _draw_line(draw, small, line, y, direction, (0, 0, 0))
         y += 52
     buffer = BytesIO()
     image.save(buffer, format="PNG", optimize=True)
