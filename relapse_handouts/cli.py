@@ -42,6 +42,16 @@ def _parser() -> argparse.ArgumentParser:
                            help="also write output/review.html for the editor")
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
+    _add_one_child_commands(commands)
+    translations = commands.add_parser(
+        "translations", help="content translations: 'status' reports, 'update' writes files")
+    translations.add_argument("action", choices=("status", "update"))
+    translations.add_argument("--locale", action="append", default=[], metavar="CODE",
+                              help="only this locale (repeatable; default: all)")
+    return parser
+
+
+def _add_one_child_commands(commands: Any) -> None:
     personal = commands.add_parser(
         "personalize", help="one child's handout from a care sheet (see examples/)")
     _add_one_handout(personal)
@@ -56,12 +66,6 @@ def _parser() -> argparse.ArgumentParser:
                        help="send it with the HANDOUTS_SMTP_* settings of the environment")
     email.add_argument("--to", metavar="ADDRESS", help="recipient")
     email.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender")
-    translations = commands.add_parser(
-        "translations", help="content translations: 'status' reports, 'update' writes files")
-    translations.add_argument("action", choices=("status", "update"))
-    translations.add_argument("--locale", action="append", default=[], metavar="CODE",
-                              help="only this locale (repeatable; default: all)")
-    return parser
 
 
 def _add_one_handout(command: argparse.ArgumentParser) -> None:
