@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 
-from fontTools.ttLib import TTCollection, TTFont
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import HandoutError
@@ -31,7 +31,7 @@ class _Fonts:
 
     script: ImageFont.FreeTypeFont
     latin: ImageFont.FreeTypeFont
-    covered: frozenset[int]
+    covered: frozenset[int] | None  # None: the script font has every character needed
 
     def runs(self, text: str) -> list[tuple[str, ImageFont.FreeTypeFont]]:
         """``text`` cut where the font changes; spaces stay with the run they are in."""
@@ -39,7 +39,7 @@ class _Fonts:
         for char in text:
             if char.isspace():
                 font = runs[-1][1] if runs else self.script
-            elif char.isascii() or ord(char) not in self.covered:
+            elif self.covered is not None and (char.isascii() or ord(char) not in self.covered):
                 font = self.latin
             else:
                 font = self.script
@@ -62,9 +62,12 @@ def _font_file(family: str, bold: bool) -> str:
 
 
 @lru_cache(maxsize=None)
-def _coverage(path: str) -> frozenset[int]:
-    font = TTCollection(path).fonts[0] if path.endswith(".ttc") else TTFont(path, lazy=True)
-    return frozenset(font.getBestCmap())
+def _coverage(path: str) -> frozenset[int] | None:
+    """The characters a script font has; None for the CJK collection, which also covers
+    Latin (and whose 20 MB would cost a worker some 200 MB of memory to read)."""
+    if path.endswith(".ttc"):
+        return None
+    return frozenset(TTFont(path, lazy=True).getBestCmap())
 
 
 def _fonts(language: str, bold: bool, size: int) -> _Fonts:
