@@ -14,11 +14,10 @@ import jinja2
 from babel.dates import format_date
 
 from .config import BuildConfig
-from .i18n import babel_locale, ui_translations
+from .i18n import babel_locale, text_direction, ui_translations
 from .markup import plain_text
 from .model import Project
 from .publish import Manifest, atomic_write
-from .resolve import _direction as text_direction
 
 __all__ = ["write_catalog", "CATALOG_NAME"]
 

@@ -12,7 +12,7 @@ from .conditions import ConditionSyntaxError, names_in, parse_condition
 from .errors import ErrorCollector
 from .markup import link_targets
 from .model import Project
-from .yamlfile import YamlFile
+from .yamlfile import YamlFile, dotted
 
 __all__ = ["check_project"]
 
@@ -80,7 +80,7 @@ def _check_links(text: str, known: _KnownIds, file: YamlFile, at: Path_,
         else:
             ok, kind, hint = False, "link", "glossary:ID, ref:ID, #section-id or https://..."
         if not ok:
-            errors.add(f"{kind} '{href}' does not exist", file.locate(at), field=_dotted(at),
+            errors.add(f"{kind} '{href}' does not exist", file.locate(at), field=dotted(at),
                        hint=f"link to {hint}")
 
 
@@ -90,17 +90,17 @@ def _check_condition(text: str, project: Project, file: YamlFile, at: Path_,
     try:
         condition = parse_condition(text)
     except ConditionSyntaxError as error:
-        errors.add(str(error), file.locate(at), field=_dotted(at),
+        errors.add(str(error), file.locate(at), field=dotted(at),
                    hint="write names like relapse_site.cns joined by and, or, not")
         return
     for name in names_in(condition):
         if name.attribute not in attributes:
             errors.add(f"unknown attribute '{name.attribute}'", file.locate(at),
-                       field=_dotted(at), hint=f"use one of {', '.join(sorted(attributes))} "
+                       field=dotted(at), hint=f"use one of {', '.join(sorted(attributes))} "
                                                "(declared in site.yaml 'attributes')")
         elif name.value not in attributes[name.attribute]:
             errors.add(f"'{name.value}' is not a value of '{name.attribute}'", file.locate(at),
-                       field=_dotted(at),
+                       field=dotted(at),
                        hint=f"use one of {', '.join(attributes[name.attribute])}")
 
 
@@ -118,7 +118,7 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
                     block["drugs"] not in known.drug_groups:
                 at = ("sections", s, "blocks", b, "drugs")
                 errors.add(f"drug group '{block['drugs']}' has no drugs", file.locate(at),
-                           field=_dotted(at), hint="use a 'group' from drugs.yaml")
+                           field=dotted(at), hint="use a 'group' from drugs.yaml")
         places += [("sections", s, "subsections", i)
                    for i in range(len(section.get("subsections", [])))]
     _check_unique(file, places, "id", errors)
@@ -126,7 +126,7 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
         section_id = _get(data, at + ("id",))
         if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
             errors.add(f"id '{section_id}' starts with a prefix the layouts use",
-                       file.locate(at + ("id",)), field=_dotted(at + ("id",)),
+                       file.locate(at + ("id",)), field=dotted(at + ("id",)),
                        hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}")
 
 
@@ -138,7 +138,7 @@ def _check_unique(file: YamlFile, places: list[Path_], field: str,
     for value, at in values:
         if counts.get(value, 0) > 1 and value in seen:
             errors.add(f"{field} '{value}' is used more than once", file.locate(at + (field,)),
-                       field=_dotted(at + (field,)), hint=f"give each a different {field}")
+                       field=dotted(at + (field,)), hint=f"give each a different {field}")
         seen.add(value)
 
 
@@ -148,13 +148,13 @@ def _check_variants(project: Project, file: YamlFile, errors: ErrorCollector) ->
         for attribute, values in variant.attributes.items():
             at = ("variants", index, "attributes", attribute)
             if attribute not in attributes:
-                errors.add(f"unknown attribute '{attribute}'", file.locate(at), _dotted(at),
+                errors.add(f"unknown attribute '{attribute}'", file.locate(at), dotted(at),
                            hint=f"use one of {', '.join(sorted(attributes))}")
                 continue
             for value in values:
                 if value not in attributes[attribute]:
                     errors.add(f"'{value}' is not a value of '{attribute}'", file.locate(at),
-                               _dotted(at), hint=f"use one of {', '.join(attributes[attribute])}")
+                               dotted(at), hint=f"use one of {', '.join(attributes[attribute])}")
 
 
 def _check_site(project: Project, file: YamlFile, errors: ErrorCollector) -> None:
@@ -179,6 +179,3 @@ def _get(data: Any, at: Path_) -> Any:
             return None
     return data
 
-
-def _dotted(keys: Path_) -> str:
-    return ".".join(str(key) for key in keys)

@@ -18,11 +18,18 @@ from babel.support import Translations
 
 from .errors import ErrorCollector, HandoutError, Location
 
-__all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script"]
+__all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script",
+           "text_direction"]
 
 
 def babel_locale(locale: str) -> Locale:
     return Locale.parse(locale, sep="-")
+
+
+def text_direction(locale: str) -> str:
+    """'rtl' for right-to-left languages (CLDR character order), else 'ltr'."""
+    order = babel_locale(locale).character_order
+    return "rtl" if order == "right-to-left" else "ltr"
 
 
 def is_latin_script(locale: str) -> bool:

@@ -14,7 +14,7 @@ from . import crossref
 from .config import BuildConfig
 from .errors import ErrorCollector, HandoutError, Location
 from .model import Drug, GlossaryTerm, Handout, Project, Reference, Site, Variant
-from .yamlfile import YamlFile, read_yaml
+from .yamlfile import YamlFile, dotted, read_yaml
 
 __all__ = ["load_project"]
 
@@ -91,7 +91,7 @@ def _validate(file: YamlFile | None, cls: type[Model], errors: ErrorCollector,
     except ValidationError as error:
         for problem in error.errors(include_url=False):
             keys = prefix + tuple(problem["loc"])
-            errors.add(_describe(problem), file.locate(keys), field=_dotted(keys),
+            errors.add(_describe(problem), file.locate(keys), field=dotted(keys),
                        hint=_hint(problem, cls))
         return None  # type: ignore[return-value]
 
@@ -109,12 +109,6 @@ def _validate_list(file: YamlFile | None, key: str, cls: type[Model],
              for index, item in enumerate(file.data[key])]
     return tuple(items)
 
-
-def _dotted(keys: tuple[Any, ...]) -> str:
-    text = ""
-    for key in keys:
-        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
-    return text
 
 
 def _describe(problem: dict[str, Any]) -> str:

@@ -18,6 +18,7 @@ from .incremental import STATE_NAME, BuildState, Fingerprint, fingerprint, load_
 if TYPE_CHECKING:
     from .model import Project
     from .quality import QualityReport
+    from .resolve import ResolvedHandout
     from .plan import OutputSpec
     from .publish import Manifest
     from .render import Artifact
@@ -48,7 +49,7 @@ def build(config: BuildConfig, force: bool = False,
     from .publish import publish
     from .render import render_outputs
     # Load, validate, plan, translate and resolve: every content error surfaces here.
-    project, projects, specs, warnings = _prepare(config)
+    project, projects, specs, warnings, _ = _prepare(config)
     # Choose what to render: outputs whose inputs or files changed since the last build.
     keys = {spec: prints.output_key(spec.as_record(), project.site.source_locale)
             for spec in specs}
@@ -79,17 +80,12 @@ def check(config: BuildConfig, today: "dt.date | None" = None
     """Validate the source, translations and every variant x locale without rendering,
     then score each handout against the content quality gates."""
     from .quality import assess
-    from .resolve import resolve_handout
-    project, projects, specs, warnings = _prepare(config)
-    reports = []
-    for handout_id, variant_id, locale in dict.fromkeys(spec.document_key for spec in specs):
-        model = projects[locale]
-        handout = next(h for h in model.handouts if h.id == handout_id)
-        variant = next(v for v in model.variants if v.id == variant_id)
-        reports.append(assess(resolve_handout(model, handout, variant, locale),
-                              model.site.readability, model.site.medical_terms,
-                              today or dt.date.today(), config.release))
-    return project, warnings, tuple(reports)
+    project, _, _, warnings, documents = _prepare(config)
+    site = project.site
+    reports = tuple(assess(resolved, site.readability, site.medical_terms,
+                           today or dt.date.today(), config.release)
+                    for resolved in documents.values())
+    return project, warnings, reports
 
 
 def _prepare(config: BuildConfig):  # type: ignore[no-untyped-def]
@@ -106,8 +102,8 @@ def _prepare(config: BuildConfig):  # type: ignore[no-untyped-def]
     # Release builds refuse draft translations.
     _check_release(config, project, specs)
     # Resolve each variant and locale once, so content errors surface before rendering.
-    _resolve_documents(projects, specs)
-    return project, projects, specs, warnings
+    documents = _resolve_documents(projects, specs)
+    return project, projects, specs, warnings, documents
 
 
 def _write_catalog(config: BuildConfig, project: "Project", manifest: "Manifest") -> None:
@@ -175,19 +171,22 @@ def _check_release(config: BuildConfig, project: "Project",
     errors.raise_if_any()
 
 
-def _resolve_documents(projects: dict[str, "Project"], specs: tuple["OutputSpec", ...]) -> None:
+def _resolve_documents(projects: dict[str, "Project"], specs: tuple["OutputSpec", ...]
+                       ) -> dict[tuple[str, str, str], "ResolvedHandout"]:
     from .resolve import resolve_handout
     errors = ErrorCollector()
-    for key in sorted({spec.document_key for spec in specs}):
+    documents = {}
+    for key in dict.fromkeys(spec.document_key for spec in specs):
         handout_id, variant_id, locale = key
         project = projects[locale]
         handout = next(h for h in project.handouts if h.id == handout_id)
         variant = next(v for v in project.variants if v.id == variant_id)
         try:
-            resolve_handout(project, handout, variant, locale)
+            documents[key] = resolve_handout(project, handout, variant, locale)
         except HandoutError as error:
             errors.extend(error)
     errors.raise_if_any()
+    return documents
 
 
 def _check_budgets(project: "Project", artifacts: tuple["Artifact", ...]) -> None:

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, TypeVar
 
-from babel import Locale
-
 from .conditions import parse_condition
 from .errors import ErrorCollector, Location
+from .i18n import text_direction
 from .markup import link_targets
 from .model import (SECTION_ROLES, Drug, GlossaryTerm, Handout, LocaleInfo, Project, Reference,
                     Section, Site, Variant)
@@ -68,7 +67,7 @@ def resolve_handout(project: Project, handout: Handout, variant: Variant,
     references = {ref.id: ref for ref in project.references}
     return ResolvedHandout(
         handout=resolved, variant=variant, site=project.site, locale=locale,
-        locale_info=project.site.locales[locale], direction=_direction(locale),
+        locale_info=project.site.locales[locale], direction=text_direction(locale),
         drugs=_by_group(drugs),
         glossary=tuple(sorted((t for t in project.glossary if t.id in used),
                               key=lambda term: _sort_key(term.term))),
@@ -160,8 +159,3 @@ def _by_group(drugs: Iterable[Drug]) -> dict[str, tuple[Drug, ...]]:
     for drug in drugs:
         groups.setdefault(drug.group, []).append(drug)
     return {group: tuple(items) for group, items in groups.items()}
-
-
-def _direction(locale: str) -> str:
-    order = Locale.parse(locale, sep="-").character_order
-    return "rtl" if order == "right-to-left" else "ltr"

@@ -14,7 +14,7 @@ import yaml
 
 from .errors import BuildErrors, HandoutError, Location
 
-__all__ = ["YamlFile", "read_yaml"]
+__all__ = ["YamlFile", "read_yaml", "dotted"]
 
 PathKey = tuple[Any, ...]
 
@@ -84,3 +84,11 @@ def _convert(loader: yaml.SafeLoader, node: yaml.Node, at: PathKey,
         return [_convert(loader, item, at + (index,), lines, problems, shown)
                 for index, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def dotted(keys: tuple[Any, ...]) -> str:
+    """A key path as authors read it in messages: ``sections[1].blocks[0].p``."""
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text

@@ -88,7 +88,7 @@ def test_variant_with_unknown_value_is_refused(tmp_path):
     path.write_text(path.read_text() + "    attributes:\n      relapse_site: [lungs]\n")
     result = run_cli("--project", project, "check")
     assert result.code == 1
-    assert "source/variants.yaml:7: error: variants.0.attributes.relapse_site: 'lungs' is " \
+    assert "source/variants.yaml:7: error: variants[0].attributes.relapse_site: 'lungs' is " \
            "not a value of 'relapse_site'" in result.err
 
 
