@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Entry point: build the handouts. See ``python make_docs.py --help`` and README.md."""
+
 from relapse_handouts.cli import main
 
 if __name__ == "__main__":

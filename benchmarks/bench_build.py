@@ -17,6 +17,7 @@ are never touched. Figures:
   peak memory / worker  largest resident set of a worker process (< 250 MB)
   personalized handout  'make_docs.py personalize' end to end (< 1.5 s)
 """
+
 from __future__ import annotations
 
 import os
@@ -46,8 +47,9 @@ def copy_project(target: Path) -> Path:
 
 def command_seconds(project: Path, *args: str) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "make_docs.py", *args], cwd=project, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "make_docs.py", *args], cwd=project, check=True, capture_output=True
+    )
     return time.perf_counter() - started
 
 
@@ -65,20 +67,26 @@ def weasyprint_floor(config: BuildConfig) -> tuple[float, int]:
     from relapse_handouts.translate import translate_all
 
     project = load_project(config)
-    projects, _ = translate_all(project, config.source_dir, config.root,
-                                tuple(project.site.locales))
+    projects, _ = translate_all(
+        project, config.source_dir, config.root, tuple(project.site.locales)
+    )
     context = RenderContext(config, projects)
-    documents = [context.html.render(context.resolved(spec), "print", spec.paper, spec.edition)
-                 for spec in plan_outputs(project, config)
-                 if spec.format == "pdf" and spec.edition != "booklet"]
+    documents = [
+        context.html.render(context.resolved(spec), "print", spec.paper, spec.edition)
+        for spec in plan_outputs(project, config)
+        if spec.format == "pdf" and spec.edition != "booklet"
+    ]
     fonts, fetcher = FontConfiguration(), ProjectOnlyFetcher(config.readable_dirs)
     base = config.root.as_uri() + "/"
 
     def render(document) -> None:
         HTML(string=document.html, base_url=base, url_fetcher=fetcher).render(
-            font_config=fonts).write_pdf(
-            pdf_variant="pdf/ua-1", finisher=_reading_direction(document.resolved.direction),
-            pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode())
+            font_config=fonts
+        ).write_pdf(
+            pdf_variant="pdf/ua-1",
+            finisher=_reading_direction(document.resolved.direction),
+            pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode(),
+        )
 
     render(documents[0])  # warm up
     started = time.perf_counter()
@@ -94,8 +102,7 @@ def edit_one_paragraph(project: Path) -> None:
     unit = data["units"]["relapsed-all.clinical-trials.1"]
     unit["text"] = unit["text"] + " "  # a real edit: new bytes, same meaning
     unit["text"] = unit["text"].rstrip() + "\u00a0"
-    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
-                                            width=88))
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=88))
 
 
 def main() -> None:
@@ -111,12 +118,22 @@ def main() -> None:
         edit_one_paragraph(project)
         edit = command_seconds(project, "build")
         edit_one_paragraph(project)
-        preview = command_seconds(project, "build", "--locale", "fr-CA", "--variant",
-                                  "general", "--format", "html")
-        personal = min(command_seconds(
-            project, "personalize", "--variant", "cns", "--sheet",
-            "examples/care-sheet.yaml", "-o", str(Path(folder) / "child.pdf"))
-            for _ in range(3))
+        preview = command_seconds(
+            project, "build", "--locale", "fr-CA", "--variant", "general", "--format", "html"
+        )
+        personal = min(
+            command_seconds(
+                project,
+                "personalize",
+                "--variant",
+                "cns",
+                "--sheet",
+                "examples/care-sheet.yaml",
+                "-o",
+                str(Path(folder) / "child.pdf"),
+            )
+            for _ in range(3)
+        )
     seconds = [artifact.seconds for artifact in result.built]
     sizes = {"Latin": [], "other scripts": []}
     for artifact in result.built:
@@ -129,18 +146,23 @@ def main() -> None:
     print(f"overhead ratio (wall x cores / floor): {wall * cores / floor:.2f}  (target <= 1.15)")
     print(f"parallel efficiency: {sum(seconds) / (wall * cores):.0%}")
     print(f"no-op rebuild, whole command: {noop:.2f} s  (target < 0.5 s)")
-    print(f"one-paragraph edit (fr-CA), whole command: {edit:.1f} s; "
-          f"one-output preview of the edit: {preview:.2f} s")
-    print(f"per-output median: {statistics.median(seconds):.2f} s "
-          f"(max {max(seconds):.2f} s)")
-    print(f"peak memory per worker: {max(a.worker_peak_kb for a in result.built) / 1024:.0f} MB"
-          "  (target < 250 MB)")
+    print(
+        f"one-paragraph edit (fr-CA), whole command: {edit:.1f} s; "
+        f"one-output preview of the edit: {preview:.2f} s"
+    )
+    print(f"per-output median: {statistics.median(seconds):.2f} s (max {max(seconds):.2f} s)")
+    print(
+        f"peak memory per worker: {max(a.worker_peak_kb for a in result.built) / 1024:.0f} MB"
+        "  (target < 250 MB)"
+    )
     print(f"personalized handout end to end: {personal:.2f} s  (target < 1.5 s)")
     for group, values in sizes.items():
         if values:
-            print(f"PDF sizes, {group}: min {min(values):.0f} KB, median "
-                  f"{statistics.median(values):.0f} KB, max {max(values):.0f} KB "
-                  f"({len(values)} files)")
+            print(
+                f"PDF sizes, {group}: min {min(values):.0f} KB, median "
+                f"{statistics.median(values):.0f} KB, max {max(values):.0f} KB "
+                f"({len(values)} files)"
+            )
 
 
 if __name__ == "__main__":

@@ -8,22 +8,42 @@ Stages, each returning a new immutable value: ``load_project`` (source -> Projec
 
 Names are imported on first use (PEP 562) so that a build with nothing to do starts fast.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
 from typing import Any
 
 __all__ = [
-    "BuildConfig", "BuildErrors", "BuildResult", "HandoutError", "Location", "OutputSpec",
-    "ResolvedHandout", "build", "check", "load_project", "main", "plan_outputs",
+    "BuildConfig",
+    "BuildErrors",
+    "BuildResult",
+    "HandoutError",
+    "Location",
+    "OutputSpec",
+    "ResolvedHandout",
+    "build",
+    "check",
+    "load_project",
+    "main",
+    "plan_outputs",
     "resolve_handout",
 ]
 
 _HOMES = {
-    "BuildConfig": "config", "BuildErrors": "errors", "HandoutError": "errors",
-    "Location": "errors", "BuildResult": "pipeline", "build": "pipeline", "check": "pipeline",
-    "load_project": "load", "main": "cli", "OutputSpec": "plan", "plan_outputs": "plan",
-    "ResolvedHandout": "resolve", "resolve_handout": "resolve",
+    "BuildConfig": "config",
+    "BuildErrors": "errors",
+    "HandoutError": "errors",
+    "Location": "errors",
+    "BuildResult": "pipeline",
+    "build": "pipeline",
+    "check": "pipeline",
+    "load_project": "load",
+    "main": "cli",
+    "OutputSpec": "plan",
+    "plan_outputs": "plan",
+    "ResolvedHandout": "resolve",
+    "resolve_handout": "resolve",
 }
 
 

@@ -1,15 +1,17 @@
 """The command line: ``make_docs.py build | check | list``. ``main`` is callable from tests."""
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence, TextIO
+from typing import Any, TextIO
 
-from .pipeline import build, check
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError
+from .pipeline import build, check
 from .progress import BuildProgress
 
 __all__ = ["main"]
@@ -17,53 +19,83 @@ __all__ = ["main"]
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="make_docs.py", description="Build patient handouts about relapsed and "
-        "refractory childhood ALL as PDF, EPUB and HTML from the files in source/.")
-    parser.add_argument("--project", type=Path, default=Path("."),
-                        help="project folder holding source/, layouts/, styles/ (default: .)")
+        prog="make_docs.py",
+        description="Build patient handouts about relapsed and "
+        "refractory childhood ALL as PDF, EPUB and HTML from the files in source/.",
+    )
+    parser.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        help="project folder holding source/, layouts/, styles/ (default: .)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_cmd = commands.add_parser("build", help="build outputs into output/")
     _add_selection(build_cmd)
     build_cmd.add_argument("-o", "--output", type=Path, help="output folder (default: output/)")
-    build_cmd.add_argument("-j", "--jobs", type=int, default=0,
-                           help="worker processes (default: one per core)")
-    build_cmd.add_argument("--strict", action="store_true",
-                           help="treat warnings, the renderer's included, as errors")
-    build_cmd.add_argument("--release", action="store_true",
-                           help="refuse draft translations and overdue reviews")
-    build_cmd.add_argument("--force", action="store_true",
-                           help="rebuild every output, even those that are up to date")
+    build_cmd.add_argument(
+        "-j", "--jobs", type=int, default=0, help="worker processes (default: one per core)"
+    )
+    build_cmd.add_argument(
+        "--strict", action="store_true", help="treat warnings, the renderer's included, as errors"
+    )
+    build_cmd.add_argument(
+        "--release", action="store_true", help="refuse draft translations and overdue reviews"
+    )
+    build_cmd.add_argument(
+        "--force", action="store_true", help="rebuild every output, even those that are up to date"
+    )
     check_cmd = commands.add_parser("check", help="validate source/ without rendering")
     _add_selection(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check_cmd.add_argument("--release", action="store_true",
-                           help="fail on drafts and on handouts past their review date")
-    check_cmd.add_argument("--report", action="store_true",
-                           help="also write output/review.html for the editor")
+    check_cmd.add_argument(
+        "--release",
+        action="store_true",
+        help="fail on drafts and on handouts past their review date",
+    )
+    check_cmd.add_argument(
+        "--report", action="store_true", help="also write output/review.html for the editor"
+    )
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
     translations = commands.add_parser(
-        "translations", help="content translations: 'status' reports, 'update' writes files")
+        "translations", help="content translations: 'status' reports, 'update' writes files"
+    )
     translations.add_argument("action", choices=("status", "update"))
-    translations.add_argument("--locale", action="append", default=[], metavar="CODE",
-                              help="only this locale (repeatable; default: all)")
+    translations.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only this locale (repeatable; default: all)",
+    )
     return parser
 
 
 def _add_one_child_commands(commands: Any) -> None:
     personal = commands.add_parser(
-        "personalize", help="one child's handout from a care sheet (see examples/)")
+        "personalize", help="one child's handout from a care sheet (see examples/)"
+    )
     _add_one_handout(personal)
     personal.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.pdf")
     personal.add_argument("--epub", type=Path, metavar="FILE.epub", help="also write an EPUB")
     email = commands.add_parser(
-        "email", help="an email draft (.eml) for the family, with the handout attached")
+        "email", help="an email draft (.eml) for the family, with the handout attached"
+    )
     _add_one_handout(email)
-    email.add_argument("-o", "--output", type=Path, metavar="DRAFT.eml",
-                       help="where to write the draft (needed unless --send)")
-    email.add_argument("--send", action="store_true",
-                       help="send it with the HANDOUTS_SMTP_* settings of the environment")
+    email.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DRAFT.eml",
+        help="where to write the draft (needed unless --send)",
+    )
+    email.add_argument(
+        "--send",
+        action="store_true",
+        help="send it with the HANDOUTS_SMTP_* settings of the environment",
+    )
     email.add_argument("--to", metavar="ADDRESS", help="recipient")
     email.add_argument("--from", dest="sender", metavar="ADDRESS", help="sender")
 
@@ -71,29 +103,65 @@ def _add_one_child_commands(commands: Any) -> None:
 def _add_one_handout(command: argparse.ArgumentParser) -> None:
     command.add_argument("--variant", required=True, metavar="ID")
     command.add_argument("--locale", default="en-CA", metavar="CODE")
-    command.add_argument("--sheet", type=Path, metavar="FILE",
-                         help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml")
+    command.add_argument(
+        "--sheet",
+        type=Path,
+        metavar="FILE",
+        help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml",
+    )
     command.add_argument("--paper", choices=PAPERS, default="letter")
     command.add_argument("--child-name", help="child's first name (overrides the sheet)")
-    command.add_argument("--medicine", action="append", default=[], metavar="DRUG_ID",
-                         help="a medicine in the child's plan (repeatable; overrides the sheet)")
-    command.add_argument("--password-env", metavar="VAR",
-                         help="protect the PDF (AES-256) with the password in this "
-                              "environment variable")
+    command.add_argument(
+        "--medicine",
+        action="append",
+        default=[],
+        metavar="DRUG_ID",
+        help="a medicine in the child's plan (repeatable; overrides the sheet)",
+    )
+    command.add_argument(
+        "--password-env",
+        metavar="VAR",
+        help="protect the PDF (AES-256) with the password in this environment variable",
+    )
     command.add_argument("--strict", action="store_true")
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--variant", action="append", default=[], metavar="ID",
-                         help="only this variant (repeatable; default: all)")
-    command.add_argument("--locale", action="append", default=[], metavar="CODE",
-                         help="only this locale, e.g. en-CA (repeatable; default: all)")
-    command.add_argument("--format", action="append", default=[], choices=FORMATS,
-                         help="only this format (repeatable; default: all)")
-    command.add_argument("--paper", action="append", default=[], choices=PAPERS,
-                         help="only this paper size for PDFs (repeatable; default: all)")
-    command.add_argument("--edition", action="append", default=[], choices=EDITIONS,
-                         help="only this PDF edition (repeatable; default: all)")
+    command.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this variant (repeatable; default: all)",
+    )
+    command.add_argument(
+        "--locale",
+        action="append",
+        default=[],
+        metavar="CODE",
+        help="only this locale, e.g. en-CA (repeatable; default: all)",
+    )
+    command.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        choices=FORMATS,
+        help="only this format (repeatable; default: all)",
+    )
+    command.add_argument(
+        "--paper",
+        action="append",
+        default=[],
+        choices=PAPERS,
+        help="only this paper size for PDFs (repeatable; default: all)",
+    )
+    command.add_argument(
+        "--edition",
+        action="append",
+        default=[],
+        choices=EDITIONS,
+        help="only this PDF edition (repeatable; default: all)",
+    )
 
 
 # Commands whose --variant is a repeatable filter (others take exactly one variant).
@@ -104,18 +172,23 @@ def _config(args: argparse.Namespace) -> BuildConfig:
     output = args.output if args.command == "build" else None
     locales = args.locale if isinstance(args.locale, list) else [args.locale]
     return BuildConfig.for_project(
-        args.project, output,
+        args.project,
+        output,
         variants=tuple(getattr(args, "variant", ())) if args.command in _FILTERED else (),
-        locales=tuple(locales), formats=tuple(getattr(args, "format", ())) or FORMATS,
+        locales=tuple(locales),
+        formats=tuple(getattr(args, "format", ())) or FORMATS,
         papers=tuple(getattr(args, "paper", ())) or PAPERS,
         editions=tuple(getattr(args, "edition", ())) or EDITIONS,
         strict=getattr(args, "strict", False),
-        release=getattr(args, "release", False), jobs=getattr(args, "jobs", 0),
-        report=getattr(args, "report", False))
+        release=getattr(args, "release", False),
+        jobs=getattr(args, "jobs", 0),
+        report=getattr(args, "report", False),
+    )
 
 
-def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run one command; return the exit status (0 ok, 1 user error, 2 usage)."""
     out, err = out or sys.stdout, err or sys.stderr
     args = _parser().parse_args(argv)
@@ -123,6 +196,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     try:
         if args.command == "translations":
             from .translations_cli import run_translations
+
             return run_translations(config, args.action, out)
         if args.command in ("personalize", "email"):
             return _run_personalize(config, args, out)
@@ -147,17 +221,23 @@ def _run_build(config: BuildConfig, force: bool, out: TextIO, err: TextIO) -> in
 
 def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     project, warnings, reports = check(config)
-    print(f"{'variant':<14} {'locale':<8} {'grade':>5} {'SMOG':>5} {'ease':>5} "
-          f"{'w/sent':>6}  result", file=out)
+    print(
+        f"{'variant':<14} {'locale':<8} {'grade':>5} {'SMOG':>5} {'ease':>5} {'w/sent':>6}  result",
+        file=out,
+    )
     for report in reports:
         whole = report.whole
-        cells = [f"{value:5.1f}" if value is not None else "    -"
-                 for value in (whole.grade, whole.smog, whole.ease)]
+        cells = [
+            f"{value:5.1f}" if value is not None else "    -"
+            for value in (whole.grade, whole.smog, whole.ease)
+        ]
         result = "FAIL" if report.errors else ("warn" if report.warnings else "ok")
         measured = whole.grade is not None or whole.ease is not None  # a formula exists
         per_sentence = f"{whole.words_per_sentence:6.1f}" if measured else "     -"
-        print(f"{report.variant:<14} {report.locale:<8} {' '.join(cells)} "
-              f"{per_sentence}  {result}", file=out)
+        print(
+            f"{report.variant:<14} {report.locale:<8} {' '.join(cells)} {per_sentence}  {result}",
+            file=out,
+        )
     problems = [e for r in reports for e in r.errors]
     for warning in list(warnings) + [w for r in reports for w in r.warnings]:
         print(warning.format("warning"), file=err)
@@ -165,38 +245,54 @@ def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
         print(problem.format(), file=err)
     if getattr(config, "report", False):
         from .review import write_review
+
         print(f"wrote {write_review(config, project, reports)}", file=out)
     failed = bool(problems) or (config.strict and bool(warnings))
-    print(("check FAILED" if failed else "source OK") + f": {len(project.handouts)} "
-          f"handout(s), {len(project.variants)} variant(s), {len(project.site.locales)} "
-          "locale(s)", file=out)
+    print(
+        ("check FAILED" if failed else "source OK") + f": {len(project.handouts)} "
+        f"handout(s), {len(project.variants)} variant(s), {len(project.site.locales)} "
+        "locale(s)",
+        file=out,
+    )
     return 1 if failed else 0
 
 
 def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     from .load import load_project
     from .plan import plan_outputs
+
     project = load_project(config)
     for spec in plan_outputs(project, config):
         paper = spec.paper or "-"
         edition = spec.edition if spec.format == "pdf" else "-"
-        print(f"{spec.variant_id:<14} {spec.locale:<8} {spec.format:<5} {paper:<7} "
-              f"{edition:<12} output/{spec.path}", file=out)
+        print(
+            f"{spec.variant_id:<14} {spec.locale:<8} {spec.format:<5} {paper:<7} "
+            f"{edition:<12} output/{spec.path}",
+            file=out,
+        )
     return 0
 
 
 def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
     from .personalize import PersonalRequest, build_personal, render_personal
+
     password = None
     if args.password_env:
         password = os.environ.get(args.password_env)
         if not password:
-            raise HandoutError(f"environment variable {args.password_env} is empty or unset",
-                               hint="set it to the password before running the command")
+            raise HandoutError(
+                f"environment variable {args.password_env} is empty or unset",
+                hint="set it to the password before running the command",
+            )
     request = PersonalRequest(
-        variant=args.variant, locale=args.locale, sheet_path=args.sheet, paper=args.paper,
-        password=password, with_epub=bool(getattr(args, "epub", None)),
-        overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)})
+        variant=args.variant,
+        locale=args.locale,
+        sheet_path=args.sheet,
+        paper=args.paper,
+        password=password,
+        with_epub=bool(getattr(args, "epub", None)),
+        overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)},
+    )
     if args.command == "personalize":
         written = build_personal(config, request, args.output, args.epub)
     else:
@@ -206,10 +302,12 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
     return 0
 
 
-def _run_email(config: BuildConfig, args: argparse.Namespace, handout: Any,
-               password: str | None) -> tuple[Path, ...]:
+def _run_email(
+    config: BuildConfig, args: argparse.Namespace, handout: Any, password: str | None
+) -> tuple[Path, ...]:
     from .emaildraft import SmtpSettings, compose_email, send_email
     from .publish import atomic_write
+
     if not args.output and not args.send:
         raise HandoutError("nothing to do", hint="give -o DRAFT.eml, or --send --to ADDRESS")
     message = compose_email(handout, config.source_dir, args.sender, args.to, bool(password))

@@ -4,11 +4,12 @@ A tiny recursive-descent parser (after Sphinx's ``util/tags.py``): nothing is ev
 ``eval``-ed, and every name is checked against the attributes declared in source.
 A name is ``attribute.value``; it holds when the variant's profile includes that value.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 __all__ = ["Condition", "parse_condition", "ConditionSyntaxError"]
 
@@ -31,7 +32,7 @@ class Name:
 
 @dataclass(frozen=True)
 class Not:
-    operand: "Condition"
+    operand: Condition
 
     def holds(self, profile: Profile) -> bool:
         return not self.operand.holds(profile)
@@ -40,14 +41,14 @@ class Not:
 @dataclass(frozen=True)
 class BoolOp:
     op: str
-    operands: tuple["Condition", ...]
+    operands: tuple[Condition, ...]
 
     def holds(self, profile: Profile) -> bool:
         results = (operand.holds(profile) for operand in self.operands)
         return all(results) if self.op == "and" else any(results)
 
 
-Condition = Union[Name, Not, BoolOp]
+Condition = Name | Not | BoolOp
 
 
 def names_in(condition: Condition) -> list[Name]:
@@ -74,7 +75,8 @@ def _tokenize(text: str) -> list[str]:
         if match.group(4) and token not in ("and", "or", "not"):
             raise ConditionSyntaxError(
                 f"{token!r} in {text!r} is not 'and', 'or', 'not', a parenthesis or "
-                "an attribute.value name")
+                "an attribute.value name"
+            )
         tokens.append(token)
     return tokens
 

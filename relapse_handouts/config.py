@@ -1,4 +1,5 @@
 """The one build configuration: built once from the command line, passed explicitly."""
+
 from __future__ import annotations
 
 import os
@@ -61,7 +62,7 @@ class BuildConfig:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
     @classmethod
-    def for_project(cls, root: Path, output_dir: Path | None = None, **options) -> "BuildConfig":
+    def for_project(cls, root: Path, output_dir: Path | None = None, **options) -> BuildConfig:
         root = root.resolve()
         output = (output_dir or root / "output").resolve()
         return cls(root=root, output_dir=output, **options)

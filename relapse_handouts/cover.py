@@ -5,11 +5,12 @@ stays legible on greyscale e-ink. Pillow has no font fallback, so text is cut in
 characters the script's font lacks (Latin words such as "ALL" in an Arabic title) are drawn
 with Noto Sans; in right-to-left lines the runs are placed from the right.
 """
+
 from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 
 from fontTools.ttLib import TTFont
@@ -50,18 +51,21 @@ class _Fonts:
         return runs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _font_file(family: str, bold: bool) -> str:
     pattern = f"{family}:{'bold' if bold else 'regular'}"
     try:
-        return subprocess.run(["fc-match", "-f", "%{file}", pattern], check=True,
-                              capture_output=True, text=True).stdout.strip()
+        return subprocess.run(
+            ["fc-match", "-f", "%{file}", pattern], check=True, capture_output=True, text=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
-        raise HandoutError(f"cannot find the font '{pattern}': {error}",
-                           hint="run 'bash run.sh setup' to install the Noto fonts") from None
+        raise HandoutError(
+            f"cannot find the font '{pattern}': {error}",
+            hint="run 'bash run.sh setup' to install the Noto fonts",
+        ) from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _coverage(path: str) -> frozenset[int] | None:
     """The characters a script font has; None for the CJK collection, which also covers
     Latin (and whose 20 MB would cost a worker some 200 MB of memory to read)."""
@@ -72,21 +76,27 @@ def _coverage(path: str) -> frozenset[int] | None:
 
 def _fonts(language: str, bold: bool, size: int) -> _Fonts:
     script = _font_file(_FAMILIES.get(language, "Noto Sans"), bold)
-    return _Fonts(ImageFont.truetype(script, size),
-                  ImageFont.truetype(_font_file("Noto Sans", bold), size), _coverage(script))
+    return _Fonts(
+        ImageFont.truetype(script, size),
+        ImageFont.truetype(_font_file("Noto Sans", bold), size),
+        _coverage(script),
+    )
 
 
 def _width(draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str) -> float:
-    return sum(draw.textlength(run, font=font, direction=_run_direction(font, fonts, direction))
-               for run, font in fonts.runs(text))
+    return sum(
+        draw.textlength(run, font=font, direction=_run_direction(font, fonts, direction))
+        for run, font in fonts.runs(text)
+    )
 
 
 def _run_direction(font: ImageFont.FreeTypeFont, fonts: _Fonts, direction: str) -> str:
     return direction if font is fonts.script else "ltr"
 
 
-def _wrap(draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str,
-          by_char: bool) -> list[str]:
+def _wrap(
+    draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str, by_char: bool
+) -> list[str]:
     words = list(text) if by_char else text.split()
     lines: list[str] = []
     line = ""
@@ -100,20 +110,31 @@ def _wrap(draw: ImageDraw.ImageDraw, fonts: _Fonts, text: str, direction: str,
     return lines + ([line] if line else [])
 
 
-def _draw_line(draw: ImageDraw.ImageDraw, fonts: _Fonts, line: str, y: int,
-               direction: str, fill: tuple[int, int, int]) -> None:
+def _draw_line(
+    draw: ImageDraw.ImageDraw,
+    fonts: _Fonts,
+    line: str,
+    y: int,
+    direction: str,
+    fill: tuple[int, int, int],
+) -> None:
     rtl = direction == "rtl"
     x = WIDTH - MARGIN if rtl else MARGIN
     for run, font in fonts.runs(line):
         run_direction = _run_direction(font, fonts, direction)
         width = draw.textlength(run, font=font, direction=run_direction)
-        draw.text((x - width if rtl else x, y), run, font=font, fill=fill, anchor="la",
-                  direction=run_direction)
+        draw.text(
+            (x - width if rtl else x, y),
+            run,
+            font=font,
+            fill=fill,
+            anchor="la",
+            direction=run_direction,
+        )
         x = x - width if rtl else x + width
 
 
-def draw_cover(title: str, subtitle: str, organisation: str, locale: str,
-               direction: str) -> bytes:
+def draw_cover(title: str, subtitle: str, organisation: str, locale: str, direction: str) -> bytes:
     """A PNG cover for ``title``; identical bytes for identical input."""
     language = locale.split("-")[0]
     by_char = language in ("zh", "ja")

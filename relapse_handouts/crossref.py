@@ -3,10 +3,12 @@
 Runs on the raw parsed data beside the validated model so each problem is reported at
 the line where the author wrote it.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .conditions import ConditionSyntaxError, names_in, parse_condition
 from .errors import ErrorCollector
@@ -31,12 +33,16 @@ def check_project(project: Project, files: dict[str, YamlFile], errors: ErrorCol
                 _check_links(value, known, file, at + (key,), errors)
         if name.startswith("handouts/"):
             _check_handout(file, known, errors)
-    for name, key, field in (("drugs.yaml", "drugs", "id"), ("glossary.yaml", "terms", "id"),
-                             ("references.yaml", "references", "id"),
-                             ("variants.yaml", "variants", "id"),
-                             ("variants.yaml", "variants", "slug")):
-        _check_unique(files[name], [(key, i) for i in range(len(files[name].data[key]))],
-                      field, errors)
+    for name, key, field in (
+        ("drugs.yaml", "drugs", "id"),
+        ("glossary.yaml", "terms", "id"),
+        ("references.yaml", "references", "id"),
+        ("variants.yaml", "variants", "id"),
+        ("variants.yaml", "variants", "slug"),
+    ):
+        _check_unique(
+            files[name], [(key, i) for i in range(len(files[name].data[key]))], field, errors
+        )
     _check_variants(project, files["variants.yaml"], errors)
     _check_site(project, files["site.yaml"], errors)
 
@@ -64,8 +70,9 @@ def _entries(data: Any, at: Path_) -> Iterator[tuple[Path_, Any, Any]]:
             yield from _entries(value, at + (index,))
 
 
-def _check_links(text: str, known: _KnownIds, file: YamlFile, at: Path_,
-                 errors: ErrorCollector) -> None:
+def _check_links(
+    text: str, known: _KnownIds, file: YamlFile, at: Path_, errors: ErrorCollector
+) -> None:
     for href in link_targets(text):
         scheme, _, target = href.partition(":")
         if href.startswith("#"):
@@ -73,72 +80,105 @@ def _check_links(text: str, known: _KnownIds, file: YamlFile, at: Path_,
         elif scheme == "glossary":
             ok, kind, hint = target in known.glossary, "glossary term", "an id in glossary.yaml"
         elif scheme == "ref":
-            ok, kind, hint = target in known.references, "reference", \
-                "an id in references.yaml"
+            ok, kind, hint = target in known.references, "reference", "an id in references.yaml"
         elif scheme in ("http", "https"):
             continue
         else:
             ok, kind, hint = False, "link", "glossary:ID, ref:ID, #section-id or https://..."
         if not ok:
-            errors.add(f"{kind} '{href}' does not exist", file.locate(at), field=dotted(at),
-                       hint=f"link to {hint}")
+            errors.add(
+                f"{kind} '{href}' does not exist",
+                file.locate(at),
+                field=dotted(at),
+                hint=f"link to {hint}",
+            )
 
 
-def _check_condition(text: str, project: Project, file: YamlFile, at: Path_,
-                     errors: ErrorCollector) -> None:
+def _check_condition(
+    text: str, project: Project, file: YamlFile, at: Path_, errors: ErrorCollector
+) -> None:
     attributes = project.site.attributes
     try:
         condition = parse_condition(text)
     except ConditionSyntaxError as error:
-        errors.add(str(error), file.locate(at), field=dotted(at),
-                   hint="write names like relapse_site.cns joined by and, or, not")
+        errors.add(
+            str(error),
+            file.locate(at),
+            field=dotted(at),
+            hint="write names like relapse_site.cns joined by and, or, not",
+        )
         return
     for name in names_in(condition):
         if name.attribute not in attributes:
-            errors.add(f"unknown attribute '{name.attribute}'", file.locate(at),
-                       field=dotted(at), hint=f"use one of {', '.join(sorted(attributes))} "
-                                               "(declared in site.yaml 'attributes')")
+            errors.add(
+                f"unknown attribute '{name.attribute}'",
+                file.locate(at),
+                field=dotted(at),
+                hint=f"use one of {', '.join(sorted(attributes))} "
+                "(declared in site.yaml 'attributes')",
+            )
         elif name.value not in attributes[name.attribute]:
-            errors.add(f"'{name.value}' is not a value of '{name.attribute}'", file.locate(at),
-                       field=dotted(at),
-                       hint=f"use one of {', '.join(attributes[name.attribute])}")
+            errors.add(
+                f"'{name.value}' is not a value of '{name.attribute}'",
+                file.locate(at),
+                field=dotted(at),
+                hint=f"use one of {', '.join(attributes[name.attribute])}",
+            )
 
 
 def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> None:
     data = file.data
     for index, ref in enumerate(data.get("references", [])):
         if ref not in known.references:
-            errors.add(f"reference '{ref}' does not exist", file.locate(("references", index)),
-                       field=f"references[{index}]", hint="use an id from references.yaml")
+            errors.add(
+                f"reference '{ref}' does not exist",
+                file.locate(("references", index)),
+                field=f"references[{index}]",
+                hint="use an id from references.yaml",
+            )
     places: list[Path_] = []
     for s, section in enumerate(data.get("sections", [])):
         places.append(("sections", s))
         for b, block in enumerate(section.get("blocks", [])):
-            if isinstance(block, dict) and "drugs" in block and \
-                    block["drugs"] not in known.drug_groups:
+            if (
+                isinstance(block, dict)
+                and "drugs" in block
+                and block["drugs"] not in known.drug_groups
+            ):
                 at = ("sections", s, "blocks", b, "drugs")
-                errors.add(f"drug group '{block['drugs']}' has no drugs", file.locate(at),
-                           field=dotted(at), hint="use a 'group' from drugs.yaml")
-        places += [("sections", s, "subsections", i)
-                   for i in range(len(section.get("subsections", [])))]
+                errors.add(
+                    f"drug group '{block['drugs']}' has no drugs",
+                    file.locate(at),
+                    field=dotted(at),
+                    hint="use a 'group' from drugs.yaml",
+                )
+        places += [
+            ("sections", s, "subsections", i) for i in range(len(section.get("subsections", [])))
+        ]
     _check_unique(file, places, "id", errors)
     for at in places:
         section_id = _get(data, at + ("id",))
         if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
-            errors.add(f"id '{section_id}' starts with a prefix the layouts use",
-                       file.locate(at + ("id",)), field=dotted(at + ("id",)),
-                       hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}")
+            errors.add(
+                f"id '{section_id}' starts with a prefix the layouts use",
+                file.locate(at + ("id",)),
+                field=dotted(at + ("id",)),
+                hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}",
+            )
 
 
-def _check_unique(file: YamlFile, places: list[Path_], field: str,
-                  errors: ErrorCollector) -> None:
+def _check_unique(file: YamlFile, places: list[Path_], field: str, errors: ErrorCollector) -> None:
     values = [(_get(file.data, at + (field,)), at) for at in places]
     counts = Counter(value for value, _ in values if value is not None)
     seen: set[str] = set()
     for value, at in values:
         if counts.get(value, 0) > 1 and value in seen:
-            errors.add(f"{field} '{value}' is used more than once", file.locate(at + (field,)),
-                       field=dotted(at + (field,)), hint=f"give each a different {field}")
+            errors.add(
+                f"{field} '{value}' is used more than once",
+                file.locate(at + (field,)),
+                field=dotted(at + (field,)),
+                hint=f"give each a different {field}",
+            )
         seen.add(value)
 
 
@@ -148,13 +188,21 @@ def _check_variants(project: Project, file: YamlFile, errors: ErrorCollector) ->
         for attribute, values in variant.attributes.items():
             at = ("variants", index, "attributes", attribute)
             if attribute not in attributes:
-                errors.add(f"unknown attribute '{attribute}'", file.locate(at), dotted(at),
-                           hint=f"use one of {', '.join(sorted(attributes))}")
+                errors.add(
+                    f"unknown attribute '{attribute}'",
+                    file.locate(at),
+                    dotted(at),
+                    hint=f"use one of {', '.join(sorted(attributes))}",
+                )
                 continue
             for value in values:
                 if value not in attributes[attribute]:
-                    errors.add(f"'{value}' is not a value of '{attribute}'", file.locate(at),
-                               dotted(at), hint=f"use one of {', '.join(attributes[attribute])}")
+                    errors.add(
+                        f"'{value}' is not a value of '{attribute}'",
+                        file.locate(at),
+                        dotted(at),
+                        hint=f"use one of {', '.join(attributes[attribute])}",
+                    )
 
 
 def _check_site(project: Project, file: YamlFile, errors: ErrorCollector) -> None:
@@ -162,13 +210,19 @@ def _check_site(project: Project, file: YamlFile, errors: ErrorCollector) -> Non
     glossary = {term.id for term in project.glossary}
     for index, term in enumerate(site.medical_terms):
         if term not in glossary:
-            errors.add(f"medical term '{term}' is not in the glossary",
-                       file.locate(("medical_terms", index)), f"medical_terms[{index}]",
-                       hint="add it to source/glossary.yaml, or correct the id")
+            errors.add(
+                f"medical term '{term}' is not in the glossary",
+                file.locate(("medical_terms", index)),
+                f"medical_terms[{index}]",
+                hint="add it to source/glossary.yaml, or correct the id",
+            )
     if site.source_locale not in site.locales:
-        errors.add(f"source_locale '{site.source_locale}' is not in locales",
-                   file.locate(("source_locale",)), "source_locale",
-                   hint="add it under 'locales' or correct the code")
+        errors.add(
+            f"source_locale '{site.source_locale}' is not in locales",
+            file.locate(("source_locale",)),
+            "source_locale",
+            hint="add it under 'locales' or correct the code",
+        )
 
 
 def _get(data: Any, at: Path_) -> Any:
@@ -178,4 +232,3 @@ def _get(data: Any, at: Path_) -> Any:
         except (KeyError, IndexError, TypeError):
             return None
     return data
-

@@ -4,12 +4,13 @@ Like Sphinx's EPUB builder, it reuses the HTML documents and ends with short nam
 finishing steps that fix what EbookLib cannot do itself (package language, fragment
 links across chapters, reproducible zip entries).
 """
+
 from __future__ import annotations
 
 import re
 import uuid
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 
 from ebooklib import epub
@@ -34,14 +35,15 @@ def build_epub(document: HtmlDocument, renderer: HtmlRenderer, config: BuildConf
     chapters = _add_chapters(book, document, renderer)
     _add_navigation(book, chapters)
     raw = BytesIO()
-    epub.write_epub(raw, book, {"mtime": _modified(document), "raise_exceptions": True,
-                                "epub3_pages": False})
+    epub.write_epub(
+        raw, book, {"mtime": _modified(document), "raise_exceptions": True, "epub3_pages": False}
+    )
     return _finish(raw.getvalue(), document)
 
 
 def _modified(document: HtmlDocument) -> datetime:
     reviewed = document.resolved.handout.last_reviewed
-    return datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=timezone.utc)
+    return datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=UTC)
 
 
 def _new_book(document: HtmlDocument) -> epub.EpubBook:
@@ -66,7 +68,8 @@ def _new_book(document: HtmlDocument) -> epub.EpubBook:
 def _add_accessibility_metadata(book: epub.EpubBook) -> None:
     """EPUB Accessibility 1.1 discovery metadata (schema.org) and conformance claim."""
     entries = [
-        ("schema:accessMode", "textual"), ("schema:accessMode", "visual"),
+        ("schema:accessMode", "textual"),
+        ("schema:accessMode", "visual"),
         ("schema:accessModeSufficient", "textual"),
         ("schema:accessibilityFeature", "structuralNavigation"),
         ("schema:accessibilityFeature", "tableOfContents"),
@@ -74,9 +77,11 @@ def _add_accessibility_metadata(book: epub.EpubBook) -> None:
         ("schema:accessibilityFeature", "alternativeText"),
         ("schema:accessibilityFeature", "displayTransformability"),
         ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary",
-         "All content is text with headings, lists and tables marked up for navigation. "
-         "The only image is the cover, which has a text alternative."),
+        (
+            "schema:accessibilitySummary",
+            "All content is text with headings, lists and tables marked up for navigation. "
+            "The only image is the cover, which has a text alternative.",
+        ),
         ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
     ]
     for prop, value in entries:
@@ -86,29 +91,43 @@ def _add_accessibility_metadata(book: epub.EpubBook) -> None:
 def _add_stylesheet(book: epub.EpubBook, config: BuildConfig) -> None:
     css = (config.styles_dir / "content.css").read_text(encoding="utf-8")
     css += (config.styles_dir / "epub.css").read_text(encoding="utf-8")
-    book.add_item(epub.EpubItem(uid="style", file_name=_STYLESHEET, media_type="text/css",
-                                content=css.encode("utf-8")))
+    book.add_item(
+        epub.EpubItem(
+            uid="style", file_name=_STYLESHEET, media_type="text/css", content=css.encode("utf-8")
+        )
+    )
 
 
 def _add_cover(book: epub.EpubBook, document: HtmlDocument) -> None:
     resolved = document.resolved
-    image = draw_cover(document.title, plain_text(resolved.handout.audience),
-                       resolved.site.organisation, resolved.locale, resolved.direction)
+    image = draw_cover(
+        document.title,
+        plain_text(resolved.handout.audience),
+        resolved.site.organisation,
+        resolved.locale,
+        resolved.direction,
+    )
     # No generated cover page: EbookLib makes it non-linear and unreachable (OPF-096).
     book.set_cover("images/cover.png", image, create_page=False)
 
 
-def _add_chapters(book: epub.EpubBook, document: HtmlDocument,
-                  renderer: HtmlRenderer) -> list[epub.EpubHtml]:
+def _add_chapters(
+    book: epub.EpubBook, document: HtmlDocument, renderer: HtmlRenderer
+) -> list[epub.EpubHtml]:
     resolved = document.resolved
     files = {part.anchor: f"{part.anchor}.xhtml" for part in document.parts}
-    anchors = {anchor: files[part.anchor]
-               for part in document.parts for anchor in _ID.findall(part.html)}
+    anchors = {
+        anchor: files[part.anchor] for part in document.parts for anchor in _ID.findall(part.html)
+    }
     chapters = []
     for part in document.parts:
-        chapter = epub.EpubHtml(uid=f"part-{part.anchor}", file_name=files[part.anchor],
-                                title=part.title, lang=resolved.locale,
-                                direction=resolved.direction)
+        chapter = epub.EpubHtml(
+            uid=f"part-{part.anchor}",
+            file_name=files[part.anchor],
+            title=part.title,
+            lang=resolved.locale,
+            direction=resolved.direction,
+        )
         html = renderer.render_chapter(document, _relinked(part, anchors), _STYLESHEET)
         chapter.content = html.encode("utf-8")
         chapter.add_link(href=_STYLESHEET, rel="stylesheet", type="text/css")
@@ -119,9 +138,11 @@ def _add_chapters(book: epub.EpubBook, document: HtmlDocument,
 
 def _relinked(part: Part, anchors: dict[str, str]) -> Part:
     """Point ``#id`` links at the chapter file holding that id."""
+
     def target(match: re.Match[str]) -> str:
         anchor = match.group(1)
         return f'href="{anchors.get(anchor, "")}#{anchor}"'
+
     html = re.sub(r'href="#([^"]+)"', target, part.html)
     return Part(part.kind, part.anchor, part.title, type(part.html)(html))
 
@@ -143,8 +164,9 @@ def _finish(data: bytes, document: HtmlDocument) -> bytes:
             if info.filename.endswith(".opf"):
                 content = _with_package_language(content, document.resolved.locale)
             entry = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            entry.compress_type = (zipfile.ZIP_STORED if info.filename == "mimetype"
-                                   else zipfile.ZIP_DEFLATED)
+            entry.compress_type = (
+                zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            )
             entry.external_attr = 0o644 << 16
             target.writestr(entry, content)
     return out.getvalue()

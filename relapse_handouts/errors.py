@@ -3,6 +3,7 @@
 Errors are collected while a stage runs and raised together (``BuildErrors``) so an
 author sees every problem in one run, printed as ``path:line: error: message``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,13 @@ class Location:
 class HandoutError(Exception):
     """A problem in the user's input: names where it is, what is wrong, and the fix."""
 
-    def __init__(self, message: str, location: Location | None = None,
-                 field: str | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        location: Location | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
@@ -60,8 +66,13 @@ class ErrorCollector:
 
     errors: list[HandoutError] = field(default_factory=list)
 
-    def add(self, message: str, location: Location | None = None,
-            field: str | None = None, hint: str | None = None) -> None:
+    def add(
+        self,
+        message: str,
+        location: Location | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.errors.append(HandoutError(message, location, field, hint))
 
     def extend(self, error: HandoutError) -> None:

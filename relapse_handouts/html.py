@@ -4,6 +4,7 @@ One document per target: ``print`` (for WeasyPrint, one paper size), ``web`` (a
 standalone page) and ``epub`` (parts only, wrapped per chapter by the EPUB stage).
 Every target renders the same parts, so all formats show the same content.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -63,50 +64,77 @@ class HtmlRenderer:
     @cached_property
     def inline_css(self) -> str:
         styles = self._config.styles_dir
-        return "\n".join((styles / name).read_text(encoding="utf-8")
-                         for name in ("content.css", "screen.css"))
+        return "\n".join(
+            (styles / name).read_text(encoding="utf-8") for name in ("content.css", "screen.css")
+        )
 
-    def render(self, resolved: ResolvedHandout, target: str, paper: str | None = None,
-               edition: str = "standard") -> HtmlDocument:
+    def render(
+        self,
+        resolved: ResolvedHandout,
+        target: str,
+        paper: str | None = None,
+        edition: str = "standard",
+    ) -> HtmlDocument:
         env = self._environment(resolved)
         context = self._context(resolved)
         if target == "print" and context["update_link"]:
             # Printed copies carry a QR code to the latest version online.
             context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
         heading = 1 if target == "epub" else 2
-        parts = tuple(self._render_part(env, context, kind, item, heading)
-                      for kind, item in _part_plan(resolved))
+        parts = tuple(
+            self._render_part(env, context, kind, item, heading)
+            for kind, item in _part_plan(resolved)
+        )
         html = ""
         if target in ("print", "web"):
-            html = self._call(env, f"{target}.html.j2", {
-                **context, "parts": parts, "inline_css": Markup(self.inline_css),
-                "paper_css": _PAPER_CSS.get(paper or "letter"), "edition": edition})
+            html = self._call(
+                env,
+                f"{target}.html.j2",
+                {
+                    **context,
+                    "parts": parts,
+                    "inline_css": Markup(self.inline_css),
+                    "paper_css": _PAPER_CSS.get(paper or "letter"),
+                    "edition": edition,
+                },
+            )
         return HtmlDocument(resolved, target, paper, context["document_title"], html, parts)
 
     def render_notes_page(self, resolved: ResolvedHandout, paper: str) -> HtmlDocument:
         """A page of ruled lines for notes, used to pad printed booklets."""
         env = self._environment(resolved)
-        html = self._call(env, "notes.html.j2", {**self._context(resolved),
-                                                 "paper_css": _PAPER_CSS[paper]})
+        html = self._call(
+            env, "notes.html.j2", {**self._context(resolved), "paper_css": _PAPER_CSS[paper]}
+        )
         return HtmlDocument(resolved, "print", paper, "notes", html, ())
 
     def render_chapter(self, document: HtmlDocument, part: Part, stylesheet: str) -> str:
         """A part as a complete XHTML chapter file for the EPUB."""
         env = self._environment(document.resolved)
-        return self._call(env, "epub_chapter.xhtml.j2", {
-            **self._context(document.resolved), "part": part, "stylesheet": stylesheet})
+        return self._call(
+            env,
+            "epub_chapter.xhtml.j2",
+            {**self._context(document.resolved), "part": part, "stylesheet": stylesheet},
+        )
 
-    def _render_part(self, env: jinja2.Environment, context: dict[str, Any], kind: str,
-                     item: Any, heading: int) -> Part:
-        html = self._call(env, "part.html.j2", {
-            **context, "part": {"kind": kind, "section": item}, "h": heading})
+    def _render_part(
+        self, env: jinja2.Environment, context: dict[str, Any], kind: str, item: Any, heading: int
+    ) -> Part:
+        html = self._call(
+            env, "part.html.j2", {**context, "part": {"kind": kind, "section": item}, "h": heading}
+        )
         _ = self._translations[context["lang"]].gettext
-        titles = {"intro": _("Key points"), "glossary": _("Words to know"),
-                  "references": _("References"), "about": _("About this handout")}
+        titles = {
+            "intro": _("Key points"),
+            "glossary": _("Words to know"),
+            "references": _("References"),
+            "about": _("About this handout"),
+        }
         if kind == "section":
             return Part(kind, item.id, plain_text(item.title), Markup(html))
-        return Part(kind, f"handout-{'title' if kind == 'intro' else kind}", titles[kind],
-                    Markup(html))
+        return Part(
+            kind, f"handout-{'title' if kind == 'intro' else kind}", titles[kind], Markup(html)
+        )
 
     def _context(self, resolved: ResolvedHandout) -> dict[str, Any]:
         self._environment(resolved)
@@ -114,21 +142,30 @@ class HtmlRenderer:
         handout, review = resolved.handout, resolved.locale_info.review
         last_reviewed = _format_date(handout.last_reviewed, resolved.locale)
         return {
-            "handout": handout, "variant": resolved.variant, "site": resolved.site,
-            "drugs": resolved.drugs, "glossary": resolved.glossary,
-            "references": resolved.references, "is_draft": resolved.is_draft,
-            "lang": resolved.locale, "dir": resolved.direction,
-            "personal": resolved.personal, "qr_uri": None,
-            "update_link": update_link(resolved.site.publisher_url, resolved.locale,
-                                       resolved.variant.slug),
+            "handout": handout,
+            "variant": resolved.variant,
+            "site": resolved.site,
+            "drugs": resolved.drugs,
+            "glossary": resolved.glossary,
+            "references": resolved.references,
+            "is_draft": resolved.is_draft,
+            "lang": resolved.locale,
+            "dir": resolved.direction,
+            "personal": resolved.personal,
+            "qr_uri": None,
+            "update_link": update_link(
+                resolved.site.publisher_url, resolved.locale, resolved.variant.slug
+            ),
             "appointment_text": _appointment_text(resolved),
             "document_title": plain_text(resolved.variant.title),
-            "footer_text": _("Version %(version)s · Last reviewed %(date)s") % {
-                "version": handout.content_version, "date": last_reviewed},
-            "review_text": (_("Reviewed by %(reviewer)s, %(date)s") % {
-                "reviewer": review.reviewer, "date": _format_date(review.date, resolved.locale)}
-                            if review.status == "reviewed" and review.reviewer and review.date
-                            else _("Draft, not yet reviewed by a qualified translator")),
+            "footer_text": _("Version %(version)s · Last reviewed %(date)s")
+            % {"version": handout.content_version, "date": last_reviewed},
+            "review_text": (
+                _("Reviewed by %(reviewer)s, %(date)s")
+                % {"reviewer": review.reviewer, "date": _format_date(review.date, resolved.locale)}
+                if review.status == "reviewed" and review.reviewer and review.date
+                else _("Draft, not yet reviewed by a qualified translator")
+            ),
         }
 
     def _environment(self, resolved: ResolvedHandout) -> jinja2.Environment:
@@ -136,15 +173,23 @@ class HtmlRenderer:
         if locale not in self._environments:
             env = jinja2.Environment(
                 loader=jinja2.FileSystemLoader(self._config.layouts_dir),
-                autoescape=True, undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"], keep_trailing_newline=True)
-            translations = ui_translations(self._config.source_dir, locale,
-                                           resolved.site.source_locale)
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                extensions=["jinja2.ext.i18n"],
+                keep_trailing_newline=True,
+            )
+            translations = ui_translations(
+                self._config.source_dir, locale, resolved.site.source_locale
+            )
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore
             self._translations[locale] = translations
-            env.filters.update(md=_markdown_filter, plain=plain_text, css_string=_css_string,
-                               css_counters=_css_counters,
-                               date=lambda value: _format_date(value, locale))
+            env.filters.update(
+                md=_markdown_filter,
+                plain=plain_text,
+                css_string=_css_string,
+                css_counters=_css_counters,
+                date=lambda value: _format_date(value, locale),
+            )
             self._environments[locale] = env
         return self._environments[locale]
 
@@ -153,27 +198,34 @@ class HtmlRenderer:
         try:
             return env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as error:
-            raise HandoutError(f"template syntax: {error.message}",
-                               Location(self._shown(error.filename or name), error.lineno),
-                               hint="fix the Jinja syntax at this line") from None
+            raise HandoutError(
+                f"template syntax: {error.message}",
+                Location(self._shown(error.filename or name), error.lineno),
+                hint="fix the Jinja syntax at this line",
+            ) from None
         except jinja2.UndefinedError as error:
-            raise HandoutError(f"undefined variable: {error.message}",
-                               self._template_location(error, name),
-                               hint="use a variable the layout is given (README, 'Layouts')"
-                               ) from None
+            raise HandoutError(
+                f"undefined variable: {error.message}",
+                self._template_location(error, name),
+                hint="use a variable the layout is given (README, 'Layouts')",
+            ) from None
 
     def _template_location(self, error: Exception, name: str) -> Location:
         layouts = str(self._config.layouts_dir)
-        frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-                  if frame.filename.startswith(layouts)]
+        frames = [
+            frame
+            for frame in traceback.extract_tb(error.__traceback__)
+            if frame.filename.startswith(layouts)
+        ]
         if frames:
             return Location(self._shown(frames[-1].filename), frames[-1].lineno)
         return Location(Path("layouts") / name)
 
     def _shown(self, filename: str) -> Path:
         path = Path(filename)
-        return path.relative_to(self._config.root) if path.is_relative_to(
-            self._config.root) else path
+        return (
+            path.relative_to(self._config.root) if path.is_relative_to(self._config.root) else path
+        )
 
 
 def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:
@@ -203,7 +255,8 @@ def _css_string(value: str) -> Markup:
     """``value`` as a quoted CSS string, safe inside a <style> element."""
     escaped = "".join(
         f"\\{ord(char):x} " if char in '"\\<>' or ord(char) < 32 or ord(char) == 127 else char
-        for char in str(value))
+        for char in str(value)
+    )
     return Markup(f'"{escaped}"')
 
 
@@ -211,8 +264,11 @@ def _css_counters(template: str) -> Markup:
     """A translated text with ``{page}``/``{pages}`` as CSS content with page counters,
     so each language can put the numbers where its grammar wants them."""
     pieces = re.split(r"\{(page|pages)\}", template)
-    content = [str(_css_string(piece)) if index % 2 == 0 else f"counter({piece})"
-               for index, piece in enumerate(pieces) if piece]
+    content = [
+        str(_css_string(piece)) if index % 2 == 0 else f"counter({piece})"
+        for index, piece in enumerate(pieces)
+        if piece
+    ]
     return Markup(" ".join(content))
 
 
@@ -220,7 +276,8 @@ def _appointment_text(resolved: ResolvedHandout) -> str:
     when = resolved.personal.next_appointment if resolved.personal else None
     if isinstance(when, datetime.datetime):
         return f"{_format_date(when.date(), resolved.locale)}, " + format_time(
-            when, format="short", locale=babel_locale(resolved.locale))
+            when, format="short", locale=babel_locale(resolved.locale)
+        )
     if isinstance(when, datetime.date):
         return _format_date(when, resolved.locale)
     return when or ""

@@ -3,6 +3,7 @@
 Catalogs live in ``source/locale/<ll_CC>/LC_MESSAGES/messages.po``; they are compiled in
 memory when a build starts, so no compiled ``.mo`` file is ever out of date.
 """
+
 from __future__ import annotations
 
 import gettext
@@ -18,8 +19,7 @@ from babel.support import Translations
 
 from .errors import ErrorCollector, HandoutError, Location
 
-__all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script",
-           "text_direction"]
+__all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script", "text_direction"]
 
 
 def babel_locale(locale: str) -> Locale:
@@ -45,16 +45,18 @@ def catalog_path(source_dir: Path, locale: str) -> Path:
     return source_dir / "locale" / str(babel_locale(locale)) / "LC_MESSAGES" / "messages.po"
 
 
-def ui_translations(source_dir: Path, locale: str,
-                    source_locale: str) -> gettext.NullTranslations:
+def ui_translations(source_dir: Path, locale: str, source_locale: str) -> gettext.NullTranslations:
     """Translations of the layouts' words for ``locale`` (none needed for the source)."""
     path = catalog_path(source_dir, locale)
     if locale == source_locale:
         return gettext.NullTranslations()
     shown = path.relative_to(source_dir.parent)
     if not path.is_file():
-        raise HandoutError(f"no layout catalog for {locale}", Location(shown),
-                           hint="run 'make_docs.py i18n update' and translate the new file")
+        raise HandoutError(
+            f"no layout catalog for {locale}",
+            Location(shown),
+            hint="run 'make_docs.py i18n update' and translate the new file",
+        )
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=babel_locale(locale))
     _refuse_untranslated(catalog, shown, locale)
@@ -72,7 +74,11 @@ def _refuse_untranslated(catalog: Catalog, path: Path, locale: str) -> None:
             continue  # the header
         if not message.string or message.fuzzy:
             state = "marked fuzzy (its English changed)" if message.fuzzy else "not translated"
-            errors.add(f"{message.id!r} is {state}", Location(path, message.lineno),
-                       field="msgstr", hint=f"translate it for {locale} and remove any "
-                       "'#, fuzzy' line (any PO editor does both)")
+            errors.add(
+                f"{message.id!r} is {state}",
+                Location(path, message.lineno),
+                field="msgstr",
+                hint=f"translate it for {locale} and remove any "
+                "'#, fuzzy' line (any PO editor does both)",
+            )
     errors.raise_if_any()

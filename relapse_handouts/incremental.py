@@ -5,6 +5,7 @@ and time of the file written. When every key still matches and every file is sti
 there, a build does nothing: it loads no content and never imports the renderers.
 Nothing personal is ever recorded here: personalized handouts bypass this module.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,12 +22,24 @@ __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME
 
 STATE_NAME = ".build-state.json"
 # Modules that never change an output's bytes: editing them rebuilds nothing.
-_NOT_RENDERING = {"cli.py", "progress.py", "catalog.py", "emaildraft.py", "personalize.py",
-                  "translations_cli.py", "pipeline.py", "incremental.py", "personal.py"}
+_NOT_RENDERING = {
+    "cli.py",
+    "progress.py",
+    "catalog.py",
+    "emaildraft.py",
+    "personalize.py",
+    "translations_cli.py",
+    "pipeline.py",
+    "incremental.py",
+    "personal.py",
+}
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 # What each format's stylesheet set is: a style edit rebuilds only the formats using it.
-_STYLES = {"pdf": ("content.css", "print.css"), "epub": ("content.css", "epub.css"),
-           "html": ("content.css", "screen.css")}
+_STYLES = {
+    "pdf": ("content.css", "print.css"),
+    "epub": ("content.css", "epub.css"),
+    "html": ("content.css", "screen.css"),
+}
 
 
 @dataclass(frozen=True)
@@ -44,34 +57,62 @@ class Fingerprint:
 
     def plan_digest(self, config: BuildConfig) -> str:
         """Changes when the list of outputs could change: site, variants, handout files."""
-        names = [n for n in self.files if n in ("source/site.yaml", "source/variants.yaml")
-                 or n.startswith("source/handouts/")]
+        names = [
+            n
+            for n in self.files
+            if n in ("source/site.yaml", "source/variants.yaml") or n.startswith("source/handouts/")
+        ]
         options = json.dumps([config.variants, config.locales, config.formats, config.papers])
         return hashlib.sha256((self.digest(names) + options).encode()).hexdigest()
 
     def catalog_key(self) -> str:
         """The catalog page's inputs beyond the manifest: its layout, style and code, and
         the source (titles, descriptions, review dates)."""
-        return self.digest([n for n in self.files if n.startswith("source/") or n in (
-            "layouts/catalog.html.j2", "styles/catalog.css", "relapse_handouts/catalog.py")])
+        return self.digest(
+            [
+                n
+                for n in self.files
+                if n.startswith("source/")
+                or n
+                in ("layouts/catalog.html.j2", "styles/catalog.css", "relapse_handouts/catalog.py")
+            ]
+        )
 
     def output_key(self, spec: dict[str, Any], source_locale: str) -> str:
         """Everything ``spec`` depends on: its handout and shared data, its locale's
         translations and catalog, all layouts, its format's styles, code and fonts."""
-        names = [n for n in self.files if n.startswith("layouts/") or (
-            n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)]
-        names += [f"source/{n}" for n in ("site.yaml", "variants.yaml", "drugs.yaml",
-                                           "glossary.yaml", "references.yaml")]
+        names = [
+            n
+            for n in self.files
+            if n.startswith("layouts/")
+            or (n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)
+        ]
+        names += [
+            f"source/{n}"
+            for n in (
+                "site.yaml",
+                "variants.yaml",
+                "drugs.yaml",
+                "glossary.yaml",
+                "references.yaml",
+            )
+        ]
         names.append(f"source/handouts/{spec['handout']}.yaml")
         names += [f"styles/{name}" for name in _STYLES[spec["format"]]]
         if spec.get("edition") == "large-print":
             names.append("styles/large-print.css")
         if spec["locale"] != source_locale:
             names.append(f"source/translations/{spec['locale']}.yaml")
-            names += [n for n in self.files if n.startswith("source/locale/")
-                      and n.endswith(".po") and f"/{_catalog_dir(spec['locale'])}/" in n]
-        return hashlib.sha256((self.digest(names) + json.dumps(spec, sort_keys=True))
-                              .encode()).hexdigest()
+            names += [
+                n
+                for n in self.files
+                if n.startswith("source/locale/")
+                and n.endswith(".po")
+                and f"/{_catalog_dir(spec['locale'])}/" in n
+            ]
+        return hashlib.sha256(
+            (self.digest(names) + json.dumps(spec, sort_keys=True)).encode()
+        ).hexdigest()
 
 
 def _catalog_dir(locale: str) -> str:
@@ -87,7 +128,8 @@ def fingerprint(config: BuildConfig) -> Fingerprint:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 files[path.relative_to(base).as_posix()] = hashlib.sha256(
-                    path.read_bytes()).hexdigest()
+                    path.read_bytes()
+                ).hexdigest()
     return Fingerprint(files, _environment())
 
 
@@ -115,12 +157,18 @@ class BuildState:
 
     def is_current(self, fingerprint: Fingerprint, config: BuildConfig) -> bool:
         """True when a build with ``config`` would render nothing and remove nothing."""
-        if not self.outputs or fingerprint.plan_digest(config) != self.plan_digest \
-                or fingerprint.catalog_key() != self.catalog_key:
+        if (
+            not self.outputs
+            or fingerprint.plan_digest(config) != self.plan_digest
+            or fingerprint.catalog_key() != self.catalog_key
+        ):
             return False
-        return all(self.file_is_current(config.output_dir, path, record) and
-                   fingerprint.output_key(record["spec"], self.source_locale) == record["key"]
-                   for path, record in self.outputs.items() if _selected(record["spec"], config))
+        return all(
+            self.file_is_current(config.output_dir, path, record)
+            and fingerprint.output_key(record["spec"], self.source_locale) == record["key"]
+            for path, record in self.outputs.items()
+            if _selected(record["spec"], config)
+        )
 
     @staticmethod
     def file_is_current(output_dir: Path, path: str, record: dict[str, Any]) -> bool:
@@ -131,20 +179,34 @@ class BuildState:
         return stat.st_size == record["bytes"] and stat.st_mtime_ns == record["mtime_ns"]
 
     def to_json(self) -> str:
-        return json.dumps({"plan_digest": self.plan_digest, "source_locale": self.source_locale,
-                           "outputs": self.outputs, "catalog_key": self.catalog_key},
-                          indent=1, sort_keys=True)
+        return json.dumps(
+            {
+                "plan_digest": self.plan_digest,
+                "source_locale": self.source_locale,
+                "outputs": self.outputs,
+                "catalog_key": self.catalog_key,
+            },
+            indent=1,
+            sort_keys=True,
+        )
 
 
 def _selected(spec: dict[str, Any], config: BuildConfig) -> bool:
-    return all(not chosen or spec[field] in chosen for field, chosen in (
-        ("variant", config.variants), ("locale", config.locales), ("format", config.formats)))
+    return all(
+        not chosen or spec[field] in chosen
+        for field, chosen in (
+            ("variant", config.variants),
+            ("locale", config.locales),
+            ("format", config.formats),
+        )
+    )
 
 
 def load_state(output_dir: Path) -> BuildState:
     try:
         data = json.loads((output_dir / STATE_NAME).read_text(encoding="utf-8"))
-        return BuildState(data["plan_digest"], data["source_locale"], data["outputs"],
-                          data.get("catalog_key", ""))
+        return BuildState(
+            data["plan_digest"], data["source_locale"], data["outputs"], data.get("catalog_key", "")
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return BuildState("", "", {})

@@ -3,6 +3,7 @@
 All files are parsed and schema-checked before anything renders; every problem found
 is collected (file, line, field, what is expected) and raised once.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,16 +35,24 @@ def load_project(config: BuildConfig) -> Project:
     errors = ErrorCollector()
     files = _read_files(config, errors)
     site = _validate(files.get("site.yaml"), Site, errors)
-    lists = {name: _validate_list(files.get(name), key, cls, errors)
-             for name, (key, cls) in _LIST_FILES.items()}
+    lists = {
+        name: _validate_list(files.get(name), key, cls, errors)
+        for name, (key, cls) in _LIST_FILES.items()
+    }
     handout_files = sorted(name for name in files if name.startswith("handouts/"))
     handouts = [_validate(files[name], Handout, errors) for name in handout_files]
     errors.raise_if_any()
     project = Project(
-        site=site, handouts=tuple(handouts), variants=lists["variants.yaml"],
-        drugs=lists["drugs.yaml"], glossary=lists["glossary.yaml"],
+        site=site,
+        handouts=tuple(handouts),
+        variants=lists["variants.yaml"],
+        drugs=lists["drugs.yaml"],
+        glossary=lists["glossary.yaml"],
         references=lists["references.yaml"],
-        source_files={h.id: _handout_sources(name) for h, name in zip(handouts, handout_files)})
+        source_files={
+            h.id: _handout_sources(name) for h, name in zip(handouts, handout_files, strict=True)
+        },
+    )
     crossref.check_project(project, files, errors)
     errors.raise_if_any()
     return project
@@ -60,12 +69,18 @@ def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFi
     files: dict[str, YamlFile] = {}
     for name in wanted:
         if not (source / name).is_file():
-            errors.add("required file is missing", Location(_shown(config, source / name)),
-                       hint=f"create source/{name} (see README, 'Source files')")
+            errors.add(
+                "required file is missing",
+                Location(_shown(config, source / name)),
+                hint=f"create source/{name} (see README, 'Source files')",
+            )
     handout_paths = sorted((source / "handouts").glob("*.yaml"))
     if not handout_paths:
-        errors.add("no handout files found", Location(_shown(config, source / "handouts")),
-                   hint="add at least one source/handouts/<id>.yaml")
+        errors.add(
+            "no handout files found",
+            Location(_shown(config, source / "handouts")),
+            hint="add at least one source/handouts/<id>.yaml",
+        )
     for path in [source / name for name in wanted if (source / name).is_file()] + handout_paths:
         try:
             files[path.relative_to(source).as_posix()] = read_yaml(path, _shown(config, path))
@@ -82,8 +97,13 @@ def _shown(config: BuildConfig, path: Path) -> Path:
         return path
 
 
-def _validate(file: YamlFile | None, cls: type[Model], errors: ErrorCollector,
-              data: Any = None, prefix: tuple[Any, ...] = ()) -> Model:
+def _validate(
+    file: YamlFile | None,
+    cls: type[Model],
+    errors: ErrorCollector,
+    data: Any = None,
+    prefix: tuple[Any, ...] = (),
+) -> Model:
     if file is None:
         return None  # type: ignore[return-value]  # already reported as missing
     try:
@@ -91,24 +111,33 @@ def _validate(file: YamlFile | None, cls: type[Model], errors: ErrorCollector,
     except ValidationError as error:
         for problem in error.errors(include_url=False):
             keys = prefix + tuple(problem["loc"])
-            errors.add(_describe(problem), file.locate(keys), field=dotted(keys),
-                       hint=_hint(problem, cls))
+            errors.add(
+                _describe(problem), file.locate(keys), field=dotted(keys), hint=_hint(problem, cls)
+            )
         return None  # type: ignore[return-value]
 
 
-def _validate_list(file: YamlFile | None, key: str, cls: type[Model],
-                   errors: ErrorCollector) -> tuple[Model, ...]:
+def _validate_list(
+    file: YamlFile | None, key: str, cls: type[Model], errors: ErrorCollector
+) -> tuple[Model, ...]:
     if file is None:
         return ()
-    if not isinstance(file.data, dict) or set(file.data) != {key} or not isinstance(
-            file.data[key], list):
-        errors.add(f"expected a mapping with the single key '{key}' holding a list",
-                   file.locate(()), hint=f"start the file with '{key}:' then '- id: ...' items")
+    if (
+        not isinstance(file.data, dict)
+        or set(file.data) != {key}
+        or not isinstance(file.data[key], list)
+    ):
+        errors.add(
+            f"expected a mapping with the single key '{key}' holding a list",
+            file.locate(()),
+            hint=f"start the file with '{key}:' then '- id: ...' items",
+        )
         return ()
-    items = [_validate(file, cls, errors, item, (key, index))
-             for index, item in enumerate(file.data[key])]
+    items = [
+        _validate(file, cls, errors, item, (key, index))
+        for index, item in enumerate(file.data[key])
+    ]
     return tuple(items)
-
 
 
 def _describe(problem: dict[str, Any]) -> str:
@@ -133,5 +162,3 @@ def _hint(problem: dict[str, Any], cls: type[BaseModel]) -> str | None:
     if problem["type"] == "string_pattern_mismatch" and "a-z0-9" in problem["msg"]:
         return "ids are lower-case letters, digits and single '-' or '_', like 'cns-therapy'"
     return None
-
-

@@ -4,9 +4,10 @@ Links name what they point at: ``glossary:ID`` (a word explained in the glossary
 ``ref:ID`` (a reference), ``#ID`` (a section) or an ``https://`` address. The HTML stage
 passes a ``LinkResolver`` that turns these into hrefs for its target.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -21,8 +22,9 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     parser.enable(["emphasis", "link", "escape", "backticks"])
     # Our own link schemes must not be refused or percent-encoded by the URL checks.
-    parser.validateLink = lambda url: not url.lower().startswith(("javascript:", "data:",
-                                                                  "vbscript:", "file:"))
+    parser.validateLink = lambda url: (
+        not url.lower().startswith(("javascript:", "data:", "vbscript:", "file:"))
+    )
     parser.normalizeLink = lambda url: url
     return parser
 
@@ -37,14 +39,18 @@ def _inline_tokens(text: str) -> Iterator:
 
 def link_targets(text: str) -> list[str]:
     """Every link href in ``text``, for load-time checks."""
-    return [token.attrGet("href") or "" for token in _inline_tokens(text)
-            if token.type == "link_open"]
+    return [
+        token.attrGet("href") or "" for token in _inline_tokens(text) if token.type == "link_open"
+    ]
 
 
 def plain_text(text: str) -> str:
     """The words of ``text`` without markup (readability checks, metadata, covers)."""
-    return "".join(token.content for token in _inline_tokens(text)
-                   if token.type in ("text", "code_inline", "softbreak"))
+    return "".join(
+        token.content
+        for token in _inline_tokens(text)
+        if token.type in ("text", "code_inline", "softbreak")
+    )
 
 
 def render_inline(text: str, resolve: LinkResolver) -> Markup:

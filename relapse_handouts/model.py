@@ -4,18 +4,38 @@ Text fields hold inline Markdown. Links point at glossary terms (``glossary:ID``
 references (``ref:ID``) or sections (``#ID``); ``when`` holds a variant condition
 (``relapse_site.cns and not treatment.radiation``), checked in ``load``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
 
 __all__ = [
-    "Slug", "TextItem", "Paragraph", "BulletList", "KeyMessage", "DrugTable", "QuestionList",
-    "CareTeamBox", "Block", "Subsection", "Section", "Handout", "Drug", "GlossaryTerm",
-    "Reference", "LocaleInfo", "Review", "Site", "Variant", "Project", "SECTION_ROLES",
-    "Readability", "PdfBudget",
+    "Slug",
+    "TextItem",
+    "Paragraph",
+    "BulletList",
+    "KeyMessage",
+    "DrugTable",
+    "QuestionList",
+    "CareTeamBox",
+    "Block",
+    "Subsection",
+    "Section",
+    "Handout",
+    "Drug",
+    "GlossaryTerm",
+    "Reference",
+    "LocaleInfo",
+    "Review",
+    "Site",
+    "Variant",
+    "Project",
+    "SECTION_ROLES",
+    "Readability",
+    "PdfBudget",
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
@@ -92,8 +112,14 @@ class CareTeamBox(Strict):
     when: Condition | None = None
 
 
-_BLOCK_KEYS = {"p": "p", "list": "list", "key": "key", "drugs": "drugs",
-               "questions": "questions", "care_team": "care_team"}
+_BLOCK_KEYS = {
+    "p": "p",
+    "list": "list",
+    "key": "key",
+    "drugs": "drugs",
+    "questions": "questions",
+    "care_team": "care_team",
+}
 
 
 def _block_kind(value: Any) -> str | None:
@@ -103,15 +129,27 @@ def _block_kind(value: Any) -> str | None:
 
 
 Block = Annotated[
-    Union[Annotated[Paragraph, Tag("p")], Annotated[BulletList, Tag("list")],
-          Annotated[KeyMessage, Tag("key")], Annotated[DrugTable, Tag("drugs")],
-          Annotated[QuestionList, Tag("questions")], Annotated[CareTeamBox, Tag("care_team")]],
-    Discriminator(_block_kind, custom_error_type="block_kind",
-                  custom_error_message="a block needs one of the keys p, list, key, drugs, "
-                                       "questions, care_team"),
+    Annotated[Paragraph, Tag("p")]
+    | Annotated[BulletList, Tag("list")]
+    | Annotated[KeyMessage, Tag("key")]
+    | Annotated[DrugTable, Tag("drugs")]
+    | Annotated[QuestionList, Tag("questions")]
+    | Annotated[CareTeamBox, Tag("care_team")],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="a block needs one of the keys p, list, key, drugs, "
+        "questions, care_team",
+    ),
 ]
-_BLOCK_CLASSES = {"p": Paragraph, "list": BulletList, "key": KeyMessage, "drugs": DrugTable,
-                  "questions": QuestionList, "care_team": CareTeamBox}
+_BLOCK_CLASSES = {
+    "p": Paragraph,
+    "list": BulletList,
+    "key": KeyMessage,
+    "drugs": DrugTable,
+    "questions": QuestionList,
+    "care_team": CareTeamBox,
+}
 
 
 class Subsection(Strict):

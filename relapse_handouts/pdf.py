@@ -4,6 +4,7 @@ WeasyPrint is imported only here, and only when a PDF is actually rendered, so a
 with nothing to do never pays for the import. A ``PdfRenderer`` keeps one
 ``FontConfiguration`` per process (a new one per render leaks memory).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -52,7 +53,8 @@ def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
                     return super().fetch(url, headers)
             raise FatalURLFetchingError(
                 f"refused to load {url!r}: the renderer may read only files in "
-                f"{', '.join(root.name + '/' for root in roots)}")
+                f"{', '.join(root.name + '/' for root in roots)}"
+            )
 
     return _Fetcher(allowed_protocols=("file", "data"), allow_redirects=False)
 
@@ -68,9 +70,11 @@ class _WarningCollector(logging.Handler):
 
 def _reading_direction(direction: str) -> Any:
     """A WeasyPrint finisher telling viewers a right-to-left document pages leftwards."""
+
     def finish(document: Any, pdf: Any) -> None:
         if direction == "rtl":
             pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
+
     return finish
 
 
@@ -93,17 +97,21 @@ class PdfRenderer:
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            page_set = HTML(string=document.html, base_url=self._base_url,
-                            url_fetcher=self._fetcher).render(font_config=self._fonts)
+            page_set = HTML(
+                string=document.html, base_url=self._base_url, url_fetcher=self._fetcher
+            ).render(font_config=self._fonts)
             data = page_set.write_pdf(
                 pdf_variant="pdf/ua-1",
                 # Same content, same identifier: part of byte-identical rebuilds.
                 pdf_identifier=hashlib.sha256(document.html.encode()).hexdigest()[:32].encode(),
-                finisher=_reading_direction(document.resolved.direction))
+                finisher=_reading_direction(document.resolved.direction),
+            )
         except FatalURLFetchingError as error:
-            raise BlockedResource(str(error), Location(Path("layouts")),
-                                  hint="reference only files in layouts/, styles/ or source/"
-                                  ) from None
+            raise BlockedResource(
+                str(error),
+                Location(Path("layouts")),
+                hint="reference only files in layouts/, styles/ or source/",
+            ) from None
         finally:
             logger.removeHandler(collector)
         return RenderedPdf(data, len(page_set.pages), tuple(collector.messages))

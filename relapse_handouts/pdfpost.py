@@ -3,13 +3,21 @@
 Cloning with ``clone_from`` keeps the structure tree, so an encrypted handout stays a
 tagged PDF; AES-256 needs the ``cryptography`` package (pinned in requirements.txt).
 """
+
 from __future__ import annotations
 
 from io import BytesIO
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject,
-                           IndirectObject, NameObject, StreamObject)
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 from .errors import HandoutError
 
@@ -21,13 +29,16 @@ MIN_PASSWORD_LENGTH = 8
 def encrypt_pdf(data: bytes, password: str) -> bytes:
     """``data`` protected with AES-256: the password is needed to open it."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise HandoutError(f"the PDF password is shorter than {MIN_PASSWORD_LENGTH} characters",
-                           hint="choose a longer password and share it with the family by "
-                                "phone or in person, not in the same email")
+        raise HandoutError(
+            f"the PDF password is shorter than {MIN_PASSWORD_LENGTH} characters",
+            hint="choose a longer password and share it with the family by "
+            "phone or in person, not in the same email",
+        )
     writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
     # The owner password only guards permissions; the user password opens the file.
-    writer.encrypt(user_password=password, owner_password=None, algorithm="AES-256",
-                   permissions_flag=-1)
+    writer.encrypt(
+        user_password=password, owner_password=None, algorithm="AES-256", permissions_flag=-1
+    )
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -48,8 +59,9 @@ def booklet_order(page_count: int, right_to_left: bool = False) -> list[tuple[in
     return [(right, left) for left, right in sides] if right_to_left else sides
 
 
-def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str,
-                   right_to_left: bool = False) -> tuple[bytes, int]:
+def impose_booklet(
+    data: bytes, notes_page: bytes, paper: str, title: str, right_to_left: bool = False
+) -> tuple[bytes, int]:
     """A 2-up, duplex short-edge print file; pages padded to a multiple of 4 with a notes
     page, then blanks. Imposition cannot keep tags: this file is for printing only.
 
@@ -73,15 +85,20 @@ def impose_booklet(data: bytes, notes_page: bytes, paper: str, title: str,
                 x = position * slot + (slot - width * scale) / 2
                 y = (sheet_height - height * scale) / 2
                 drawn[NameObject(f"/P{position}")] = forms[index]
-                operators.append(f"q {scale:.6f} 0 0 {scale:.6f} {x:.3f} {y:.3f} cm "
-                                 f"/P{position} Do Q")
+                operators.append(
+                    f"q {scale:.6f} 0 0 {scale:.6f} {x:.3f} {y:.3f} cm /P{position} Do Q"
+                )
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): drawn})
         side[NameObject("/Contents")] = writer._add_object(_stream("\n".join(operators).encode()))
-    writer.add_metadata({"/Title": f"{title} (booklet print file)",
-                         "/Subject": "Print file: print duplex, flip on short edge, fold. "
-                                     "Share the tagged PDF, not this file.",
-                         "/Keywords": "booklet, print file, imposition",
-                         "/Producer": "relapse-handouts (pypdf)"})
+    writer.add_metadata(
+        {
+            "/Title": f"{title} (booklet print file)",
+            "/Subject": "Print file: print duplex, flip on short edge, fold. "
+            "Share the tagged PDF, not this file.",
+            "/Keywords": "booklet, print file, imposition",
+            "/Producer": "relapse-handouts (pypdf)",
+        }
+    )
     preferences = writer.create_viewer_preferences()
     preferences.duplex = "/DuplexFlipShortEdge"
     out = BytesIO()
@@ -100,9 +117,12 @@ def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
     contents = page["/Contents"].get_object()
     parts = contents if isinstance(contents, ArrayObject) else [contents]
     form = _stream(b"\n".join(part.get_object().get_data() for part in parts))
-    form.update({
-        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
-        NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
-        NameObject("/Resources"): page["/Resources"].clone(writer),
-    })
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(v) for v in page.mediabox]),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
     return writer._add_object(form)

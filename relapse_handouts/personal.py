@@ -4,6 +4,7 @@ Personal details are health information. They are validated strictly (lengths, n
 control or bidirectional-override characters), always escaped by the layouts, and never
 written to the manifest, a cache, logs, file names or PDF metadata.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,15 @@ from .yamlfile import read_yaml
 __all__ = ["CareSheet", "Contact", "load_sheet", "personalize", "LIMITS"]
 
 # Documented in README, "One child's handout".
-LIMITS = {"name": 60, "role": 60, "phone": 30, "appointment": 80, "notes": 1500,
-          "contacts": 8, "medicines": 20}
+LIMITS = {
+    "name": 60,
+    "role": 60,
+    "phone": 30,
+    "appointment": 80,
+    "notes": 1500,
+    "contacts": 8,
+    "medicines": 20,
+}
 # Joiners are part of emoji and of some scripts' words; everything else invisible is refused.
 _ALLOWED_FORMAT_CHARS = {"\u200c", "\u200d", "\u200e", "\u200f"}
 
@@ -31,29 +39,50 @@ def _visible_text(value: str, allow_newlines: bool = False) -> str:
     for char in value:
         if char == "\n" and allow_newlines:
             continue
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and \
-                char not in _ALLOWED_FORMAT_CHARS:
-            raise ValueError(f"contains the invisible character U+{ord(char):04X} "
-                             f"({unicodedata.name(char, 'control character')}); "
-                             "type the text again without it")
+        if (
+            unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co")
+            and char not in _ALLOWED_FORMAT_CHARS
+        ):
+            raise ValueError(
+                f"contains the invisible character U+{ord(char):04X} "
+                f"({unicodedata.name(char, 'control character')}); "
+                "type the text again without it"
+            )
     return value.strip()
 
 
 def _text(limit: int, newlines: bool = False) -> Any:
-    return Annotated[str, Field(min_length=1, max_length=limit),
-                     AfterValidator(lambda v: _visible_text(v, newlines))]
+    return Annotated[
+        str,
+        Field(min_length=1, max_length=limit),
+        AfterValidator(lambda v: _visible_text(v, newlines)),
+    ]
 
 
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: _text(LIMITS["name"])  # type: ignore[valid-type]
     role: _text(LIMITS["role"]) | None = None  # type: ignore[valid-type]
-    phone: Annotated[str, Field(max_length=LIMITS["phone"],
-                                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$")
-                     ] | None = None
-    after_hours: Annotated[str, Field(max_length=LIMITS["phone"],
-                                      pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$")
-                           ] | None = None
+    phone: (
+        Annotated[
+            str,
+            Field(
+                max_length=LIMITS["phone"],
+                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$",
+            ),
+        ]
+        | None
+    ) = None
+    after_hours: (
+        Annotated[
+            str,
+            Field(
+                max_length=LIMITS["phone"],
+                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$",
+            ),
+        ]
+        | None
+    ) = None
 
 
 class CareSheet(BaseModel):
@@ -72,8 +101,11 @@ def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> Car
     file = read_yaml(path, path) if path else None
     data = dict(file.data or {}) if file else {}
     if file and not isinstance(file.data, (dict, type(None))):
-        raise HandoutError("a care sheet is a mapping of fields", Location(path),
-                           hint="see examples/care-sheet.yaml")
+        raise HandoutError(
+            "a care sheet is a mapping of fields",
+            Location(path),
+            hint="see examples/care-sheet.yaml",
+        )
     data.update({key: value for key, value in overrides.items() if value not in (None, ())})
     errors = ErrorCollector()
     try:
@@ -83,16 +115,23 @@ def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> Car
             keys = tuple(problem["loc"])
             where = file.locate(keys) if file else Location(Path("<command line>"))
             # The message never echoes the input: it may be personal or hostile.
-            errors.add(_describe(problem), where, field=".".join(map(str, keys)),
-                       hint="see README, 'One child's handout', for each field's limits")
+            errors.add(
+                _describe(problem),
+                where,
+                field=".".join(map(str, keys)),
+                hint="see README, 'One child's handout', for each field's limits",
+            )
         errors.raise_if_any()
         raise
     for index, medicine in enumerate(sheet.medicines):
         if medicine not in drug_ids:
             where = file.locate(("medicines", index)) if file else Location(Path("<command line>"))
-            errors.add(f"'{medicine[:40]}' is not in the drug list", where,
-                       field=f"medicines[{index}]",
-                       hint=f"use ids from source/drugs.yaml: {', '.join(sorted(drug_ids))}")
+            errors.add(
+                f"'{medicine[:40]}' is not in the drug list",
+                where,
+                field=f"medicines[{index}]",
+                hint=f"use ids from source/drugs.yaml: {', '.join(sorted(drug_ids))}",
+            )
     errors.raise_if_any()
     return sheet
 
@@ -112,6 +151,9 @@ def personalize(resolved: ResolvedHandout, sheet: CareSheet) -> ResolvedHandout:
     drugs = resolved.drugs
     if sheet.medicines:
         chosen = set(sheet.medicines)
-        drugs = {group: kept for group, items in drugs.items()
-                 if (kept := tuple(d for d in items if d.id in chosen))}
+        drugs = {
+            group: kept
+            for group, items in drugs.items()
+            if (kept := tuple(d for d in items if d.id in chosen))
+        }
     return replace(resolved, drugs=drugs, personal=sheet)

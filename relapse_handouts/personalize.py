@@ -3,6 +3,7 @@
 Nothing here touches ``output/``, the manifest or any cache, and nothing personal is
 printed: the only trace of the child is the file the nurse asked for.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -55,8 +56,14 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     projects, _ = translate_all(project, config.source_dir, config.root, (request.locale,))
     context = RenderContext(config, projects)
     # Resolve the variant, then apply the child's care sheet.
-    spec = OutputSpec(project.handouts[0].id, variant.id, request.locale, "pdf", request.paper,
-                      PurePosixPath(f"{variant.slug}.{request.paper}.pdf"))
+    spec = OutputSpec(
+        project.handouts[0].id,
+        variant.id,
+        request.locale,
+        "pdf",
+        request.paper,
+        PurePosixPath(f"{variant.slug}.{request.paper}.pdf"),
+    )
     resolved = personalize(context.resolved(spec), sheet)
     # Render the PDF (protected when asked) and, on request, the EPUB.
     pdf = context.pdf.render(context.html.render(resolved, "print", request.paper))
@@ -66,12 +73,14 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     epub = None
     if request.with_epub:
         from .epub import build_epub
+
         epub = build_epub(context.html.render(resolved, "epub"), context.html, config)
     return PersonalHandout(resolved, data, epub, f"{variant.slug}.{request.paper}")
 
 
-def build_personal(config: BuildConfig, request: PersonalRequest, pdf_path: Path,
-                   epub_path: Path | None = None) -> tuple[Path, ...]:
+def build_personal(
+    config: BuildConfig, request: PersonalRequest, pdf_path: Path, epub_path: Path | None = None
+) -> tuple[Path, ...]:
     """Write the personalized PDF (and EPUB) atomically; return the paths written."""
     handout = render_personal(config, request)
     atomic_write(pdf_path, handout.pdf)
@@ -83,8 +92,9 @@ def build_personal(config: BuildConfig, request: PersonalRequest, pdf_path: Path
 
 def _known(name: str, known: dict[str, Any], kind: str) -> Any:
     if name not in known:
-        raise HandoutError(f"unknown {kind} '{name}'",
-                           Location(Path("source/variants.yaml" if kind == "variant"
-                                         else "source/site.yaml")),
-                           hint=f"choose from {', '.join(sorted(known))}")
+        raise HandoutError(
+            f"unknown {kind} '{name}'",
+            Location(Path("source/variants.yaml" if kind == "variant" else "source/site.yaml")),
+            hint=f"choose from {', '.join(sorted(known))}",
+        )
     return known[name]

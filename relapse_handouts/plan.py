@@ -3,6 +3,7 @@
 Refuses two outputs to one path (as Pelican's writer does) and filters the matrix by
 the command line's variant, locale, format and paper choices.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,9 +34,15 @@ class OutputSpec:
 
     def as_record(self) -> dict[str, str | None]:
         """The spec as plain data (build state, manifest)."""
-        return {"handout": self.handout_id, "variant": self.variant_id, "locale": self.locale,
-                "format": self.format, "paper": self.paper, "path": self.path.as_posix(),
-                "edition": self.edition}
+        return {
+            "handout": self.handout_id,
+            "variant": self.variant_id,
+            "locale": self.locale,
+            "format": self.format,
+            "paper": self.paper,
+            "path": self.path.as_posix(),
+            "edition": self.edition,
+        }
 
 
 def plan_outputs(project: Project, config: BuildConfig) -> tuple[OutputSpec, ...]:
@@ -51,29 +58,48 @@ def plan_outputs(project: Project, config: BuildConfig) -> tuple[OutputSpec, ...
             for locale in project.site.locales:
                 if config.locales and locale not in config.locales:
                     continue
-                specs += _document_outputs(handout.id, variant.id, variant.slug, locale,
-                                           project.site.papers, config)
+                specs += _document_outputs(
+                    handout.id, variant.id, variant.slug, locale, project.site.papers, config
+                )
     _refuse_clashes(specs, errors)
     errors.raise_if_any()
     return tuple(specs)
 
 
-def _document_outputs(handout_id: str, variant_id: str, slug: str, locale: str,
-                      papers: tuple[str, ...], config: BuildConfig) -> list[OutputSpec]:
+def _document_outputs(
+    handout_id: str,
+    variant_id: str,
+    slug: str,
+    locale: str,
+    papers: tuple[str, ...],
+    config: BuildConfig,
+) -> list[OutputSpec]:
     folder = PurePosixPath(locale)
     specs = []
     if "pdf" in config.formats:
         for edition in config.editions:
             infix = "" if edition == "standard" else f".{edition}"
-            specs += [OutputSpec(handout_id, variant_id, locale, "pdf", paper,
-                                 folder / f"{slug}{infix}.{paper}.pdf", edition)
-                      for paper in papers if paper in config.papers]
+            specs += [
+                OutputSpec(
+                    handout_id,
+                    variant_id,
+                    locale,
+                    "pdf",
+                    paper,
+                    folder / f"{slug}{infix}.{paper}.pdf",
+                    edition,
+                )
+                for paper in papers
+                if paper in config.papers
+            ]
     if "epub" in config.formats:
-        specs.append(OutputSpec(handout_id, variant_id, locale, "epub", None,
-                                folder / f"{slug}.epub"))
+        specs.append(
+            OutputSpec(handout_id, variant_id, locale, "epub", None, folder / f"{slug}.epub")
+        )
     if "html" in config.formats:
-        specs.append(OutputSpec(handout_id, variant_id, locale, "html", None,
-                                folder / f"{slug}.html"))
+        specs.append(
+            OutputSpec(handout_id, variant_id, locale, "html", None, folder / f"{slug}.html")
+        )
     return specs
 
 
@@ -82,12 +108,17 @@ def _check_filters(project: Project, config: BuildConfig, errors: ErrorCollector
     for kind, chosen in (("variant", config.variants), ("locale", config.locales)):
         for name in chosen:
             if name not in known[kind]:
-                errors.add(f"unknown {kind} '{name}'", Location(_SOURCE[kind]),
-                           hint=f"choose from {', '.join(sorted(known[kind]))}")
+                errors.add(
+                    f"unknown {kind} '{name}'",
+                    Location(_SOURCE[kind]),
+                    hint=f"choose from {', '.join(sorted(known[kind]))}",
+                )
 
 
-_SOURCE = {"variant": PurePosixPath("source/variants.yaml"),
-           "locale": PurePosixPath("source/site.yaml")}
+_SOURCE = {
+    "variant": PurePosixPath("source/variants.yaml"),
+    "locale": PurePosixPath("source/site.yaml"),
+}
 
 
 def _refuse_clashes(specs: list[OutputSpec], errors: ErrorCollector) -> None:
@@ -95,8 +126,11 @@ def _refuse_clashes(specs: list[OutputSpec], errors: ErrorCollector) -> None:
     for spec in specs:
         if spec.path in owners:
             other = owners[spec.path]
-            errors.add(f"two outputs would be written to output/{spec.path}: variant "
-                       f"'{other.variant_id}' and variant '{spec.variant_id}'",
-                       Location(_SOURCE["variant"]), field="slug",
-                       hint="give each variant its own slug")
+            errors.add(
+                f"two outputs would be written to output/{spec.path}: variant "
+                f"'{other.variant_id}' and variant '{spec.variant_id}'",
+                Location(_SOURCE["variant"]),
+                field="slug",
+                hint="give each variant its own slug",
+            )
         owners[spec.path] = spec

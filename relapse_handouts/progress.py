@@ -1,5 +1,6 @@
 """Build progress: a rich progress bar on a terminal, nothing when output is redirected,
 and a closing summary table either way."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,7 +21,7 @@ class BuildProgress:
         self._bar: Any = None
         self._task: Any = None
 
-    def __enter__(self) -> "BuildProgress":
+    def __enter__(self) -> BuildProgress:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -31,25 +32,42 @@ class BuildProgress:
         if total == 0 or not self._stream.isatty():
             return  # quiet when not a terminal, and when there is nothing to do
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                                   TimeElapsedColumn)
-        self._bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), TextColumn("{task.fields[current]}"),
-                             console=Console(file=self._stream), transient=True)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"),
+            console=Console(file=self._stream),
+            transient=True,
+        )
         self._task = self._bar.add_task("build", total=total, current="")
         self._bar.start()
 
-    def advance(self, artifact: "Artifact") -> None:
+    def advance(self, artifact: Artifact) -> None:
         if self._bar is not None:
             self._bar.update(self._task, advance=1, current=artifact.spec.path.as_posix())
 
-    def summary(self, result: "BuildResult", output_dir: Path, out: TextIO) -> None:
+    def summary(self, result: BuildResult, output_dir: Path, out: TextIO) -> None:
         from rich.console import Console
         from rich.table import Table
+
         table = Table(title=f"build summary: {output_dir}", title_justify="left")
         for column in ("built", "up to date", "removed", "failed", "seconds"):
             table.add_column(column, justify="right")
-        table.add_row(str(len(result.built)), str(result.up_to_date), str(len(result.removed)),
-                      "0", f"{result.seconds:.2f}")
-        Console(file=out, width=100, color_system=None if not out.isatty() else "auto"
-                ).print(table)
+        table.add_row(
+            str(len(result.built)),
+            str(result.up_to_date),
+            str(len(result.removed)),
+            "0",
+            f"{result.seconds:.2f}",
+        )
+        Console(file=out, width=100, color_system=None if not out.isatty() else "auto").print(table)

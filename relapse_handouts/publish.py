@@ -3,6 +3,7 @@
 Every file is written to a temporary file in the same folder and renamed into place,
 so a reader never sees half a file and a failed build leaves the old one.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ class Manifest:
     entries: tuple[dict[str, Any], ...]
 
     def to_json(self) -> str:
-        return json.dumps({"outputs": list(self.entries)}, indent=2, sort_keys=True,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"outputs": list(self.entries)}, indent=2, sort_keys=True, ensure_ascii=False
+            )
+            + "\n"
+        )
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -47,24 +52,35 @@ def atomic_write(path: Path, data: bytes) -> None:
 def _entry(artifact: Artifact) -> dict[str, Any]:
     spec = artifact.spec
     return {
-        "path": spec.path.as_posix(), "handout": spec.handout_id, "variant": spec.variant_id,
-        "locale": spec.locale, "format": spec.format, "paper": spec.paper,
-        "pages": artifact.pages, "bytes": len(artifact.data), "sha256": artifact.sha256,
+        "path": spec.path.as_posix(),
+        "handout": spec.handout_id,
+        "variant": spec.variant_id,
+        "locale": spec.locale,
+        "format": spec.format,
+        "paper": spec.paper,
+        "pages": artifact.pages,
+        "bytes": len(artifact.data),
+        "sha256": artifact.sha256,
         "edition": spec.edition if spec.format == "pdf" else None,
-        "content_version": artifact.content_version, "sources": list(artifact.sources),
+        "content_version": artifact.content_version,
+        "sources": list(artifact.sources),
     }
 
 
-def publish(output_dir: Path, artifacts: tuple[Artifact, ...],
-            removed: tuple[str, ...] = ()) -> Manifest:
+def publish(
+    output_dir: Path, artifacts: tuple[Artifact, ...], removed: tuple[str, ...] = ()
+) -> Manifest:
     """Write every artifact, delete ``removed`` outputs (of variants or locales no longer
     in the source), then the manifest, keeping entries of outputs not rebuilt now."""
     for artifact in artifacts:
         atomic_write(output_dir / artifact.spec.path, artifact.data)
     for path in removed:
         (output_dir / path).unlink(missing_ok=True)
-    entries = {entry["path"]: entry for entry in _previous_entries(output_dir)
-               if (output_dir / entry["path"]).is_file()}
+    entries = {
+        entry["path"]: entry
+        for entry in _previous_entries(output_dir)
+        if (output_dir / entry["path"]).is_file()
+    }
     entries.update({artifact.spec.path.as_posix(): _entry(artifact) for artifact in artifacts})
     manifest = Manifest(tuple(entries[path] for path in sorted(entries)))
     atomic_write(output_dir / MANIFEST_NAME, manifest.to_json().encode("utf-8"))

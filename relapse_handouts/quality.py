@@ -7,13 +7,14 @@ as one sentence. English: Flesch-Kincaid grade and SMOG; French: Kandel-Moles (F
 adapted for French); Spanish: Fernández-Huerta. Other languages have no formula here.
 Uses textstat 0.7.3, which counts syllables with pyphen and needs no network.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import textstat
 
@@ -58,8 +59,13 @@ class QualityReport:
         return self.scores[-1]
 
 
-def assess(resolved: ResolvedHandout, targets: Readability, medical_terms: tuple[str, ...],
-           today: dt.date, release: bool) -> QualityReport:
+def assess(
+    resolved: ResolvedHandout,
+    targets: Readability,
+    medical_terms: tuple[str, ...],
+    today: dt.date,
+    release: bool,
+) -> QualityReport:
     """Score ``resolved`` and list what fails the targets (errors) or needs a look."""
     where = Location(Path(f"source/handouts/{resolved.handout.id}.yaml"))
     label = f"{resolved.variant.id}/{resolved.locale}"
@@ -75,12 +81,20 @@ def assess(resolved: ResolvedHandout, targets: Readability, medical_terms: tuple
     warnings = []
     if resolved.handout.next_review < today:
         overdue = HandoutError(
-            f"{label}: review was due {resolved.handout.next_review.isoformat()}", where,
-            field="next_review", hint="review the content, then update last_reviewed, "
-            "next_review and content_version")
+            f"{label}: review was due {resolved.handout.next_review.isoformat()}",
+            where,
+            field="next_review",
+            hint="review the content, then update last_reviewed, next_review and content_version",
+        )
         (errors if release else warnings).append(overdue)
-    return QualityReport(resolved.handout.id, resolved.variant.id, resolved.locale,
-                         tuple(scores), tuple(errors), tuple(warnings))
+    return QualityReport(
+        resolved.handout.id,
+        resolved.variant.id,
+        resolved.locale,
+        tuple(scores),
+        tuple(errors),
+        tuple(warnings),
+    )
 
 
 def _body_text(section: Section) -> Iterator[str]:
@@ -107,38 +121,62 @@ def _score(section_id: str, title: str, texts: list[str], language: str | None) 
     words = textstat.lexicon_count(text)
     sentences = max(1, textstat.sentence_count(text))
     if language == "en":
-        return Score(section_id, title, words, sentences,
-                     textstat.flesch_kincaid_grade(text), textstat.smog_index(text), None)
-    ease = {"fr": textstat.flesch_reading_ease, "es": textstat.fernandez_huerta}.get(
-        language or "")
+        return Score(
+            section_id,
+            title,
+            words,
+            sentences,
+            textstat.flesch_kincaid_grade(text),
+            textstat.smog_index(text),
+            None,
+        )
+    ease = {"fr": textstat.flesch_reading_ease, "es": textstat.fernandez_huerta}.get(language or "")
     return Score(section_id, title, words, sentences, None, None, ease(text) if ease else None)
 
 
-def _readability_errors(scores: list[Score], targets: Readability, locale: str,
-                        where: Location, label: str) -> Iterator[HandoutError]:
+def _readability_errors(
+    scores: list[Score], targets: Readability, locale: str, where: Location, label: str
+) -> Iterator[HandoutError]:
     whole = scores[-1]
     hint = "use shorter sentences and everyday words; explain the medical words you keep"
     if whole.grade is not None and whole.grade > targets.max_grade:
-        yield HandoutError(f"{label}: grade {whole.grade:.1f} is above {targets.max_grade}",
-                           where, field="readability", hint=hint)
+        yield HandoutError(
+            f"{label}: grade {whole.grade:.1f} is above {targets.max_grade}",
+            where,
+            field="readability",
+            hint=hint,
+        )
     for score in scores[:-1]:
         if score.grade is not None and score.grade > targets.max_section_grade:
-            yield HandoutError(f"{label}: section '{score.section_id}' reads at grade "
-                               f"{score.grade:.1f} (target {targets.max_section_grade})",
-                               where, field=f"sections.{score.section_id}", hint=hint)
+            yield HandoutError(
+                f"{label}: section '{score.section_id}' reads at grade "
+                f"{score.grade:.1f} (target {targets.max_section_grade})",
+                where,
+                field=f"sections.{score.section_id}",
+                hint=hint,
+            )
     minimum = targets.min_reading_ease.get(locale)
     if minimum is not None and whole.ease is not None and whole.ease < minimum:
-        yield HandoutError(f"{label}: reading ease {whole.ease:.0f} is below {minimum}",
-                           where, field="readability", hint=hint)
+        yield HandoutError(
+            f"{label}: reading ease {whole.ease:.0f} is below {minimum}",
+            where,
+            field="readability",
+            hint=hint,
+        )
     if whole.ease is not None or whole.grade is not None:
         if whole.words_per_sentence > targets.max_sentence_words:
-            yield HandoutError(f"{label}: {whole.words_per_sentence:.1f} words per sentence "
-                               f"(target {targets.max_sentence_words})", where,
-                               field="readability", hint=hint)
+            yield HandoutError(
+                f"{label}: {whole.words_per_sentence:.1f} words per sentence "
+                f"(target {targets.max_sentence_words})",
+                where,
+                field="readability",
+                hint=hint,
+            )
 
 
-def _unexplained_terms(resolved: ResolvedHandout, terms: tuple[str, ...], where: Location,
-                       label: str) -> list[HandoutError]:
+def _unexplained_terms(
+    resolved: ResolvedHandout, terms: tuple[str, ...], where: Location, label: str
+) -> list[HandoutError]:
     """Each medical word: in the glossary, and linked where the body text first uses it
     (to its glossary entry, or to the section that explains it). Headings and the key
     points box, which sums up the body, are not counted as first uses."""
@@ -151,10 +189,16 @@ def _unexplained_terms(resolved: ResolvedHandout, terms: tuple[str, ...], where:
             continue  # this variant does not use it (load checks it is in the glossary)
         word = re.sub(r"\s*\(.*\)", "", term.term).casefold()
         first = next((u for u in units if word in plain_text(u).casefold()), None)
-        if first is not None and not any(t.startswith(("glossary:", "#"))
-                                         for t in link_targets(first)):
-            problems.append(HandoutError(
-                f"{label}: '{word}' is not linked to the glossary where it is first used",
-                where, field="medical_terms", hint=f"write [{word}](glossary:{term_id}) at its "
-                "first use, or explain it in the same sentence"))
+        if first is not None and not any(
+            t.startswith(("glossary:", "#")) for t in link_targets(first)
+        ):
+            problems.append(
+                HandoutError(
+                    f"{label}: '{word}' is not linked to the glossary where it is first used",
+                    where,
+                    field="medical_terms",
+                    hint=f"write [{word}](glossary:{term_id}) at its "
+                    "first use, or explain it in the same sentence",
+                )
+            )
     return problems

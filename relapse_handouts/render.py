@@ -3,15 +3,17 @@
 Each process builds one ``RenderContext`` (content model, Jinja environments, one
 WeasyPrint font configuration) and reuses it for every output it renders.
 """
+
 from __future__ import annotations
 
 import hashlib
 import resource
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .config import BuildConfig
 from .html import HtmlRenderer
@@ -60,6 +62,7 @@ class RenderContext:
     @cached_property
     def pdf(self):  # type: ignore[no-untyped-def]  # imports WeasyPrint only when needed
         from .pdf import PdfRenderer
+
         return PdfRenderer(self.config)
 
     def resolved(self, spec: OutputSpec) -> ResolvedHandout:
@@ -68,7 +71,8 @@ class RenderContext:
             handout = next(h for h in project.handouts if h.id == spec.handout_id)
             variant = next(v for v in project.variants if v.id == spec.variant_id)
             self._resolved[spec.document_key] = resolve_handout(
-                project, handout, variant, spec.locale)
+                project, handout, variant, spec.locale
+            )
         return self._resolved[spec.document_key]
 
     def render(self, spec: OutputSpec) -> Artifact:
@@ -82,12 +86,20 @@ class RenderContext:
             data, pages, warnings = pdf.data, pdf.pages, pdf.warnings
         elif spec.format == "epub":
             from .epub import build_epub
+
             data = build_epub(self.html.render(resolved, "epub"), self.html, self.config)
         else:
             data = self.html.render(resolved, "web").html.encode("utf-8")
-        return Artifact(spec, data, pages, warnings, resolved.handout.content_version,
-                        resolved.source_files, time.perf_counter() - started,
-                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return Artifact(
+            spec,
+            data,
+            pages,
+            warnings,
+            resolved.handout.content_version,
+            resolved.source_files,
+            time.perf_counter() - started,
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        )
 
     def standard_pdf(self, spec: OutputSpec, edition: str = "standard") -> RenderedPdf:
         """The tagged PDF; the last standard one is kept for the booklet made from it."""
@@ -102,13 +114,19 @@ class RenderContext:
     def booklet(self, spec: OutputSpec) -> tuple[bytes, int]:
         """The print-only booklet: the standard PDF imposed 2-up, padded with notes pages."""
         from .pdfpost import impose_booklet
+
         resolved, paper = self.resolved(spec), spec.paper or "letter"
         if (spec.locale, paper) not in self._notes_pages:  # the same for every variant
             self._notes_pages[spec.locale, paper] = self.pdf.render(
-                self.html.render_notes_page(resolved, paper)).data
-        return impose_booklet(self.standard_pdf(spec).data, self._notes_pages[spec.locale, paper],
-                              paper, plain_text(resolved.variant.title),
-                              resolved.direction == "rtl")
+                self.html.render_notes_page(resolved, paper)
+            ).data
+        return impose_booklet(
+            self.standard_pdf(spec).data,
+            self._notes_pages[spec.locale, paper],
+            paper,
+            plain_text(resolved.variant.title),
+            resolved.direction == "rtl",
+        )
 
 
 _WORKER: RenderContext | None = None
@@ -138,20 +156,27 @@ def _groups(specs: tuple[OutputSpec, ...]) -> list[tuple[OutputSpec, ...]]:
     return [tuple(sorted(group, key=lambda s: s.edition != "standard")) for group in ordered]
 
 
-def render_outputs(config: BuildConfig, projects: dict[str, Project],
-                   specs: tuple[OutputSpec, ...],
-                   on_done: Callable[[Artifact], None] | None = None) -> tuple[Artifact, ...]:
+def render_outputs(
+    config: BuildConfig,
+    projects: dict[str, Project],
+    specs: tuple[OutputSpec, ...],
+    on_done: Callable[[Artifact], None] | None = None,
+) -> tuple[Artifact, ...]:
     """Render every spec, in parallel when there is enough work; results in spec order."""
     report = on_done or (lambda artifact: None)
     workers = min(config.worker_count, len(specs))
     if workers <= 1:
         context = RenderContext(config, projects)
-        done = {spec: _reported(context.render(spec), report)
-                for group in _groups(specs) for spec in group}
+        done = {
+            spec: _reported(context.render(spec), report)
+            for group in _groups(specs)
+            for spec in group
+        }
         return tuple(done[spec] for spec in specs)
     results: dict[OutputSpec, Artifact] = {}
-    with ProcessPoolExecutor(workers, initializer=_start_worker,
-                             initargs=(config, tuple(projects))) as pool:
+    with ProcessPoolExecutor(
+        workers, initializer=_start_worker, initargs=(config, tuple(projects))
+    ) as pool:
         for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
             for artifact in future.result():
                 results[artifact.spec] = _reported(artifact, report)

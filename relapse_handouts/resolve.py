@@ -3,19 +3,31 @@
 Returns a ``ResolvedHandout``: a new frozen value holding exactly what one output shows
 (sections, drugs, glossary terms used, references), ready for the layouts.
 """
+
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, TypeVar
 
 from .conditions import parse_condition
 from .errors import ErrorCollector, Location
 from .i18n import text_direction
 from .markup import link_targets
-from .model import (SECTION_ROLES, Drug, GlossaryTerm, Handout, LocaleInfo, Project, Reference,
-                    Section, Site, Variant)
+from .model import (
+    SECTION_ROLES,
+    Drug,
+    GlossaryTerm,
+    Handout,
+    LocaleInfo,
+    Project,
+    Reference,
+    Section,
+    Site,
+    Variant,
+)
 
 __all__ = ["ResolvedHandout", "resolve_handout", "variant_profile"]
 
@@ -47,48 +59,74 @@ class ResolvedHandout:
 
 def variant_profile(site: Site, variant: Variant) -> Profile:
     """Each attribute's values for this variant; attributes it does not name keep all."""
-    return {name: frozenset(variant.attributes.get(name, values))
-            for name, values in site.attributes.items()}
+    return {
+        name: frozenset(variant.attributes.get(name, values))
+        for name, values in site.attributes.items()
+    }
 
 
-def resolve_handout(project: Project, handout: Handout, variant: Variant,
-                    locale: str) -> ResolvedHandout:
+def resolve_handout(
+    project: Project, handout: Handout, variant: Variant, locale: str
+) -> ResolvedHandout:
     """Apply ``variant``'s conditions; raise if a required section would be lost."""
     profile = variant_profile(project.site, variant)
-    resolved = handout.model_copy(update={
-        "key_points": _keep(handout.key_points, profile),
-        "sections": tuple(_resolve_section(section, profile)
-                          for section in _keep(handout.sections, profile)),
-    })
+    resolved = handout.model_copy(
+        update={
+            "key_points": _keep(handout.key_points, profile),
+            "sections": tuple(
+                _resolve_section(section, profile) for section in _keep(handout.sections, profile)
+            ),
+        }
+    )
     _require_roles(resolved, variant)
     drugs = _keep(project.drugs, profile)
     _require_link_targets(resolved, drugs, variant)
     used = set(_linked_ids(resolved, drugs, "glossary"))
     references = {ref.id: ref for ref in project.references}
     return ResolvedHandout(
-        handout=resolved, variant=variant, site=project.site, locale=locale,
-        locale_info=project.site.locales[locale], direction=text_direction(locale),
+        handout=resolved,
+        variant=variant,
+        site=project.site,
+        locale=locale,
+        locale_info=project.site.locales[locale],
+        direction=text_direction(locale),
         drugs=_by_group(drugs),
-        glossary=tuple(sorted((t for t in project.glossary if t.id in used),
-                              key=lambda term: _sort_key(term.term))),
+        glossary=tuple(
+            sorted(
+                (t for t in project.glossary if t.id in used), key=lambda term: _sort_key(term.term)
+            )
+        ),
         references=tuple(references[ref_id] for ref_id in resolved.references),
-        source_files=project.source_files[handout.id])
+        source_files=project.source_files[handout.id],
+    )
 
 
 def _keep(items: Iterable[Item], profile: Profile) -> tuple[Item, ...]:
-    return tuple(item for item in items
-                 if getattr(item, "when", None) is None
-                 or parse_condition(item.when).holds(profile))
+    return tuple(
+        item
+        for item in items
+        if getattr(item, "when", None) is None or parse_condition(item.when).holds(profile)
+    )
 
 
 def _resolve_section(section: Section, profile: Profile) -> Section:
-    return section.model_copy(update={
-        "blocks": tuple(_resolve_block(block, profile) for block in _keep(section.blocks, profile)),
-        "subsections": tuple(
-            sub.model_copy(update={"blocks": tuple(
-                _resolve_block(block, profile) for block in _keep(sub.blocks, profile))})
-            for sub in _keep(section.subsections, profile)),
-    })
+    return section.model_copy(
+        update={
+            "blocks": tuple(
+                _resolve_block(block, profile) for block in _keep(section.blocks, profile)
+            ),
+            "subsections": tuple(
+                sub.model_copy(
+                    update={
+                        "blocks": tuple(
+                            _resolve_block(block, profile) for block in _keep(sub.blocks, profile)
+                        )
+                    }
+                )
+                for sub in _keep(section.subsections, profile)
+            ),
+        }
+    )
 
 
 def _resolve_block(block: Any, profile: Profile) -> Any:
@@ -103,31 +141,38 @@ def _require_roles(handout: Handout, variant: Variant) -> None:
     missing = [role for role in SECTION_ROLES if role not in roles]
     if missing:
         errors = ErrorCollector()
-        errors.add(f"variant '{variant.id}' leaves handout '{handout.id}' without its "
-                   f"{', '.join(missing)} section", Location(_VARIANTS_FILE),
-                   field=f"variants.{variant.id}.attributes",
-                   hint="change the variant's attributes or the section's 'when' so every "
-                        "handout keeps what relapse is, treatment and questions")
+        errors.add(
+            f"variant '{variant.id}' leaves handout '{handout.id}' without its "
+            f"{', '.join(missing)} section",
+            Location(_VARIANTS_FILE),
+            field=f"variants.{variant.id}.attributes",
+            hint="change the variant's attributes or the section's 'when' so every "
+            "handout keeps what relapse is, treatment and questions",
+        )
         errors.raise_if_any()
 
 
 def _require_link_targets(handout: Handout, drugs: tuple[Drug, ...], variant: Variant) -> None:
     """A variant must not keep a link to a section it leaves out (broken in every reader)."""
     kept = {s.id for s in handout.sections} | {
-        sub.id for s in handout.sections for sub in s.subsections}
+        sub.id for s in handout.sections for sub in s.subsections
+    }
     broken = sorted(set(_linked_ids(handout, drugs, "#")) - kept)
     if broken:
         errors = ErrorCollector()
-        errors.add(f"variant '{variant.id}' keeps links to sections it leaves out: "
-                   f"{', '.join('#' + anchor for anchor in broken)}",
-                   Location(Path(f"source/handouts/{handout.id}.yaml")),
-                   hint="give the linking text the same 'when' as the section it links to")
+        errors.add(
+            f"variant '{variant.id}' keeps links to sections it leaves out: "
+            f"{', '.join('#' + anchor for anchor in broken)}",
+            Location(Path(f"source/handouts/{handout.id}.yaml")),
+            hint="give the linking text the same 'when' as the section it links to",
+        )
         errors.raise_if_any()
 
 
 def _linked_ids(handout: Handout, drugs: Iterable[Drug], scheme: str) -> Iterable[str]:
     texts = list(_strings(handout.model_dump())) + [
-        text for drug in drugs for text in _strings(drug.model_dump())]
+        text for drug in drugs for text in _strings(drug.model_dump())
+    ]
     for text in texts:
         for href in link_targets(text):
             if scheme == "#" and href.startswith("#"):
@@ -149,8 +194,11 @@ def _strings(data: Any) -> Iterable[str]:
 
 def _sort_key(word: str) -> tuple[str, str]:
     """Alphabetical order that files accented letters with their base letter (é with e)."""
-    base = "".join(char for char in unicodedata.normalize("NFKD", word.casefold())
-                   if not unicodedata.combining(char))
+    base = "".join(
+        char
+        for char in unicodedata.normalize("NFKD", word.casefold())
+        if not unicodedata.combining(char)
+    )
     return base, word
 
 

@@ -1,6 +1,7 @@
 """``output/review.html``: the editor's page. Readability, glossary coverage, review
 dates, translation status, structure checks of the built PDFs, and a small picture of
 page 1 of each handout (drawn with poppler's pdftoppm when it is installed)."""
+
 from __future__ import annotations
 
 import shutil
@@ -21,16 +22,21 @@ from .translate import load_translation, translation_path
 __all__ = ["write_review"]
 
 
-def write_review(config: BuildConfig, project: Project,
-                 reports: tuple[QualityReport, ...]) -> Path:
+def write_review(config: BuildConfig, project: Project, reports: tuple[QualityReport, ...]) -> Path:
     slugs = {variant.id: variant.slug for variant in project.variants}
     rows = [_row(config, report, slugs[report.variant]) for report in reports]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(config.layouts_dir),
-                             autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.layouts_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
     html = env.get_template("review.html.j2").render(
-        rows=rows, handout=project.handouts[0], terms=project.site.medical_terms,
+        rows=rows,
+        handout=project.handouts[0],
+        terms=project.site.medical_terms,
         translations=_translation_status(config, project),
-        css=Markup((config.styles_dir / "review.css").read_text(encoding="utf-8")))
+        css=Markup((config.styles_dir / "review.css").read_text(encoding="utf-8")),
+    )
     path = config.output_dir / "review.html"
     atomic_write(path, html.encode("utf-8"))
     return path
@@ -38,10 +44,14 @@ def write_review(config: BuildConfig, project: Project,
 
 def _row(config: BuildConfig, report: QualityReport, slug: str) -> dict[str, Any]:
     pdf = config.output_dir / report.locale / f"{slug}.letter.pdf"
-    return {"report": report, "pdf": _pdf_checks(pdf),
-            "picture": _page_one(pdf, config.output_dir / "review" / f"{report.locale}-{slug}.png"),
-            "sections_over": [s.section_id for s in report.scores[:-1]
-                              if s.grade is not None and s.grade > 8]}
+    return {
+        "report": report,
+        "pdf": _pdf_checks(pdf),
+        "picture": _page_one(pdf, config.output_dir / "review" / f"{report.locale}-{slug}.png"),
+        "sections_over": [
+            s.section_id for s in report.scores[:-1] if s.grade is not None and s.grade > 8
+        ],
+    }
 
 
 def _pdf_checks(pdf: Path) -> str:
@@ -50,10 +60,16 @@ def _pdf_checks(pdf: Path) -> str:
         return "not built"
     reader = PdfReader(pdf)
     root = reader.trailer["/Root"]
-    problems = [name for name, ok in (
-        ("tags", "/StructTreeRoot" in root), ("language", "/Lang" in root),
-        ("title shown", bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"))),
-        ("outline", bool(reader.outline))) if not ok]
+    problems = [
+        name
+        for name, ok in (
+            ("tags", "/StructTreeRoot" in root),
+            ("language", "/Lang" in root),
+            ("title shown", bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle"))),
+            ("outline", bool(reader.outline)),
+        )
+        if not ok
+    ]
     return "ok" if not problems else "missing: " + ", ".join(problems)
 
 
@@ -61,8 +77,23 @@ def _page_one(pdf: Path, picture: Path) -> str | None:
     if not pdf.is_file() or not shutil.which("pdftoppm"):
         return None
     picture.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "1", "-singlefile",
-                    str(pdf), str(picture.with_suffix(""))], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(picture.with_suffix("")),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return picture.relative_to(picture.parent.parent).as_posix()
 
 
@@ -70,10 +101,13 @@ def _translation_status(config: BuildConfig, project: Project) -> list[dict[str,
     rows = []
     for locale, info in project.site.locales.items():
         row: dict[str, Any] = {"locale": locale, "name": info.name, "review": info.review}
-        if locale != project.site.source_locale and translation_path(
-                config.source_dir, locale).is_file():
-            report = load_translation(project, config.source_dir, locale,
-                                      Path(f"source/translations/{locale}.yaml"))
+        if (
+            locale != project.site.source_locale
+            and translation_path(config.source_dir, locale).is_file()
+        ):
+            report = load_translation(
+                project, config.source_dir, locale, Path(f"source/translations/{locale}.yaml")
+            )
             row.update(missing=len(report.missing), stale=len(report.stale))
         rows.append(row)
     return rows

@@ -6,6 +6,7 @@ swaps texts in the model (never in the HTML) and re-validates it. A missing unit
 error; a stale one (the English changed since) is a warning; English is never used in
 place of a missing translation.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,14 @@ from .model import Project, Review
 from .units import Unit, iter_units
 from .yamlfile import read_yaml
 
-__all__ = ["TranslationReport", "translation_path", "load_translation", "translate_project",
-           "translation_skeleton", "translate_all"]
+__all__ = [
+    "TranslationReport",
+    "translation_path",
+    "load_translation",
+    "translate_project",
+    "translation_skeleton",
+    "translate_all",
+]
 
 
 class TranslatedUnit(BaseModel):
@@ -58,44 +65,58 @@ def translation_path(source_dir: Path, locale: str) -> Path:
     return source_dir / "translations" / f"{locale}.yaml"
 
 
-def load_translation(project: Project, source_dir: Path, locale: str,
-                     shown: Path) -> TranslationReport:
+def load_translation(
+    project: Project, source_dir: Path, locale: str, shown: Path
+) -> TranslationReport:
     """Read and check one locale's file against the current source units."""
     path = translation_path(source_dir, locale)
     if not path.is_file():
-        raise HandoutError(f"no translation file for {locale}", Location(shown),
-                           hint=f"run 'make_docs.py translations update --locale {locale}'")
+        raise HandoutError(
+            f"no translation file for {locale}",
+            Location(shown),
+            hint=f"run 'make_docs.py translations update --locale {locale}'",
+        )
     file = read_yaml(path, shown)
     try:
         data = TranslationFile.model_validate(file.data)
     except ValidationError as error:
         errors = ErrorCollector()
         for problem in error.errors(include_url=False):
-            errors.add(problem["msg"], file.locate(tuple(problem["loc"])),
-                       field=".".join(map(str, problem["loc"])))
+            errors.add(
+                problem["msg"],
+                file.locate(tuple(problem["loc"])),
+                field=".".join(map(str, problem["loc"])),
+            )
         errors.raise_if_any()
         raise
     units = {unit.id: unit for unit in iter_units(project.model_dump())}
     done = {key: unit for key, unit in data.units.items() if unit.text.strip()}
     _check_links(units, done, file)
     return TranslationReport(
-        locale=locale, path=shown,
+        locale=locale,
+        path=shown,
         missing=tuple(key for key in units if key not in done),
-        stale=tuple(key for key, unit in units.items()
-                    if key in done and done[key].source != unit.hash),
+        stale=tuple(
+            key for key, unit in units.items() if key in done and done[key].source != unit.hash
+        ),
         obsolete=tuple(key for key in data.units if key not in units),
-        units=done)
+        units=done,
+    )
 
 
 def _check_links(units: dict[str, Unit], done: dict[str, TranslatedUnit], file: Any) -> None:
     errors = ErrorCollector()
     for key, translated in done.items():
         if key in units and sorted(link_targets(units[key].text)) != sorted(
-                link_targets(translated.text)):
-            errors.add("the translation must keep the links of the English: "
-                       f"{', '.join(sorted(link_targets(units[key].text))) or 'none'}",
-                       file.locate(("units", key, "text")), field=f"units.{key}.text",
-                       hint="keep each [word](target) with the same target; translate the word")
+            link_targets(translated.text)
+        ):
+            errors.add(
+                "the translation must keep the links of the English: "
+                f"{', '.join(sorted(link_targets(units[key].text))) or 'none'}",
+                file.locate(("units", key, "text")),
+                field=f"units.{key}.text",
+                hint="keep each [word](target) with the same target; translate the word",
+            )
     errors.raise_if_any()
 
 
@@ -104,9 +125,12 @@ def translate_project(project: Project, report: TranslationReport) -> Project:
     if report.missing:
         raise HandoutError(
             f"{len(report.missing)} unit(s) not translated into {report.locale}, first: "
-            f"{', '.join(report.missing[:3])}", Location(report.path), field="units",
+            f"{', '.join(report.missing[:3])}",
+            Location(report.path),
+            field="units",
             hint=f"translate them, or run 'make_docs.py translations update --locale "
-                 f"{report.locale}' to add them to the file")
+            f"{report.locale}' to add them to the file",
+        )
     data = _thawed(project.model_dump())
     for unit in iter_units(data):
         _set(data, unit.path, report.units[unit.id].text)
@@ -128,31 +152,37 @@ def _set(data: Any, path: tuple[Any, ...], value: str) -> None:
     data[path[-1]] = value
 
 
-def translation_skeleton(project: Project, report: TranslationReport | None,
-                         locale: str) -> str:
+def translation_skeleton(project: Project, report: TranslationReport | None, locale: str) -> str:
     """The locale's file with every current unit: kept translations, blanks for new ones,
     and the current English beside each so translators see what changed."""
     previous = report.units if report else {}
     units: dict[str, dict[str, Any]] = {}
     for unit in iter_units(project.model_dump()):
         old = previous.get(unit.id)
-        entry: dict[str, Any] = {"source": old.source if old else unit.hash,
-                                 "en": unit.text, "text": old.text if old else ""}
+        entry: dict[str, Any] = {
+            "source": old.source if old else unit.hash,
+            "en": unit.text,
+            "text": old.text if old else "",
+        }
         if old and old.source != unit.hash:
             entry["en_was"] = old.en_was or old.en  # stale: the English it was made from
         if old and old.review:
             entry["review"] = old.review.model_dump(mode="json", exclude_none=True)
         units[unit.id] = entry
-    header = (f"# Content translation into {locale}. Keyed by the stable ids of the English.\n"
-              "# 'source' is the hash of the English each text translates; after updating a\n"
-              "# stale text, set 'source' to the hash shown by 'make_docs.py translations"
-              " status'.\n")
-    return header + yaml.safe_dump({"locale": locale, "units": units}, allow_unicode=True,
-                                   sort_keys=False, width=88)
+    header = (
+        f"# Content translation into {locale}. Keyed by the stable ids of the English.\n"
+        "# 'source' is the hash of the English each text translates; after updating a\n"
+        "# stale text, set 'source' to the hash shown by 'make_docs.py translations"
+        " status'.\n"
+    )
+    return header + yaml.safe_dump(
+        {"locale": locale, "units": units}, allow_unicode=True, sort_keys=False, width=88
+    )
 
 
-def translate_all(project: Project, source_dir: Path, root: Path,
-                  locales: tuple[str, ...]) -> tuple[dict[str, Project], tuple[HandoutError, ...]]:
+def translate_all(
+    project: Project, source_dir: Path, root: Path, locales: tuple[str, ...]
+) -> tuple[dict[str, Project], tuple[HandoutError, ...]]:
     """The content model per locale, plus warnings for stale and obsolete units."""
     errors, warnings = ErrorCollector(), []
     projects: dict[str, Project] = {}
@@ -168,15 +198,25 @@ def translate_all(project: Project, source_dir: Path, root: Path,
             errors.extend(error)
             continue
         if report.stale:
-            warnings.append(HandoutError(
-                f"{len(report.stale)} unit(s) translate an older English text: "
-                f"{', '.join(report.stale[:5])}", Location(shown), field="units",
-                hint="update the translations, then set their 'source' to the new hash "
-                     "('make_docs.py translations status' lists them)"))
+            warnings.append(
+                HandoutError(
+                    f"{len(report.stale)} unit(s) translate an older English text: "
+                    f"{', '.join(report.stale[:5])}",
+                    Location(shown),
+                    field="units",
+                    hint="update the translations, then set their 'source' to the new hash "
+                    "('make_docs.py translations status' lists them)",
+                )
+            )
         if report.obsolete:
-            warnings.append(HandoutError(
-                f"{len(report.obsolete)} unit(s) no longer in the English: "
-                f"{', '.join(report.obsolete[:5])}", Location(shown), field="units",
-                hint=f"run 'make_docs.py translations update --locale {locale}'"))
+            warnings.append(
+                HandoutError(
+                    f"{len(report.obsolete)} unit(s) no longer in the English: "
+                    f"{', '.join(report.obsolete[:5])}",
+                    Location(shown),
+                    field="units",
+                    hint=f"run 'make_docs.py translations update --locale {locale}'",
+                )
+            )
     errors.raise_if_any()
     return projects, tuple(warnings)

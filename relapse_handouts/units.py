@@ -4,11 +4,13 @@ Ids come from the source language's stable ids (section, block, term, drug ids),
 position only where the author gave no id. The same walk finds units and writes them
 back, so extraction and translation can never disagree about what a unit is.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["Unit", "iter_units", "source_hash"]
 

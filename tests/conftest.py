@@ -1,4 +1,5 @@
 """Shared fixtures: one full build of the shipped content per test session."""
+
 from __future__ import annotations
 
 from pathlib import Path

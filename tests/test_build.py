@@ -1,4 +1,5 @@
 """Whole builds: manifest, atomic writes, reproducibility, clashing outputs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,12 @@ def test_manifest_lists_every_output(real_build):
     manifest = json.loads((output / "manifest.json").read_text())
     paths = sorted(entry["path"] for entry in manifest["outputs"])
     assert paths == sorted(artifact.spec.path.as_posix() for artifact in result.built)
-    assert {"en-CA/relapsed-all.a4.pdf", "en-CA/relapsed-all.epub", "en-CA/relapsed-all.html",
-            "en-CA/relapsed-all.letter.pdf"} <= set(paths)
+    assert {
+        "en-CA/relapsed-all.a4.pdf",
+        "en-CA/relapsed-all.epub",
+        "en-CA/relapsed-all.html",
+        "en-CA/relapsed-all.letter.pdf",
+    } <= set(paths)
     for entry in manifest["outputs"]:
         data = (output / entry["path"]).read_bytes()
         assert entry["bytes"] == len(data)
@@ -55,8 +60,10 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
 
 def test_two_variants_with_one_slug_are_refused(tmp_path):
     project = make_project(tmp_path)
-    edit_yaml(project / "source/variants.yaml", lambda data: data["variants"].append(
-        {**data["variants"][0], "id": "copy"}))
+    edit_yaml(
+        project / "source/variants.yaml",
+        lambda data: data["variants"].append({**data["variants"][0], "id": "copy"}),
+    )
     result = run_cli("--project", project, "build")
     assert result.code == 1
     assert "slug 'tiny' is used more than once" in result.err
@@ -65,11 +72,18 @@ def test_two_variants_with_one_slug_are_refused(tmp_path):
 def test_variant_losing_a_required_section_is_refused(tmp_path):
     project = make_project(tmp_path)
     handout = project / "source/handouts/tiny.yaml"
-    handout.write_text(handout.read_text().replace(
-        "    role: questions\n", "    role: questions\n    when: relapse_site.testicular\n"))
-    edit_yaml(project / "source/variants.yaml", lambda data: data["variants"][0].update(
-        attributes={"relapse_site": ["cns"]}))
+    handout.write_text(
+        handout.read_text().replace(
+            "    role: questions\n", "    role: questions\n    when: relapse_site.testicular\n"
+        )
+    )
+    edit_yaml(
+        project / "source/variants.yaml",
+        lambda data: data["variants"][0].update(attributes={"relapse_site": ["cns"]}),
+    )
     result = run_cli("--project", project, "check")
     assert result.code == 1
-    assert "source/variants.yaml: error: variants.general.attributes: variant 'general' " \
-           "leaves handout 'tiny' without its questions section" in result.err
+    assert (
+        "source/variants.yaml: error: variants.general.attributes: variant 'general' "
+        "leaves handout 'tiny' without its questions section" in result.err
+    )

@@ -1,4 +1,5 @@
 """The nurses' catalog page, opened from disk in headless Chromium."""
+
 from __future__ import annotations
 
 import re
@@ -10,8 +11,16 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = shutil.which("chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 class Links(HTMLParser):
@@ -42,8 +51,12 @@ def parse(html: str) -> Links:
 def chromium(*args: str, profile: Path) -> str:
     if not CHROMIUM:
         pytest.skip("CHROMIUM NOT INSTALLED: 'bash run.sh setup' installs Debian chromium")
-    run = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return run.stdout
 
 
@@ -59,8 +72,14 @@ def test_each_language_in_its_own_language_and_direction(real_build):
     output, _ = real_build
     html = (output / "index.html").read_text(encoding="utf-8")
     sections = {s["lang"]: s["dir"] for s in parse(html).sections}
-    assert sections == {"en-CA": "ltr", "fr-CA": "ltr", "es": "ltr", "zh-Hans": "ltr",
-                        "ar": "rtl", "pa": "ltr"}
+    assert sections == {
+        "en-CA": "ltr",
+        "fr-CA": "ltr",
+        "es": "ltr",
+        "zh-Hans": "ltr",
+        "ar": "rtl",
+        "pa": "ltr",
+    }
     assert "Livret à imprimer, Lettre" in html and "كتاب إلكتروني (EPUB)" in html
 
 
@@ -74,7 +93,8 @@ def test_page_loads_and_the_filter_narrows_the_list(real_build, tmp_path):
     assert 0 < filtered.entries - filtered.hidden_entries < 48
     assert re.search(r'<span id="count">\d+</span>', narrowed)
     shot = tmp_path / "catalog.png"
-    chromium(f"--screenshot={shot}", "--window-size=1000,1200", url + "?q=brain",
-             profile=tmp_path / "c")
+    chromium(
+        f"--screenshot={shot}", "--window-size=1000,1200", url + "?q=brain", profile=tmp_path / "c"
+    )
     assert shot.stat().st_size > 10_000
     shutil.copy(shot, output.parent / "catalog-screenshot.png")  # kept to look at

@@ -1,4 +1,5 @@
 """Content quality gates: each with a fixture that fails it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,27 +12,31 @@ from tests.base import config_for, make_project, run_cli
 
 def test_shipped_content_passes_every_gate():
     from tests.base import REPO
+
     result = run_cli("--project", REPO, "check")
     assert result.code == 0, result.err
     english = [line.split() for line in result.out.splitlines() if " en-CA " in line]
     assert len(english) == 8
-    for _variant, _locale, grade, smog, _ease, per_sentence, verdict in english:
+    for _variant, _locale, grade, _smog, _ease, per_sentence, verdict in english:
         assert float(grade) <= 6 and float(per_sentence) <= 15 and verdict == "ok"
 
 
 def test_hard_english_fails_readability(tmp_path):
     project = make_project(tmp_path)
     handout = project / "source/handouts/tiny.yaml"
-    hard = ("Notwithstanding considerable interindividual heterogeneity, haematopoietic "
-            "reconstitution subsequent to myeloablative conditioning necessitates "
-            "comprehensive multidisciplinary surveillance, pharmacological prophylaxis "
-            "and meticulous documentation of immunological parameters, alongside "
-            "longitudinal evaluation of neurocognitive sequelae, endocrinological "
-            "complications, cardiovascular toxicities, psychosocial consequences and "
-            "educational accommodations throughout the prolonged convalescence period "
-            "following intensive antineoplastic chemotherapeutic regimens.")
-    handout.write_text(handout.read_text().replace(
-        "This paragraph is only for CNS relapse.", f"{hard} {hard}"))
+    hard = (
+        "Notwithstanding considerable interindividual heterogeneity, haematopoietic "
+        "reconstitution subsequent to myeloablative conditioning necessitates "
+        "comprehensive multidisciplinary surveillance, pharmacological prophylaxis "
+        "and meticulous documentation of immunological parameters, alongside "
+        "longitudinal evaluation of neurocognitive sequelae, endocrinological "
+        "complications, cardiovascular toxicities, psychosocial consequences and "
+        "educational accommodations throughout the prolonged convalescence period "
+        "following intensive antineoplastic chemotherapeutic regimens."
+    )
+    handout.write_text(
+        handout.read_text().replace("This paragraph is only for CNS relapse.", f"{hard} {hard}")
+    )
     result = run_cli("--project", project, "check")
     assert result.code == 1
     assert "general/en-CA: grade" in result.err and "is above 6" in result.err
@@ -47,10 +52,13 @@ def test_medical_word_must_be_linked_at_first_use(tmp_path):
     site.write_text(yaml.safe_dump(data))
     handout = project / "source/handouts/tiny.yaml"
     assert run_cli("--project", project, "check").code == 0
-    handout.write_text(handout.read_text().replace(
-        "      - p: Leukemia cells are called [blasts](glossary:blasts).",
-        "      - p: Your doctor may talk about blasts.\n"
-        "      - p: Leukemia cells are called [blasts](glossary:blasts)."))
+    handout.write_text(
+        handout.read_text().replace(
+            "      - p: Leukemia cells are called [blasts](glossary:blasts).",
+            "      - p: Your doctor may talk about blasts.\n"
+            "      - p: Leukemia cells are called [blasts](glossary:blasts).",
+        )
+    )
     result = run_cli("--project", project, "check")
     assert result.code == 1
     assert "'blasts' is not linked to the glossary where it is first used" in result.err
@@ -74,8 +82,9 @@ def test_overdue_review_warns_and_fails_release(tmp_path):
     _, _, reports = check(config_for(project, release=True), today=later)
     assert "review was due 2027-01-15" in reports[0].errors[0].message
     handout = project / "source/handouts/tiny.yaml"
-    handout.write_text(handout.read_text().replace("next_review: 2027-01-15",
-                                                   "next_review: 2020-01-15"))
+    handout.write_text(
+        handout.read_text().replace("next_review: 2027-01-15", "next_review: 2020-01-15")
+    )
     assert run_cli("--project", project, "check").code == 0
     released = run_cli("--project", project, "check", "--release")
     assert released.code == 1 and "review was due 2020-01-15" in released.err
@@ -83,8 +92,9 @@ def test_overdue_review_warns_and_fails_release(tmp_path):
 
 def test_review_report_for_the_editor(tmp_path):
     project = make_project(tmp_path)
-    assert run_cli("--project", project, "build", "--format", "pdf", "--edition",
-                   "standard").code == 0
+    assert (
+        run_cli("--project", project, "build", "--format", "pdf", "--edition", "standard").code == 0
+    )
     result = run_cli("--project", project, "check", "--report")
     assert result.code == 0, result.err
     html = (project / "output/review.html").read_text()

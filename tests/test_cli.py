@@ -1,4 +1,5 @@
 """The command line as a user meets it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -8,8 +9,13 @@ from tests.base import REPO, make_project, run_cli
 
 
 def test_help_lists_commands():
-    run = subprocess.run([sys.executable, "make_docs.py", "--help"], cwd=REPO,
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [sys.executable, "make_docs.py", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     for command in ("build", "check", "list"):
         assert command in run.stdout
 
@@ -19,18 +25,28 @@ def test_list_prints_matrix(tmp_path):
     assert result.code == 0
     lines = result.out.splitlines()
     assert len(lines) == 8  # 3 PDF editions x 2 papers, EPUB, HTML
-    assert lines[0].split() == ["general", "en-CA", "pdf", "letter", "standard",
-                                "output/en-CA/tiny.letter.pdf"]
+    assert lines[0].split() == [
+        "general",
+        "en-CA",
+        "pdf",
+        "letter",
+        "standard",
+        "output/en-CA/tiny.letter.pdf",
+    ]
     assert "output/en-CA/tiny.booklet.a4.pdf" in result.out
 
 
 def test_build_filters_by_format_and_paper(tmp_path):
     project = make_project(tmp_path)
-    result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4",
-                     "--edition", "standard")
+    result = run_cli(
+        "--project", project, "build", "--format", "pdf", "--paper", "a4", "--edition", "standard"
+    )
     assert result.code == 0, result.err
-    built = sorted(p.relative_to(project / "output").as_posix()
-                   for p in (project / "output").rglob("*") if p.is_file())
+    built = sorted(
+        p.relative_to(project / "output").as_posix()
+        for p in (project / "output").rglob("*")
+        if p.is_file()
+    )
     assert built == [".build-state.json", "en-CA/tiny.a4.pdf", "index.html", "manifest.json"]
 
 

@@ -1,4 +1,5 @@
 """Email drafts: RFC 5322 / MIME that parses, opens as a draft, and sends over SMTP."""
+
 from __future__ import annotations
 
 import email
@@ -24,8 +25,9 @@ def parse(data: bytes) -> email.message.EmailMessage:
 
 def test_draft_parses_and_opens_as_a_draft(project, tmp_path):
     draft = tmp_path / "draft.eml"
-    result = run_cli("--project", project, "email", "--variant", "cns", "--locale", "fr-CA",
-                     "-o", draft)
+    result = run_cli(
+        "--project", project, "email", "--variant", "cns", "--locale", "fr-CA", "-o", draft
+    )
     assert result.code == 0, result.err
     message = parse(draft.read_bytes())
     assert message["X-Unsent"] == "1"
@@ -42,8 +44,17 @@ def test_draft_parses_and_opens_as_a_draft(project, tmp_path):
 
 def test_personal_draft_keeps_the_name_out_of_the_subject(project, tmp_path):
     draft = tmp_path / "draft.eml"
-    result = run_cli("--project", project, "email", "--variant", "cns", "--sheet",
-                     REPO / "examples/care-sheet.yaml", "-o", draft)
+    result = run_cli(
+        "--project",
+        project,
+        "email",
+        "--variant",
+        "cns",
+        "--sheet",
+        REPO / "examples/care-sheet.yaml",
+        "-o",
+        draft,
+    )
     assert result.code == 0, result.err
     message = parse(draft.read_bytes())
     assert "Maya" not in message["Subject"] and "Maya" not in message.get_body().get_content()
@@ -73,9 +84,20 @@ def test_send_to_a_local_smtp_server(project, tmp_path, monkeypatch):
         monkeypatch.setenv("HANDOUTS_SMTP_PORT", str(port))
         monkeypatch.setenv("HANDOUTS_SMTP_STARTTLS", "0")
         monkeypatch.setenv("PDF_PASSWORD", "open sesame 2026")
-        result = run_cli("--project", project, "email", "--variant", "refractory", "--locale",
-                         "es", "--send", "--to", "family@example.org", "--password-env",
-                         "PDF_PASSWORD")
+        result = run_cli(
+            "--project",
+            project,
+            "email",
+            "--variant",
+            "refractory",
+            "--locale",
+            "es",
+            "--send",
+            "--to",
+            "family@example.org",
+            "--password-env",
+            "PDF_PASSWORD",
+        )
     finally:
         controller.stop()
     assert result.code == 0, result.err
@@ -90,6 +112,7 @@ def test_send_to_a_local_smtp_server(project, tmp_path, monkeypatch):
 
 def test_send_without_settings_is_a_clear_error(project, monkeypatch):
     monkeypatch.delenv("HANDOUTS_SMTP_HOST", raising=False)
-    result = run_cli("--project", project, "email", "--variant", "cns", "--send", "--to",
-                     "family@example.org")
+    result = run_cli(
+        "--project", project, "email", "--variant", "cns", "--send", "--to", "family@example.org"
+    )
     assert result.code == 1 and "HANDOUTS_SMTP_HOST is not set" in result.err

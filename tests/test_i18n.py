@@ -1,4 +1,5 @@
 """Languages: every locale built, its script in the PDF, the translation workflow."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,14 @@ from relapse_handouts import load_project
 from tests.base import REPO, config_for, make_project, run_cli
 
 SHIPPED = load_project(config_for(REPO)).site.locales
-SCRIPTS = {"ar": r"[\u0600-\u06ff]", "zh-Hans": r"[\u4e00-\u9fff]", "pa": r"[\u0a00-\u0a7f]",
-           "fr-CA": r"[éèàçê]", "es": r"[áéíóñ¿]", "en-CA": r"[a-z]"}
+SCRIPTS = {
+    "ar": r"[\u0600-\u06ff]",
+    "zh-Hans": r"[\u4e00-\u9fff]",
+    "pa": r"[\u0a00-\u0a7f]",
+    "fr-CA": r"[éèàçê]",
+    "es": r"[áéíóñ¿]",
+    "en-CA": r"[a-z]",
+}
 
 
 @pytest.mark.parametrize("locale", list(SHIPPED))
@@ -48,19 +55,25 @@ def test_locale_epub_and_html_carry_language_and_direction(real_build, locale):
     assert f'<html lang="{locale}" dir="{direction}">' in html
 
 
-@pytest.mark.parametrize("locale", [code for code, info in SHIPPED.items()
-                                    if info.review.status == "draft"])
+@pytest.mark.parametrize(
+    "locale", [code for code, info in SHIPPED.items() if info.review.status == "draft"]
+)
 def test_draft_locale_says_so_on_every_page_and_chapter(real_build, locale):
     output, _ = real_build
     from relapse_handouts.i18n import ui_translations
+
     notice = ui_translations(REPO / "source", locale, "en-CA").gettext(
-        "Draft translation, not yet reviewed")
+        "Draft translation, not yet reviewed"
+    )
     assert notice != "Draft translation, not yet reviewed"
+
     def squeeze(text: str) -> str:
         # Text extraction puts Gurmukhi vowel signs in drawing order, not reading order:
         # compare the letters without the signs and spaces.
-        return "".join(c for c in text if not c.isspace()
-                       and unicodedata.category(c) not in ("Mn", "Mc"))
+        return "".join(
+            c for c in text if not c.isspace() and unicodedata.category(c) not in ("Mn", "Mc")
+        )
+
     for page in PdfReader(output / locale / "relapsed-all.a4.pdf").pages:
         assert squeeze(notice) in squeeze(page.extract_text())
     with zipfile.ZipFile(output / locale / "relapsed-all.epub") as book:
@@ -80,7 +93,7 @@ def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | No
     assert run_cli("--project", project, "translations", "update", "--locale", "fr-CA").code == 0
     path = project / "source/translations/fr-CA.yaml"
     units = yaml.safe_load(path.read_text())
-    for key, unit in units["units"].items():
+    for _key, unit in units["units"].items():
         unit["text"] = "FR " + unit["en"]
     if drop_unit:
         del units["units"][drop_unit]
@@ -105,8 +118,10 @@ def test_missing_unit_fails_the_build(tmp_path):
     assert status.code == 1 and "1 missing" in status.out
     result = run_cli("--project", project, "build", "--locale", "fr-CA")
     assert result.code == 1
-    assert "source/translations/fr-CA.yaml: error: units: 1 unit(s) not translated into " \
-           "fr-CA, first: tiny.about.0" in result.err
+    assert (
+        "source/translations/fr-CA.yaml: error: units: 1 unit(s) not translated into "
+        "fr-CA, first: tiny.about.0" in result.err
+    )
     assert not (project / "output").exists()
 
 
@@ -135,8 +150,12 @@ def test_release_refuses_drafts(tmp_path):
     project = translated_tiny(tmp_path)
     result = run_cli("--project", project, "build", "--release")
     assert result.code == 1 and "locale fr-CA is a draft translation" in result.err
-    assert run_cli("--project", project, "build", "--release", "--locale", "en-CA",
-                   "--format", "html").code == 0
+    assert (
+        run_cli(
+            "--project", project, "build", "--release", "--locale", "en-CA", "--format", "html"
+        ).code
+        == 0
+    )
 
 
 def test_untranslated_layout_word_is_refused(tmp_path):
@@ -146,8 +165,11 @@ def test_untranslated_layout_word_is_refused(tmp_path):
     po.write_text(re.sub(r'(msgid "Key points"\nmsgstr )"[^"]*"', r'\1""', text))
     result = run_cli("--project", project, "build", "--locale", "fr-CA", "--format", "html")
     assert result.code == 1
-    assert re.search(r"source/locale/fr_CA/LC_MESSAGES/messages.po:\d+: error: msgstr: "
-                     r"'Key points' is not translated", result.err)
+    assert re.search(
+        r"source/locale/fr_CA/LC_MESSAGES/messages.po:\d+: error: msgstr: "
+        r"'Key points' is not translated",
+        result.err,
+    )
 
 
 def test_gettext_workflow_round_trips(tmp_path):
@@ -158,16 +180,38 @@ def test_gettext_workflow_round_trips(tmp_path):
     layout = project / "layouts/part.html.j2"
     layout.write_text(layout.read_text() + '{{ _("A brand new label") }}\n')
     pybabel = [sys.executable, "-m", "babel.messages.frontend"]
-    run = lambda *args: subprocess.run([*pybabel, *args], cwd=project, check=True,  # noqa
-                                       capture_output=True, text=True)
-    run("extract", "-F", "babel.cfg", "-k", "_", "--no-wrap", "--sort-by-file",
-        "-o", "source/locale/messages.pot", ".")
+
+    def run(*args):
+        return subprocess.run(
+            [*pybabel, *args],
+            cwd=project,
+            check=True,  # noqa
+            capture_output=True,
+            text=True,
+        )
+
+    run(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_",
+        "--no-wrap",
+        "--sort-by-file",
+        "-o",
+        "source/locale/messages.pot",
+        ".",
+    )
     pot = (project / "source/locale/messages.pot").read_text()
     assert re.search(r"#: layouts/part\.html\.j2:\d+\nmsgid \"A brand new label\"", pot)
     run("update", "--no-wrap", "-i", "source/locale/messages.pot", "-d", "source/locale")
     po = project / "source/locale/fr_CA/LC_MESSAGES/messages.po"
     assert 'msgid "A brand new label"\nmsgstr ""' in po.read_text()
-    po.write_text(po.read_text().replace('msgid "A brand new label"\nmsgstr ""',
-                                         'msgid "A brand new label"\nmsgstr "Une étiquette"'))
+    po.write_text(
+        po.read_text().replace(
+            'msgid "A brand new label"\nmsgstr ""',
+            'msgid "A brand new label"\nmsgstr "Une étiquette"',
+        )
+    )
     run("compile", "-d", "source/locale", "-l", "fr_CA")
     assert (project / "source/locale/fr_CA/LC_MESSAGES/messages.mo").stat().st_size > 0

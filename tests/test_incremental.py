@@ -1,4 +1,5 @@
 """Incremental builds, proven by counting what each build renders."""
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,14 @@ def test_nothing_changed_means_nothing_rendered(tmp_path):
 def test_noop_build_never_imports_weasyprint(tmp_path):
     project = make_project(tmp_path)
     build(config_for(project, jobs=1))
-    probe = ("import sys; from relapse_handouts import main; "
-             f"code = main(['--project', {str(project)!r}, 'build']); "
-             "print(code, 'weasyprint' in sys.modules, 'pydantic' in sys.modules)")
-    run = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
-                         text=True, check=True)
+    probe = (
+        "import sys; from relapse_handouts import main; "
+        f"code = main(['--project', {str(project)!r}, 'build']); "
+        "print(code, 'weasyprint' in sys.modules, 'pydantic' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert run.stdout.splitlines()[-1] == "0 False False"
 
 
@@ -40,14 +44,21 @@ def test_editing_one_locale_rebuilds_only_that_locale(tmp_path):
     assert len(build(config_for(project, jobs=1)).built) == 16
     path = project / "source/translations/fr-CA.yaml"
     units = yaml.safe_load(path.read_text())
-    units["units"]["tiny.about.0"]["text"] = "FR Les cellules leucémiques s'appellent " \
-                                             "[blastes](glossary:blasts)."
+    units["units"]["tiny.about.0"]["text"] = (
+        "FR Les cellules leucémiques s'appellent [blastes](glossary:blasts)."
+    )
     path.write_text(yaml.safe_dump(units, allow_unicode=True))
     result = build(config_for(project, jobs=1))
     assert rendered(result) == [
-        "fr-CA/tiny.a4.pdf", "fr-CA/tiny.booklet.a4.pdf", "fr-CA/tiny.booklet.letter.pdf",
-        "fr-CA/tiny.epub", "fr-CA/tiny.html", "fr-CA/tiny.large-print.a4.pdf",
-        "fr-CA/tiny.large-print.letter.pdf", "fr-CA/tiny.letter.pdf"]
+        "fr-CA/tiny.a4.pdf",
+        "fr-CA/tiny.booklet.a4.pdf",
+        "fr-CA/tiny.booklet.letter.pdf",
+        "fr-CA/tiny.epub",
+        "fr-CA/tiny.html",
+        "fr-CA/tiny.large-print.a4.pdf",
+        "fr-CA/tiny.large-print.letter.pdf",
+        "fr-CA/tiny.letter.pdf",
+    ]
 
 
 def test_editing_a_style_rebuilds_the_formats_using_it(tmp_path):
@@ -59,7 +70,9 @@ def test_editing_a_style_rebuilds_the_formats_using_it(tmp_path):
     with (project / "styles/large-print.css").open("a") as css:
         css.write("\nh1 { letter-spacing: 0.01em; }\n")
     assert rendered(build(config_for(project, jobs=1))) == [
-        "en-CA/tiny.large-print.a4.pdf", "en-CA/tiny.large-print.letter.pdf"]
+        "en-CA/tiny.large-print.a4.pdf",
+        "en-CA/tiny.large-print.letter.pdf",
+    ]
     with (project / "styles/content.css").open("a") as css:
         css.write("\np { word-spacing: 0.01em; }\n")
     assert len(build(config_for(project, jobs=1)).built) == 8

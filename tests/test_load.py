@@ -1,4 +1,5 @@
 """Stage 1: loading and validation. Each bad input gets a located, fixable error."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -106,24 +107,31 @@ def test_unknown_reference(tmp_path):
 
 def test_duplicate_yaml_key(tmp_path):
     project = make_project(tmp_path)
-    replace_in(project / "source/handouts/tiny.yaml", "audience: Test readers\n",
-               "audience: Test readers\naudience: Other readers\n")
+    replace_in(
+        project / "source/handouts/tiny.yaml",
+        "audience: Test readers\n",
+        "audience: Test readers\naudience: Other readers\n",
+    )
     [message] = load_errors(project)
     assert "key 'audience' appears twice" in message
 
 
 def test_unknown_block_kind(tmp_path):
     project = make_project(tmp_path)
-    replace_in(project / "source/handouts/tiny.yaml", "      - p: This paragraph",
-               "      - para: This paragraph")
+    replace_in(
+        project / "source/handouts/tiny.yaml",
+        "      - p: This paragraph",
+        "      - para: This paragraph",
+    )
     messages = load_errors(project)
     assert any("a block needs one of the keys p, list" in m for m in messages)
 
 
 def test_condition_with_unknown_value(tmp_path):
     project = make_project(tmp_path)
-    replace_in(project / "source/handouts/tiny.yaml", "when: relapse_site.cns",
-               "when: relapse_site.lungs")
+    replace_in(
+        project / "source/handouts/tiny.yaml", "when: relapse_site.cns", "when: relapse_site.lungs"
+    )
     [message] = load_errors(project)
     assert "'lungs' is not a value of 'relapse_site'" in message
     assert "marrow, cns, testicular" in message
@@ -131,8 +139,11 @@ def test_condition_with_unknown_value(tmp_path):
 
 def test_condition_code_is_refused(tmp_path):
     project = make_project(tmp_path)
-    replace_in(project / "source/handouts/tiny.yaml", "when: relapse_site.cns",
-               "when: __import__('os').system('true')")
+    replace_in(
+        project / "source/handouts/tiny.yaml",
+        "when: relapse_site.cns",
+        "when: __import__('os').system('true')",
+    )
     [message] = load_errors(project)
     assert "is not 'and', 'or', 'not'" in message
 
@@ -140,12 +151,10 @@ def test_condition_code_is_refused(tmp_path):
 def test_every_schema_error_is_reported_at_once(tmp_path):
     project = make_project(tmp_path)
     replace_in(project / "source/handouts/tiny.yaml", "audience: Test readers\n", "")
-    edit_yaml(project / "source/drugs.yaml",
-              lambda data: data["drugs"][0].update(colour="blue"))
+    edit_yaml(project / "source/drugs.yaml", lambda data: data["drugs"][0].update(colour="blue"))
     messages = load_errors(project)
     assert len(messages) == 2
-    assert {m.split(":")[0] for m in messages} == {"source/handouts/tiny.yaml",
-                                                    "source/drugs.yaml"}
+    assert {m.split(":")[0] for m in messages} == {"source/handouts/tiny.yaml", "source/drugs.yaml"}
 
 
 def test_every_reference_error_is_reported_at_once(tmp_path):
@@ -172,7 +181,8 @@ def test_bad_source_exits_nonzero_and_leaves_output_alone(tmp_path):
 
 def test_section_ids_may_not_take_layout_prefixes(tmp_path):
     project = make_project(tmp_path)
-    replace_in(project / "source/handouts/tiny.yaml", "  - id: treatment\n",
-               "  - id: term-treatment\n")
+    replace_in(
+        project / "source/handouts/tiny.yaml", "  - id: treatment\n", "  - id: term-treatment\n"
+    )
     [message] = load_errors(project)
     assert "id 'term-treatment' starts with a prefix the layouts use" in message

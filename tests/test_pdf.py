@@ -1,4 +1,5 @@
 """PDF stage: structure read back from the built file (never byte snapshots)."""
+
 from __future__ import annotations
 
 import re
@@ -77,8 +78,7 @@ def test_footer_and_header_carry_page_numbers_version_and_review_date(real_build
     assert f"Page 1 of {pages}" in first
     assert "Version 1.0.0" in first and "Last reviewed November 1, 2026" in first
     assert "Treatments for relapsed or refractory childhood ALL" in second
-    entry = next(e for e in result.manifest.entries
-                 if e["path"] == "en-CA/relapsed-all.letter.pdf")
+    entry = next(e for e in result.manifest.entries if e["path"] == "en-CA/relapsed-all.letter.pdf")
     assert entry["pages"] == pages
 
 

@@ -1,4 +1,5 @@
 """One child's handout: care sheet, hostile input, privacy, password protection."""
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,18 @@ def project(tmp_path_factory):
 
 
 def write_sheet(tmp_path, **fields):
-    sheet = {"child_first_name": NAME, "care_team": [
-        {"name": "Dr. Alex Chen", "role": "Oncologist", "phone": "604-555-0100",
-         "after_hours": "604-555-0199"}], "medicines": ["vincristine", "dexamethasone"]}
+    sheet = {
+        "child_first_name": NAME,
+        "care_team": [
+            {
+                "name": "Dr. Alex Chen",
+                "role": "Oncologist",
+                "phone": "604-555-0100",
+                "after_hours": "604-555-0199",
+            }
+        ],
+        "medicines": ["vincristine", "dexamethasone"],
+    }
     sheet.update(fields)
     path = tmp_path / "sheet.yaml"
     path.write_text(yaml.safe_dump(sheet, allow_unicode=True), encoding="utf-8")
@@ -30,8 +40,20 @@ def write_sheet(tmp_path, **fields):
 
 
 def personalize(project, sheet, out, *extra):
-    return run_cli("--project", project, "personalize", "--variant", "cns", "--locale",
-                   "en-CA", "--sheet", sheet, "-o", out, *extra)
+    return run_cli(
+        "--project",
+        project,
+        "personalize",
+        "--variant",
+        "cns",
+        "--locale",
+        "en-CA",
+        "--sheet",
+        sheet,
+        "-o",
+        out,
+        *extra,
+    )
 
 
 def text_of(pdf) -> str:
@@ -61,10 +83,16 @@ def test_accents_and_emoji_are_kept(project, tmp_path):
     assert "Zoë-Émilie" in text_of(out)
 
 
-@pytest.mark.parametrize("hostile", [
-    "<script>alert(1)</script>", "{{ site.organisation }}{% raw %}", "</style><b>x",
-    "a\"; } body { display: none } /*", "${jndi:x}",
-])
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "{{ site.organisation }}{% raw %}",
+        "</style><b>x",
+        'a"; } body { display: none } /*',
+        "${jndi:x}",
+    ],
+)
 def test_markup_is_shown_as_typed_never_interpreted(project, tmp_path, hostile):
     sheet = write_sheet(tmp_path, notes=hostile, child_first_name="Sam")
     out, epub = tmp_path / "child.pdf", tmp_path / "child.epub"
@@ -74,15 +102,18 @@ def test_markup_is_shown_as_typed_never_interpreted(project, tmp_path, hostile):
     assert "Paediatric Oncology Family Education Team" not in text_of(out).split("Notes")[1][:80]
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("child_first_name", "A" * 10_000, "child_first_name: too long: at most 60 characters"),
-    ("child_first_name", "Ali\u202egnp.exe", "invisible character U+202E"),
-    ("child_first_name", "Bell\x07", "invisible character U+0007"),
-    ("notes", "line\x00two", "invisible character U+0000"),
-    ("medicines", ["vincristine", "aspirin"], "'aspirin' is not in the drug list"),
-    ("care_team", [{"name": "X", "phone": "call me maybe"}], "not a phone number"),
-    ("shoe_size", 32, "shoe_size: unknown field"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("child_first_name", "A" * 10_000, "child_first_name: too long: at most 60 characters"),
+        ("child_first_name", "Ali\u202egnp.exe", "invisible character U+202E"),
+        ("child_first_name", "Bell\x07", "invisible character U+0007"),
+        ("notes", "line\x00two", "invisible character U+0000"),
+        ("medicines", ["vincristine", "aspirin"], "'aspirin' is not in the drug list"),
+        ("care_team", [{"name": "X", "phone": "call me maybe"}], "not a phone number"),
+        ("shoe_size", 32, "shoe_size: unknown field"),
+    ],
+)
 def test_odd_input_is_refused_with_a_clear_message(project, tmp_path, field, value, message):
     out = tmp_path / "child.pdf"
     result = personalize(project, write_sheet(tmp_path, **{field: value}), out)
@@ -94,8 +125,13 @@ def test_odd_input_is_refused_with_a_clear_message(project, tmp_path, field, val
 
 def test_personal_details_stay_out_of_metadata_manifest_and_logs(project, tmp_path):
     out = tmp_path / "handout.pdf"
-    result = personalize(project, write_sheet(tmp_path, child_first_name="Quentinella"), out,
-                         "--epub", tmp_path / "handout.epub")
+    result = personalize(
+        project,
+        write_sheet(tmp_path, child_first_name="Quentinella"),
+        out,
+        "--epub",
+        tmp_path / "handout.epub",
+    )
     assert result.code == 0
     assert "Quentinella" not in result.out + result.err
     assert "Quentinella" in text_of(out)
@@ -113,8 +149,7 @@ def test_personal_details_stay_out_of_metadata_manifest_and_logs(project, tmp_pa
 def test_password_protected_pdf_stays_tagged(project, tmp_path, monkeypatch):
     out = tmp_path / "locked.pdf"
     monkeypatch.setenv("HANDOUT_PASSWORD", "correct horse 42")
-    result = personalize(project, write_sheet(tmp_path), out, "--password-env",
-                         "HANDOUT_PASSWORD")
+    result = personalize(project, write_sheet(tmp_path), out, "--password-env", "HANDOUT_PASSWORD")
     assert result.code == 0, result.err
     reader = PdfReader(out)
     assert reader.is_encrypted
@@ -123,8 +158,11 @@ def test_password_protected_pdf_stays_tagged(project, tmp_path, monkeypatch):
     assert reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert "Dr. Alex Chen" in reader.pages[3].extract_text() + text_of_decrypted(reader)
-    qpdf = subprocess.run(["qpdf", "--show-encryption", "--password=correct horse 42", str(out)],
-                          capture_output=True, text=True)
+    qpdf = subprocess.run(
+        ["qpdf", "--show-encryption", "--password=correct horse 42", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert "AESv3" in qpdf.stdout or qpdf.returncode == 0
 
 
@@ -134,6 +172,7 @@ def text_of_decrypted(reader) -> str:
 
 def test_short_password_is_refused(project, tmp_path, monkeypatch):
     monkeypatch.setenv("HANDOUT_PASSWORD", "short")
-    result = personalize(project, write_sheet(tmp_path), tmp_path / "x.pdf",
-                         "--password-env", "HANDOUT_PASSWORD")
+    result = personalize(
+        project, write_sheet(tmp_path), tmp_path / "x.pdf", "--password-env", "HANDOUT_PASSWORD"
+    )
     assert result.code == 1 and "shorter than 8 characters" in result.err

@@ -1,4 +1,5 @@
 """Print editions: type sizes, large print, booklet imposition, size budgets."""
+
 from __future__ import annotations
 
 import re
@@ -54,8 +55,11 @@ def side_pages(side, page_count: int) -> list[str]:
     """The source pages on an imposed sheet side, left to right: read from the order the
     side draws its halves (left first) and the footers ('Page k of n') in its text."""
     drawing = side.get_contents().get_data().decode()
-    offsets = [float(x) for x in re.findall(r"cm /P\d Do", drawing) and
-               re.findall(r" ([\d.]+) [\d.]+ cm /P\d Do", drawing)]
+    offsets = [
+        float(x)
+        for x in re.findall(r"cm /P\d Do", drawing)
+        and re.findall(r" ([\d.]+) [\d.]+ cm /P\d Do", drawing)
+    ]
     assert offsets == sorted(offsets)  # left half drawn first
     text = side.extract_text()
     found = re.findall(rf"Page (\d+) of {page_count}", text)
@@ -71,7 +75,7 @@ def test_booklet_sheets_fold_into_reading_order(real_build, paper):
     assert len(booklet.pages) == padded // 2
     box = booklet.pages[0].mediabox
     assert float(box.width) > float(box.height)  # landscape sheets
-    for side, (left, right) in zip(booklet.pages, booklet_order(padded)):
+    for side, (left, right) in zip(booklet.pages, booklet_order(padded), strict=False):
         expected = [str(i + 1) for i in (left, right) if i < pages]
         expected += ["notes"] if pages in (left, right) else []
         assert side_pages(side, pages) == expected
@@ -97,6 +101,5 @@ def test_over_budget_pdf_fails_the_build(tmp_path):
     before = snapshot(project / "output")
     result = run_cli("--project", project, "build", "--format", "pdf")
     assert result.code == 1
-    assert re.search(r"en-CA/tiny\.letter\.pdf: error: \d+ KB is over the 10 KB budget",
-                     result.err)
+    assert re.search(r"en-CA/tiny\.letter\.pdf: error: \d+ KB is over the 10 KB budget", result.err)
     assert snapshot(project / "output") == before

@@ -1,4 +1,5 @@
 """Styles: readable in black and white, and safe for old e-reader engines."""
+
 from __future__ import annotations
 
 import re
@@ -14,7 +15,7 @@ def luminance(hex_colour: str) -> float:
     hex_colour = hex_colour.lstrip("#")
     if len(hex_colour) == 3:
         hex_colour = "".join(c * 2 for c in hex_colour)
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

@@ -2,6 +2,7 @@
 
 EPUBCheck 5 on every EPUB, Ace by DAISY on one EPUB per script, and the PDF/UA structure
 checks on every tagged PDF (booklets are print files, untagged by design)."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,12 @@ ONE_PER_SCRIPT = ("en-CA", "zh-Hans", "ar", "pa")  # Latin, Han, Arabic, Gurmukh
 
 
 def epubcheck(path) -> list[tuple[str, str, str]]:
-    run = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), "--json", "-", str(path)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        ["java", "-jar", str(EPUBCHECK_JAR), "--json", "-", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     report = json.loads(run.stdout)
     return [(m["ID"], m["severity"], m["message"]) for m in report["messages"]]
 
@@ -31,7 +36,7 @@ def test_epubcheck_passes_every_epub(real_build):
     books = sorted(output.rglob("*.epub"))
     assert len(books) == 48
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = dict(zip(books, pool.map(epubcheck, books)))
+        results = dict(zip(books, pool.map(epubcheck, books), strict=False))
     assert {str(book): found for book, found in results.items() if found} == {}
 
 
@@ -42,12 +47,19 @@ def test_ace_passes_one_epub_per_script(real_build, tmp_path, locale):
         pytest.skip("ACE BY DAISY NOT RUN: 'bash run.sh setup' installs it with Debian chromium")
     output, _ = real_build
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium}
-    subprocess.run([str(ACE), "--silent", "-o", str(tmp_path), str(
-        output / locale / "relapsed-all-cns.epub")], env=env, check=True, capture_output=True,
-        timeout=300)
+    subprocess.run(
+        [str(ACE), "--silent", "-o", str(tmp_path), str(output / locale / "relapsed-all-cns.epub")],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     report = json.loads((tmp_path / "report.json").read_text())
-    violations = [(a["earl:testSubject"]["url"], b["earl:test"]["dct:title"])
-                  for a in report["assertions"] for b in a.get("assertions", [])]
+    violations = [
+        (a["earl:testSubject"]["url"], b["earl:test"]["dct:title"])
+        for a in report["assertions"]
+        for b in a.get("assertions", [])
+    ]
     assert violations == []
 
 

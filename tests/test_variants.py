@@ -1,4 +1,5 @@
 """Tailored handouts: variants read from the built outputs."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,10 @@ def pdf_text(path) -> str:
 @pytest.fixture(scope="module")
 def texts(real_build) -> dict[str, str]:
     output, _ = real_build
-    return {path.name.split(".")[0]: pdf_text(path)
-            for path in sorted((output / "en-CA").glob("*.letter.pdf"))}
+    return {
+        path.name.split(".")[0]: pdf_text(path)
+        for path in sorted((output / "en-CA").glob("*.letter.pdf"))
+    }
 
 
 def test_every_variant_is_built_in_every_format(real_build):
@@ -61,8 +64,12 @@ def test_treatment_handouts_name_their_facts(texts):
 def test_every_variant_keeps_disclaimer_references_and_questions(texts):
     assert len(texts) == 8
     for name, text in texts.items():
-        for required in ("Medical disclaimer", "References", "Questions to ask",
-                         "Childhood Acute Lymphoblastic Leukemia Treatment (PDQ"):
+        for required in (
+            "Medical disclaimer",
+            "References",
+            "Questions to ask",
+            "Childhood Acute Lymphoblastic Leukemia Treatment (PDQ",
+        ):
             assert required in text, f"{name} lacks {required}"
 
 
@@ -88,17 +95,22 @@ def test_variant_with_unknown_value_is_refused(tmp_path):
     path.write_text(path.read_text() + "    attributes:\n      relapse_site: [lungs]\n")
     result = run_cli("--project", project, "check")
     assert result.code == 1
-    assert "source/variants.yaml:7: error: variants[0].attributes.relapse_site: 'lungs' is " \
-           "not a value of 'relapse_site'" in result.err
+    assert (
+        "source/variants.yaml:7: error: variants[0].attributes.relapse_site: 'lungs' is "
+        "not a value of 'relapse_site'" in result.err
+    )
 
 
 def test_link_to_a_section_the_variant_drops_is_refused(tmp_path):
     project = make_project(tmp_path)
     handout = project / "source/handouts/tiny.yaml"
-    handout.write_text(handout.read_text().replace(
-        "          - What happens next?", "          - \"[More](#more)?\"") +
-        "  - id: more\n    title: More\n    when: relapse_site.marrow\n"
-        "    blocks:\n      - p: Only for marrow.\n")
+    handout.write_text(
+        handout.read_text().replace(
+            "          - What happens next?", '          - "[More](#more)?"'
+        )
+        + "  - id: more\n    title: More\n    when: relapse_site.marrow\n"
+        "    blocks:\n      - p: Only for marrow.\n"
+    )
     path = project / "source/variants.yaml"
     path.write_text(path.read_text() + "    attributes:\n      relapse_site: [cns]\n")
     result = run_cli("--project", project, "check")
