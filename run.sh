@@ -3,6 +3,7 @@
 #   bash run.sh build [make_docs.py build options]   build every output into output/
 #   bash run.sh test  [pytest options]               run the whole test suite
 #   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
+#   bash run.sh serve [--host H --port P --workers N] the nurse desk on http://127.0.0.1:8000/
 # Each step is skipped when already done, so a second call starts in well under a second.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -66,6 +67,12 @@ case "$task" in
     setup_venv
     if [ "$task" = build ]; then exec .venv/bin/python make_docs.py build "$@"; fi
     exec .venv/bin/python make_docs.py "$@" ;;
+  serve)
+    install_debs $RENDER_DEBS
+    setup_venv
+    # The desk serves what is in output/: bring it up to date first (a no-op when current).
+    .venv/bin/python make_docs.py build
+    exec .venv/bin/python -m relapse_handouts.desk "$@" ;;
   test)
     install_debs $RENDER_DEBS $TEST_DEBS
     setup_venv
@@ -75,5 +82,5 @@ case "$task" in
     install_debs $RENDER_DEBS $TEST_DEBS
     setup_venv
     setup_ace ;;
-  *) echo "usage: bash run.sh build|test|docs|setup [args]" >&2; exit 2 ;;
+  *) echo "usage: bash run.sh build|test|docs|serve|setup [args]" >&2; exit 2 ;;
 esac

@@ -22,6 +22,8 @@ __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME
 
 STATE_NAME = ".build-state.json"
 # Modules that never change an output's bytes: editing them rebuilds nothing.
+# The nurse desk (a web server) renders nothing that goes into output/.
+_NOT_RENDERING_DIRS = ("layouts/desk/", "relapse_handouts/desk/")
 _NOT_RENDERING = {
     "cli.py",
     "progress.py",
@@ -84,8 +86,11 @@ class Fingerprint:
         names = [
             n
             for n in self.files
-            if n.startswith("layouts/")
-            or (n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)
+            if not n.startswith(_NOT_RENDERING_DIRS)
+            and (
+                n.startswith("layouts/")
+                or (n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)
+            )
         ]
         names += [
             f"source/{n}"

@@ -23,3 +23,14 @@ def tiny_build(tmp_path_factory) -> tuple[Path, BuildResult]:
     project = make_project(tmp_path_factory.mktemp("tiny"))
     result = build(config_for(project, jobs=1))
     return project / "output", result
+
+
+@pytest.fixture(scope="session")
+def desk_project(tmp_path_factory) -> Path:
+    """The shipped source with a few outputs built, for the nurse desk's tests:
+    the CNS handout in English, French and Arabic (every edition on Letter, EPUB, web page)."""
+    project = make_project(tmp_path_factory.mktemp("desk"), "real")
+    build(
+        config_for(project, variants=("cns",), locales=("en-CA", "fr-CA", "ar"), papers=("letter",))
+    )
+    return project

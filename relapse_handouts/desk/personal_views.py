@@ -1,0 +1,204 @@
+"""One child's handout: the care sheet form, then the PDF (EPUB), draft or sent email.
+
+The care sheet is validated by ``personal.load_sheet`` and rendered by the pipeline in
+memory; the files go straight into the response. A password, when asked for, is made
+here, shown once on the result page and never kept.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, Response, abort, g, render_template, request
+
+from ..emaildraft import SmtpSettings, compose_email, send_email
+from ..errors import HandoutError
+from ..markup import plain_text
+from ..personal import CareSheet
+from ..personalize import PersonalHandout
+from .app import desk, gettext, log
+from .sheetform import SheetProblems, read_sheet, sheet_fields
+from .state import DeskState, PersonalChoice
+
+__all__ = ["register", "make_password", "check_recipient"]
+
+_PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread by phone
+MAX_ADDRESS_CHARS = 254
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/personalize", "personalize", personalize_form, methods=["GET"])
+    app.add_url_rule("/personalize", "personalize_post", personalize_post, methods=["POST"])
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the nurse asked for besides the care sheet (nothing personal but the address)."""
+
+    protect: bool
+    with_epub: bool
+    action: str
+    recipient: str
+
+
+def personalize_form() -> str:
+    _, state = desk()
+    choice = _choice(state, request.args)
+    return render_template("personalize.html.j2", **_form_context(state, choice, {}, {}))
+
+
+def personalize_post() -> Any:
+    settings, state = desk()
+    choice = _choice(state, request.form)
+    options = Options(
+        request.form.get("protect") == "1",
+        request.form.get("with_epub") == "1",
+        request.form.get("action", "pdf"),
+        request.form.get("to", "").strip(),
+    )
+    if options.action not in ("pdf", "files", "draft", "send"):
+        abort(400)
+    drug_ids = {drug.id for drug in state.variant_drugs(choice.variant, choice.locale)}
+    try:
+        sheet = read_sheet(request.form, request.form.getlist, drug_ids, gettext)
+        _check_options(options, settings.smtp_configured)
+    except SheetProblems as problems:
+        page = render_template(
+            "personalize.html.j2", **_form_context(state, choice, request.form, problems.problems)
+        )
+        return page, 422
+    password = make_password() if options.protect else None
+    try:
+        handout = state.render_personal(choice, sheet, password, options.with_epub)
+    except HandoutError as error:  # the pipeline refused: say so, without what was typed
+        log.error("personal render refused: %s", type(error).__name__)
+        abort(500)
+    return _respond(state, handout, options, password)
+
+
+def _respond(state: DeskState, handout: PersonalHandout, options: Options, password: str | None):
+    if options.action == "pdf" and not password:
+        return _attachment(handout.pdf, "application/pdf", f"{handout.file_stem}.pdf")
+    draft = None
+    if options.action in ("draft", "send"):
+        message = compose_email(
+            handout, state.config.source_dir, None, options.recipient or None, bool(password)
+        )
+        if options.action == "send":
+            try:
+                send_email(message, SmtpSettings.from_environment())
+            except HandoutError:
+                log.error("sending failed")  # never the address or the message
+                return render_template(
+                    "result.html.j2", **_result(handout, password, None, "failed")
+                ), 502
+            return render_template("result.html.j2", **_result(handout, password, None, "sent"))
+        draft = bytes(message)
+        if not password:
+            return _attachment(draft, "message/rfc822", f"{handout.file_stem}.eml")
+    return render_template("result.html.j2", **_result(handout, password, draft, ""))
+
+
+def _result(handout: PersonalHandout, password: str | None, draft: bytes | None, sent: str):
+    links = [(f"{handout.file_stem}.pdf", _data_url("application/pdf", handout.pdf), "pdf")]
+    if handout.epub is not None:
+        links.append(
+            (f"{handout.file_stem}.epub", _data_url("application/epub+zip", handout.epub), "epub")
+        )
+    if draft is not None:
+        links.append((f"{handout.file_stem}.eml", _data_url("message/rfc822", draft), "eml"))
+    return {
+        "title": plain_text(handout.resolved.variant.title),
+        "locale": handout.resolved.locale,
+        "password": password,
+        "links": links if sent == "" else [],
+        "sent": sent,
+    }
+
+
+def _data_url(media_type: str, data: bytes) -> str:
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _attachment(data: bytes, media_type: str, name: str) -> Response:
+    response = Response(data, mimetype=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def make_password() -> str:
+    """Three groups of four letters and digits: easy to read out by phone (~60 bits)."""
+    return "-".join("".join(secrets.choice(_PASSWORD_LETTERS) for _ in range(4)) for _ in range(3))
+
+
+def check_recipient(address: str) -> bool:
+    """A plausible single address: no spaces, controls, separators or header tricks."""
+    return bool(
+        len(address) <= MAX_ADDRESS_CHARS
+        and re.fullmatch(
+            r"[^\s@<>,;:\"()\[\]\\]+@[^\s@<>,;:\"()\[\]\\]+\.[^\s@<>,;:\"()\[\]\\]+", address
+        )
+    )
+
+
+def _check_options(options: Options, smtp: bool) -> None:
+    problems = {}
+    if options.protect and options.with_epub:
+        problems["with_epub"] = gettext(
+            "An e-book cannot carry a password: choose the e-book or the password."
+        )
+    if options.action == "send":
+        if not smtp:
+            problems["to"] = gettext("This desk has no mail server: download the email draft.")
+        elif not check_recipient(options.recipient):
+            problems["to"] = gettext("Type one email address, like name@example.org.")
+    if problems:
+        raise SheetProblems(problems)
+
+
+def _choice(state: DeskState, values: Any) -> PersonalChoice:
+    """Variant, language, paper and edition; unknown values are a bad request."""
+    variant = values.get("variant", "")
+    locale = values.get("locale", "")
+    paper = values.get("paper") or state.papers[0]
+    edition = values.get("edition") or "standard"
+    if (
+        variant not in state.variant_ids()
+        or locale not in state.locales
+        or paper not in state.papers
+        or edition not in state.personal_editions
+    ):
+        abort(400)
+    return PersonalChoice(variant, locale, paper, edition)
+
+
+def _form_context(
+    state: DeskState, choice: PersonalChoice, typed: Any, problems: dict[str, str]
+) -> dict[str, Any]:
+    from .views import edition_label
+
+    resolved = state.resolved(choice.variant, choice.locale)
+    return {
+        "choice": choice,
+        "title": plain_text(resolved.variant.title),
+        "language": state.locales[choice.locale],
+        "handout_dir": resolved.direction,
+        "fields": sheet_fields(),
+        "drugs": [
+            (drug.id, plain_text(drug.generic), ", ".join(drug.brands))
+            for drug in state.variant_drugs(
+                choice.variant, g.ui if g.ui in state.locales else choice.locale
+            )
+        ],
+        "typed": typed,
+        "chosen_medicines": set(typed.getlist("medicines")) if typed else set(),
+        "problems": problems,
+        "papers": state.papers,
+        "editions": {e: edition_label(e) for e in state.personal_editions},
+        "smtp": desk()[0].smtp_configured,
+        "sheet_type": CareSheet,
+    }

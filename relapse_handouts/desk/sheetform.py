@@ -1,0 +1,178 @@
+"""The care sheet as a web form, derived from ``personal.CareSheet``'s own fields.
+
+A field added to the care sheet model appears in the form without a change here:
+text fields become inputs (a textarea when long), a list of records becomes rows of
+sub-fields, and ``medicines`` becomes checkboxes limited to the variant's drugs.
+Validation is ``personal.load_sheet``'s, exactly as for the command line.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from annotated_types import MaxLen
+from pydantic import BaseModel
+
+from ..errors import BuildErrors, HandoutError
+from ..personal import CareSheet, load_sheet
+from .words import N_
+
+__all__ = ["FormField", "sheet_fields", "read_sheet", "SheetProblems", "LABELS"]
+
+CONTACT_ROWS = 3  # rows shown for a list of records (the model's own limit still applies)
+_LONG_TEXT = 200  # longer limits get a textarea
+
+# The nurse-facing label of each known field (gettext ids); other fields use their title.
+LABELS = {
+    "child_first_name": N_("Child's first name"),
+    "care_team": N_("Care team"),
+    "name": N_("Name"),
+    "role": N_("Role"),
+    "phone": N_("Phone"),
+    "after_hours": N_("After-hours phone"),
+    "next_appointment": N_("Next appointment"),
+    "medicines": N_("Medicines in this child's plan"),
+    "notes": N_("Notes for the family"),
+    "fever_temperature": N_("Fever temperature"),
+    "fever_call": N_("Who to call for a fever"),
+}
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str  # the model's field name
+    kind: str  # "text", "textarea", "choices" or "rows"
+    max_length: int | None = None
+    subfields: tuple[FormField, ...] = ()
+    rows: int = 0
+    title: str | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.name) or self.title or self.name.replace("_", " ").capitalize()
+
+
+def sheet_fields(model: type[BaseModel] = CareSheet) -> tuple[FormField, ...]:
+    """The form's fields, in the model's order."""
+    return tuple(_form_field(name, info) for name, info in model.model_fields.items())
+
+
+def _form_field(name: str, info: Any) -> FormField:
+    record = _record_type(info.annotation)
+    if record is not None:
+        limit = _max_length(info.metadata) or 1
+        return FormField(
+            name, "rows", subfields=sheet_fields(record), rows=min(CONTACT_ROWS, limit)
+        )
+    if name == "medicines":
+        return FormField(name, "choices", _max_length(info.metadata))
+    limit = _max_length(info.metadata) or _max_length_in(info.annotation)
+    kind = "textarea" if limit and limit > _LONG_TEXT else "text"
+    return FormField(name, kind, limit, title=info.title)
+
+
+def _record_type(annotation: Any) -> type[BaseModel] | None:
+    """The record model of ``tuple[Model, ...]`` or ``Model | None``, else None."""
+    for arg in (annotation, *typing.get_args(annotation)):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    return next((m.max_length for m in metadata if isinstance(m, MaxLen)), None)
+
+
+def _max_length_in(annotation: Any) -> int | None:
+    """The text limit inside ``Annotated[str, Field(max_length=...)]``, nested in unions."""
+    for arg in typing.get_args(annotation):
+        found = getattr(arg, "metadata", None)
+        if found and (limit := _max_length(found)):
+            return limit
+        if typing.get_origin(arg) in (typing.Annotated, typing.Union, types.UnionType):
+            if limit := _max_length_in(arg):
+                return limit
+    return None
+
+
+class SheetProblems(Exception):
+    """The form's problems, by form field name, in the nurse's words."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def read_sheet(
+    form: Mapping[str, Any],
+    getlist: Callable[[str], list[str]],
+    drug_ids: set[str],
+    gettext: Callable[[str], str],
+) -> CareSheet:
+    """Validate the posted fields with the command line's care sheet rules."""
+    data = form_data(form, getlist)
+    try:
+        return load_sheet(None, data, drug_ids)  # type: ignore[arg-type]
+    except HandoutError as error:
+        errors = error.errors if isinstance(error, BuildErrors) else [error]
+        problems: dict[str, str] = {}
+        for problem in errors:
+            key = _form_name(problem.field or "")
+            problems.setdefault(key, _in_words(problem.message, gettext))
+        raise SheetProblems(problems) from None
+
+
+def form_data(form: Mapping[str, Any], getlist: Callable[[str], list[str]]) -> dict[str, Any]:
+    """The care sheet's data from posted fields; empty fields and rows are left out."""
+    data: dict[str, Any] = {}
+    for field in sheet_fields():
+        if field.kind == "choices":
+            chosen = tuple(dict.fromkeys(v for v in getlist(field.name) if v))
+            if chosen:
+                data[field.name] = chosen
+        elif field.kind == "rows":
+            rows = []
+            for index in range(field.rows):
+                row = {
+                    sub.name: value
+                    for sub in field.subfields
+                    if (value := form.get(f"{field.name}-{index}-{sub.name}", "").strip())
+                }
+                if row:
+                    rows.append(row)
+            if rows:
+                data[field.name] = tuple(rows)
+        elif value := form.get(field.name, "").strip():
+            data[field.name] = value.replace("\r\n", "\n")
+    return data
+
+
+def _form_name(field: str) -> str:
+    """``care_team.0.phone`` -> ``care_team-0-phone``; ``medicines[2]`` -> ``medicines``."""
+    return re.sub(r"\[\d+\]$", "", field).replace(".", "-")
+
+
+def _in_words(message: str, _: Callable[[str], str]) -> str:
+    """personal.py's message, in the nurse's language (never the value typed)."""
+    if match := re.match(r"too long: at most (\d+) characters", message):
+        return _("Too long: at most %(count)s characters.") % {"count": match[1]}
+    if message.startswith("not a phone number"):
+        return _("Not a phone number: use digits, spaces, + ( ) - . and “ext”.")
+    if match := re.search(r"invisible character (U\+[0-9A-F]+)", message):
+        return _("Contains an invisible character (%(code)s): type it again without it.") % {
+            "code": match[1]
+        }
+    if "is not in the drug list" in message:
+        return _("This medicine is not in this handout.")
+    if message == "unknown field":
+        return _("This field is not part of the care sheet.")
+    if message == "Field required":
+        return _("Fill this in too, or leave the whole row empty.")
+    if "at least 1 character" in message:
+        return _("Fill this in, or leave the whole row empty.")
+    return _("Check this field: %(problem)s") % {"problem": message}

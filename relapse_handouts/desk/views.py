@@ -1,0 +1,222 @@
+"""Find, preview and download the handouts already built in output/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Flask,
+    Response,
+    abort,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
+
+from ..i18n import text_direction
+from ..markup import plain_text
+from .app import HANDOUT_CSP, UI_COOKIE, desk, gettext
+from .state import DeskState, Published
+from .words import N_, UI_LOCALES
+
+__all__ = ["register", "file_label", "edition_label"]
+
+MAX_QUERY_CHARS = 100
+_EDITIONS = {
+    "standard": N_("Standard"),
+    "large-print": N_("Large print"),
+    "booklet": N_("Booklet to print"),
+    "summary": N_("Summary"),
+}
+_FORMATS = {"pdf": N_("PDF to print"), "epub": N_("E-book (EPUB)"), "html": N_("Web page")}
+_PAPERS = {"letter": N_("Letter"), "a4": N_("A4")}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One handout (variant) in one language, with its built files."""
+
+    variant: str
+    locale: str
+    title: str
+    description: str
+    language: str
+    dir: str
+    files: tuple[Published, ...]
+
+    @property
+    def web_page(self) -> Published | None:
+        return next((f for f in self.files if f.format == "html"), None)
+
+
+def register(app: Flask) -> None:
+    app.add_url_rule("/", "find", find)
+    app.add_url_rule("/preview/<variant>/<locale>", "preview", preview)
+    app.add_url_rule("/files/<path:key>", "file", published_file)
+    app.add_url_rule("/language", "language", choose_language, methods=["POST"])
+    from . import personal_views
+
+    personal_views.register(app)
+
+
+def find() -> str:
+    _, state = desk()
+    chosen = _filters(state)
+    documents = [
+        replace(d, files=tuple(f for f in d.files if _file_ok(f, chosen)))
+        for d in _documents(state)
+        if _matches(d, chosen)
+    ]
+    documents = [d for d in documents if d.files]
+    return render_template(
+        "find.html.j2",
+        chosen=chosen,
+        documents=documents,
+        locales=state.locales,
+        variants={v.id: plain_text(v.title) for v in state.project.variants},
+        editions={e: edition_label(e) for e in state.editions},
+        papers={p: gettext(_PAPERS.get(p, p)) for p in state.papers},
+        formats={f: gettext(label) for f, label in _FORMATS.items()},
+        file_label=file_label,
+        back=request.full_path if request.query_string else "/",
+    )
+
+
+def preview(variant: str, locale: str) -> str:
+    _, state = desk()
+    document = next(
+        (d for d in _documents(state) if d.variant == variant and d.locale == locale), None
+    )
+    if document is None:
+        abort(404)
+    return render_template("preview.html.j2", document=document, file_label=file_label)
+
+
+def published_file(key: str) -> Response:
+    """A built file: downloaded, or shown in the browser (to print) with ``?show=1``."""
+    _, state = desk()
+    found = state.published_file(key)
+    if found is None:
+        abort(404)
+    entry, path = found
+    show = request.args.get("show") == "1" or entry.format == "html"
+    response = send_file(path, as_attachment=not show, download_name=path.name, max_age=0)
+    if entry.format == "html":
+        response.headers["Content-Security-Policy"] = HANDOUT_CSP
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def choose_language() -> Response:
+    """The nurse's page language (kept in a cookie); back to where they were."""
+    choice = request.form.get("ui", "")
+    if choice not in UI_LOCALES:
+        abort(400)
+    back = request.form.get("back", "/")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = "/"
+    response = make_response(redirect(back, 303))
+    response.set_cookie(UI_COOKIE, choice, samesite="Strict", httponly=True, max_age=365 * 86400)
+    return response
+
+
+def edition_label(edition: str) -> str:
+    return gettext(_EDITIONS.get(edition, edition.replace("-", " ").capitalize()))
+
+
+def file_label(entry: Published) -> str:
+    """'PDF to print, Large print, Letter', 'E-book (EPUB)', ... in the nurse's words."""
+    parts = [gettext(_FORMATS.get(entry.format, entry.format.upper()))]
+    if entry.format == "pdf":
+        parts.append(edition_label(entry.edition))
+        parts.append(gettext(_PAPERS.get(entry.paper or "", entry.paper or "")))
+    return ", ".join(p for p in parts if p)
+
+
+def find_url(**filters: str) -> str:
+    return "/?" + urlencode({k: v for k, v in filters.items() if v})
+
+
+# Helpers ------------------------------------------------------------------------------
+
+
+def _filters(state: DeskState) -> dict[str, str]:
+    """The GET filters; an unknown value is treated as 'any' (and shown as such)."""
+    known: dict[str, Any] = {
+        "locale": state.locales,
+        "variant": state.variant_ids(),
+        "edition": state.editions,
+        "paper": state.papers,
+        "format": tuple(_FORMATS),
+    }
+    chosen = {name: request.args.get(name, "") for name in known}
+    chosen = {name: value if value in known[name] else "" for name, value in chosen.items()}
+    chosen["q"] = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
+    return chosen
+
+
+def _documents(state: DeskState) -> list[Document]:
+    by_document: dict[tuple[str, str], list[Published]] = {}
+    for entry in state.published():
+        by_document.setdefault((entry.variant, entry.locale), []).append(entry)
+    documents = []
+    order = {v: i for i, v in enumerate(state.variant_ids())}
+    locales = list(state.locales)
+    for (variant_id, locale), files in sorted(
+        by_document.items(),
+        key=lambda item: (
+            locales.index(item[0][1]) if item[0][1] in locales else 99,
+            order.get(item[0][0], 99),
+        ),
+    ):
+        if locale not in state.projects or variant_id not in order:
+            continue
+        variant = next(v for v in state.projects[locale].variants if v.id == variant_id)
+        documents.append(
+            Document(
+                variant_id,
+                locale,
+                plain_text(variant.title),
+                plain_text(variant.description),
+                state.locales[locale],
+                text_direction(locale),
+                tuple(sorted(files, key=lambda f: _file_order(state, f))),
+            )
+        )
+    return documents
+
+
+def _file_order(state: DeskState, entry: Published) -> tuple:
+    formats = list(_FORMATS)
+    editions = list(state.editions)
+    return (
+        formats.index(entry.format) if entry.format in formats else 9,
+        editions.index(entry.edition) if entry.edition in editions else 9,
+        entry.paper or "",
+    )
+
+
+def _matches(document: Document, chosen: dict[str, str]) -> bool:
+    if chosen["locale"] and document.locale != chosen["locale"]:
+        return False
+    if chosen["variant"] and document.variant != chosen["variant"]:
+        return False
+    words = chosen["q"].casefold().split()
+    haystack = " ".join(
+        (document.title, document.description, document.language, document.variant, document.locale)
+    ).casefold()
+    return all(word in haystack for word in words)
+
+
+def _file_ok(entry: Published, chosen: dict[str, str]) -> bool:
+    if chosen["format"] and entry.format != chosen["format"]:
+        return False
+    if entry.format != "pdf":
+        return not (chosen["edition"] not in ("", "standard") or chosen["paper"])
+    if chosen["edition"] and entry.edition != chosen["edition"]:
+        return False
+    return not (chosen["paper"] and entry.paper != chosen["paper"])

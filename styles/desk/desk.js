@@ -1,0 +1,24 @@
+// Progressive enhancement only: the desk works fully without this file.
+// Filters the list as the nurse types (the form's "Show handouts" does the same on the server),
+// and moves the keyboard focus to a form's problem list when there is one.
+(function () {
+  "use strict";
+  var problems = document.getElementById("problems");
+  if (problems) { problems.focus(); }
+  var box = document.getElementById("q");
+  var count = document.getElementById("shown-count");
+  if (!box || !count) { return; }
+  var items = Array.prototype.slice.call(document.querySelectorAll("li.document"));
+  function apply() {
+    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    items.forEach(function (item) {
+      var text = item.getAttribute("data-filter") || "";
+      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      item.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    count.textContent = String(shown);
+  }
+  box.addEventListener("input", apply);
+})();

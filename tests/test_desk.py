@@ -1,0 +1,444 @@
+"""The nurse desk, route by route, with Flask's test client (no browser, no server)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import re
+import socket
+import zipfile
+from io import BytesIO
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from relapse_handouts.config import BuildConfig
+from relapse_handouts.desk import DeskSettings, DeskState, create_app
+from relapse_handouts.desk.settings import Access
+from relapse_handouts.errors import HandoutError
+
+NAME = "Zephyrine"  # a child's name that appears nowhere in the shipped content
+
+
+@pytest.fixture(scope="module")
+def state(desk_project):
+    return DeskState(BuildConfig.for_project(desk_project))
+
+
+def make_client(state, **options):
+    settings = DeskSettings(state.config, secret=b"s" * 32, **options)
+    return create_app(settings, state).test_client()
+
+
+@pytest.fixture
+def client(state):
+    return make_client(state)
+
+
+def token(client, path="/"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
+def pdf_text(data: bytes, password: str | None = None) -> str:
+    reader = PdfReader(BytesIO(data))
+    if password:
+        reader.decrypt(password)
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def personal_form(csrf, **fields):
+    form = {"csrf": csrf, "variant": "cns", "locale": "en-CA", "action": "pdf"}
+    form.update(fields)
+    return form
+
+
+# Find, preview, download ----------------------------------------------------------------
+
+
+def test_find_lists_the_built_handouts_and_filters_without_javascript(client):
+    page = client.get("/").get_data(as_text=True)
+    assert page.count('class="document"') == 3  # CNS in en-CA, fr-CA, ar
+    assert 'lang="ar" dir="rtl"' in page and "/files/ar/relapsed-all-cns.letter.pdf" in page
+    only_arabic = client.get("/?locale=ar&edition=large-print").get_data(as_text=True)
+    assert only_arabic.count('class="document"') == 1
+    assert "large-print.letter.pdf" in only_arabic and "cns.letter.pdf" not in only_arabic
+    typed = client.get("/?q=fran%C3%A7ais").get_data(as_text=True)
+    assert typed.count('class="document"') == 1 and 'lang="fr-CA"' in typed
+    nothing = client.get("/?q=nothing-like-this")
+    assert nothing.status_code == 200 and "No handout matches" in nothing.get_data(as_text=True)
+
+
+def test_unknown_filter_values_mean_any(client):
+    page = client.get("/?locale=xx&variant=../etc").get_data(as_text=True)
+    assert page.count('class="document"') == 3
+
+
+def test_every_edition_known_to_the_pipeline_is_offered(client, state):
+    page = client.get("/").get_data(as_text=True)
+    for edition in state.editions:
+        assert f'<option value="{edition}"' in page
+
+
+def test_download_and_open_to_print(client, desk_project):
+    built = (desk_project / "output/en-CA/relapsed-all-cns.letter.pdf").read_bytes()
+    download = client.get("/files/en-CA/relapsed-all-cns.letter.pdf")
+    assert download.status_code == 200 and download.data == built
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    shown = client.get("/files/en-CA/relapsed-all-cns.letter.pdf?show=1")
+    assert shown.headers["Content-Disposition"].startswith("inline")
+    assert shown.mimetype == "application/pdf"
+
+
+def test_preview_frames_the_web_edition_under_a_script_free_policy(client):
+    page = client.get("/preview/cns/ar")
+    assert page.status_code == 200
+    assert 'src="/files/ar/relapsed-all-cns.html"' in page.get_data(as_text=True)
+    framed = client.get("/files/ar/relapsed-all-cns.html")
+    assert (
+        framed.status_code == 200 and "script-src" not in framed.headers["Content-Security-Policy"]
+    )
+    assert "frame-ancestors 'self'" in framed.headers["Content-Security-Policy"]
+    assert client.get("/preview/cns/xx").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/files/../source/site.yaml",
+        "/files/%2e%2e/source/site.yaml",
+        "/files/manifest.json",
+        "/files/.build-state.json",
+        "/files/en-CA/nothing.pdf",
+        "/nowhere",
+    ],
+)
+def test_only_files_listed_in_the_manifest_are_served(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "This page or file is not here" in response.get_data(as_text=True)
+
+
+def test_security_headers_on_every_kind_of_response(client):
+    csrf = token(client)
+    responses = [
+        client.get("/"),
+        client.get("/basket"),
+        client.get("/personalize?variant=cns&locale=ar"),
+        client.get("/nowhere"),
+        client.post("/personalize", data=personal_form(csrf)),
+    ]
+    for response in responses:
+        headers = response.headers
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        policy = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+        assert "frame-ancestors 'none'" in policy
+
+
+def test_pages_carry_no_inline_script_or_style(client):
+    for path in ("/", "/basket", "/personalize?variant=cns&locale=en-CA", "/preview/cns/en-CA"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<script>" not in page and "<style" not in page and " style=" not in page
+        assert re.search(r" on[a-z]+=", page) is None
+
+
+# CSRF, limits, bad requests --------------------------------------------------------------
+
+
+def test_forms_need_a_token_bound_to_the_browser(client, state):
+    assert client.post("/personalize", data=personal_form("")).status_code == 403
+    assert client.post("/basket/add", data={"key": "x"}).status_code == 403
+    other = make_client(state)
+    stolen = token(other)  # valid signature, but for another browser's cookie
+    token(client)
+    response = client.post("/personalize", data=personal_form(stolen))
+    assert response.status_code == 403 and "This form has expired" in response.get_data(
+        as_text=True
+    )
+    forged = make_client(state)
+    forged.get("/")
+    assert forged.post("/language", data={"ui": "fr-CA", "csrf": "abc.def"}).status_code == 403
+
+
+def test_an_oversized_request_gets_a_clear_413(client):
+    csrf = token(client)
+    response = client.post("/personalize", data=personal_form(csrf, notes="x" * 70_000))
+    assert response.status_code == 413
+    assert "What you sent is too long" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["variant=nope&locale=en-CA", "variant=cns&locale=xx", "variant=cns&locale=ar&edition=booklet"],
+)
+def test_unknown_choices_are_bad_requests(client, query):
+    response = client.get(f"/personalize?{query}")
+    assert response.status_code == 400
+    assert "could not be read" in response.get_data(as_text=True)
+
+
+# Personalize ------------------------------------------------------------------------------
+
+
+def test_personalized_pdf_has_the_name_and_only_the_chosen_medicines(client):
+    csrf = token(client)
+    form = personal_form(
+        csrf,
+        child_first_name=NAME,
+        medicines=["vincristine", "cytarabine"],
+        **{"care_team-0-name": "Dr. Alex Chen", "care_team-0-phone": "604-555-0100"},
+    )
+    response = client.post("/personalize", data=form)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert NAME not in response.headers["Content-Disposition"]
+    text = pdf_text(response.data)
+    assert f"Prepared for {NAME}" in text and "604-555-0100" in text
+    assert "vincristine" in text.lower() and "cytarabine" in text.lower()
+    assert "dexamethasone" not in text.lower() and "methotrexate" not in text.lower()
+
+
+def test_the_medicine_boxes_are_the_variant_drugs(client, state):
+    page = client.get("/personalize?variant=cns&locale=en-CA").get_data(as_text=True)
+    offered = set(re.findall(r'name="medicines" value="([^"]+)"', page))
+    assert offered == {d.id for d in state.variant_drugs("cns", "en-CA")}
+    csrf = token(client)
+    outside = {d.id for d in state.project.drugs} - offered
+    if outside:
+        bad = client.post("/personalize", data=personal_form(csrf, medicines=[sorted(outside)[0]]))
+        assert bad.status_code == 422 and "not in this handout" in bad.get_data(as_text=True)
+
+
+def test_problems_show_next_to_the_field_and_keep_what_was_typed(client):
+    csrf = token(client)
+    form = personal_form(
+        csrf,
+        child_first_name=NAME,
+        notes="x" * 1501,
+        **{"care_team-0-name": "Sam", "care_team-0-phone": "call me"},
+    )
+    response = client.post("/personalize", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="care_team-0-phone-problem"' in page and "Not a phone number" in page
+    assert 'aria-describedby="care_team-0-phone-problem"' in page
+    assert "at most 1500 characters" in page
+    assert f'value="{NAME}"' in page and 'value="call me"' in page
+
+
+def test_problems_in_french_when_the_nurse_reads_french(client):
+    csrf = token(client)
+    client.post("/language", data={"ui": "fr-CA", "csrf": csrf, "back": "/"})
+    response = client.post(
+        "/personalize",
+        data=personal_form(csrf, **{"care_team-0-name": "Sam", "care_team-0-phone": "?"}),
+    )
+    page = response.get_data(as_text=True)
+    assert '<html lang="fr-CA"' in page and "numéro de téléphone" in page
+    assert "Prénom de l’enfant" in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("child_first_name", "Ma\u202eya", "invisible character (U+202E)"),
+        ("child_first_name", "Ma\x07ya", "invisible character (U+0007)"),
+        ("child_first_name", "M" * 61, "at most 60 characters"),
+        ("next_appointment", "x" * 81, "at most 80 characters"),
+    ],
+)
+def test_hostile_input_is_refused_as_on_the_command_line(client, field, value, words):
+    response = client.post("/personalize", data=personal_form(token(client), **{field: value}))
+    assert response.status_code == 422 and words in response.get_data(as_text=True)
+
+
+def test_markup_in_a_field_is_shown_as_typed(client):
+    typed = "<b>Ana</b>{{7*7}}"
+    response = client.post(
+        "/personalize", data=personal_form(token(client), child_first_name=typed)
+    )
+    assert response.status_code == 200
+    assert "Prepared for <b>Ana</b>{{7*7}}" in pdf_text(response.data)
+
+
+def test_password_is_shown_once_and_opens_the_pdf(client):
+    csrf = token(client)
+    response = client.post(
+        "/personalize", data=personal_form(csrf, child_first_name=NAME, protect="1")
+    )
+    page = response.get_data(as_text=True)
+    password = re.search(r"<code>([^<]+)</code>", page)[1]
+    assert len(password) >= 12
+    data_url = re.search(r'href="data:application/pdf;base64,([^"]+)"', page)[1]
+    import base64
+
+    pdf = base64.b64decode(data_url)
+    assert PdfReader(BytesIO(pdf)).is_encrypted
+    assert f"Prepared for {NAME}" in pdf_text(pdf, password)
+    again = client.post("/personalize", data=personal_form(csrf, protect="1"))
+    assert re.search(r"<code>([^<]+)</code>", again.get_data(as_text=True))[1] != password
+
+
+def test_epub_on_request_and_never_with_a_password(client):
+    csrf = token(client)
+    page = client.post(
+        "/personalize",
+        data=personal_form(csrf, child_first_name=NAME, with_epub="1", action="files"),
+    ).get_data(as_text=True)
+    assert 'download="relapsed-all-cns.letter.epub"' in page
+    refused = client.post("/personalize", data=personal_form(csrf, with_epub="1", protect="1"))
+    assert refused.status_code == 422 and "cannot carry a password" in refused.get_data(
+        as_text=True
+    )
+
+
+def test_email_draft_in_the_family_language(client):
+    csrf = token(client)
+    response = client.post(
+        "/personalize",
+        data=personal_form(csrf, locale="fr-CA", child_first_name=NAME, action="draft"),
+    )
+    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    assert message["X-Unsent"] == "1" and message["Subject"].startswith("Information de l")
+    assert (
+        NAME not in message["Subject"] and "Bonjour," in message.get_body(("plain",)).get_content()
+    )
+    [attachment] = list(message.iter_attachments())
+    assert f"pour {NAME}" in pdf_text(attachment.get_content())
+
+
+def test_a_failing_render_shows_nothing_personal_and_the_desk_keeps_serving(
+    client, state, monkeypatch, caplog
+):
+    def broken(document):
+        raise RuntimeError(f"layout exploded near {NAME}")
+
+    monkeypatch.setattr(state.pdf, "render", broken)
+    caplog.set_level(logging.DEBUG)
+    response = client.post("/personalize", data=personal_form(token(client), child_first_name=NAME))
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert NAME not in page and "could not make this file" in page
+    assert NAME not in caplog.text and "RuntimeError" in caplog.text
+    monkeypatch.undo()
+    assert client.post("/personalize", data=personal_form(token(client))).status_code == 200
+
+
+# Basket -----------------------------------------------------------------------------------
+
+
+def fill_basket(client):
+    csrf = token(client)
+    keys = [
+        "ar/relapsed-all-cns.letter.pdf",
+        "en-CA/relapsed-all-cns.large-print.letter.pdf",
+        "fr-CA/relapsed-all-cns.epub",
+    ]
+    response = client.post("/basket/add", data={"csrf": csrf, "key": keys})
+    assert response.status_code == 303
+    return csrf, keys
+
+
+def test_basket_zip_holds_every_file(client, desk_project):
+    csrf, keys = fill_basket(client)
+    page = client.get("/basket").get_data(as_text=True)
+    assert all(key in page for key in keys) and "(3)" in page
+    archive = zipfile.ZipFile(BytesIO(client.post("/basket/zip", data={"csrf": csrf}).data))
+    assert sorted(archive.namelist()) == sorted(keys)
+    assert archive.read(keys[0]) == (desk_project / "output" / keys[0]).read_bytes()
+    client.post("/basket/remove", data={"csrf": csrf, "key": keys[0]})
+    assert keys[0] not in client.get("/basket").get_data(as_text=True)
+
+
+def test_basket_refuses_files_not_in_the_manifest(client):
+    response = client.post("/basket/add", data={"csrf": token(client), "key": "../../etc/passwd"})
+    assert response.status_code == 400
+    client.set_cookie("desk_basket", "../secret|en-CA/relapsed-all-cns.epub")
+    page = client.get("/basket").get_data(as_text=True)
+    assert "secret" not in page and "relapsed-all-cns.epub" in page
+
+
+def test_basket_email_draft_attaches_every_file_in_the_first_pdf_language(client):
+    csrf, keys = fill_basket(client)
+    response = client.post("/basket/email", data={"csrf": csrf, "action": "draft"})
+    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    assert "Hello" not in message.get_body(("plain",)).get_content()  # Arabic, not English
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert names == [key.split("/")[1] for key in keys]
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("HANDOUTS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("HANDOUTS_SMTP_PORT", str(port))
+    monkeypatch.setenv("HANDOUTS_SMTP_STARTTLS", "0")
+    yield inbox
+    controller.stop()
+
+
+def test_send_a_personal_handout_and_a_basket(state, smtp):
+    client = make_client(state, smtp_configured=True)
+    csrf = token(client)
+    bad = client.post(
+        "/personalize", data=personal_form(csrf, action="send", to="a@b.org\nBcc: x@y.org")
+    )
+    assert bad.status_code == 422 and not smtp.messages
+    sent = client.post(
+        "/personalize",
+        data=personal_form(csrf, action="send", to="family@example.org", child_first_name=NAME),
+    )
+    assert sent.status_code == 200 and "Email sent" in sent.get_data(as_text=True)
+    message = email.message_from_bytes(smtp.messages[0], policy=email.policy.default)
+    assert message["To"] == "family@example.org" and NAME not in message["Subject"]
+    fill_basket(client)
+    response = client.post(
+        "/basket/email", data={"csrf": csrf, "action": "send", "to": "family@example.org"}
+    )
+    assert response.status_code == 200 and len(smtp.messages) == 2
+    assert len(list(email.message_from_bytes(smtp.messages[1]).walk())) >= 4
+
+
+# Access -----------------------------------------------------------------------------------
+
+
+def test_beyond_loopback_the_desk_needs_access_control(state):
+    with pytest.raises(HandoutError, match="without access control"):
+        DeskSettings(state.config, host="0.0.0.0").check_access()
+    DeskSettings(state.config, host="::1").check_access()
+    with_password = make_client(state, host="0.0.0.0", access=Access("nurse", "open sesame"))
+    assert with_password.get("/").status_code == 401
+    assert with_password.get("/", auth=("nurse", "wrong")).status_code == 401
+    assert with_password.get("/", auth=("nurse", "open sesame")).status_code == 200
+    sso = make_client(state, host="10.0.0.5", access=Access(trusted_header="X-Remote-User"))
+    assert sso.get("/").status_code == 401
+    assert sso.get("/", headers={"X-Remote-User": "rn123"}).status_code == 200
+
+
+def test_page_words_in_french_while_the_handout_stays_arabic(client):
+    csrf = token(client)
+    switched = client.post(
+        "/language", data={"ui": "fr-CA", "csrf": csrf, "back": "//evil.example"}
+    )
+    assert switched.status_code == 303 and switched.headers["Location"] == "/"
+    page = client.get("/?locale=ar").get_data(as_text=True)
+    assert '<html lang="fr-CA"' in page and "Trouver un document" in page
+    assert 'lang="ar" dir="rtl"' in page
