@@ -11,14 +11,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from babel.dates import format_date
+from markupsafe import Markup
 
 from .config import BuildConfig
+from .files import atomic_write, read_text
 from .i18n import babel_locale, text_direction, ui_translations
 from .markup import plain_text
 from .model import Project
-from .publish import Manifest, atomic_write
+from .publish import Manifest
+from .templates import layout_environment
 
 __all__ = ["write_catalog", "CATALOG_NAME"]
 
@@ -31,18 +33,16 @@ def write_catalog(config: BuildConfig, projects: dict[str, Project], manifest: M
     sections = [
         _locale_section(config, locale, project, manifest) for locale, project in projects.items()
     ]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.layouts_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = layout_environment(config.layouts_dir, config.root)
     ui = ui_translations(config.source_dir, source, source).gettext
-    css = (config.styles_dir / "catalog.css").read_text(encoding="utf-8")
+    css = read_text(
+        config.styles_dir / "catalog.css", Path("styles/catalog.css"), inside=(config.styles_dir,)
+    )
     html = env.get_template("catalog.html.j2").render(
         lang=source,
         dir=text_direction(source),
         sections=[s for s in sections if s["topics"]],
-        css=jinja2.utils.markupsafe.Markup(css),
+        css=Markup(css),
         title=ui("Handouts for families"),
         search_label=ui("Find a handout (title, topic or language)"),
         shown_text=ui("Handouts shown:"),

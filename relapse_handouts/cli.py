@@ -306,7 +306,7 @@ def _run_email(
     config: BuildConfig, args: argparse.Namespace, handout: Any, password: str | None
 ) -> tuple[Path, ...]:
     from .emaildraft import SmtpSettings, compose_email, send_email
-    from .publish import atomic_write
+    from .files import atomic_write
 
     if not args.output and not args.send:
         raise HandoutError("nothing to do", hint="give -o DRAFT.eml, or --send --to ADDRESS")

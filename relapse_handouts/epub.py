@@ -12,11 +12,13 @@ import uuid
 import zipfile
 from datetime import UTC, datetime
 from io import BytesIO
+from pathlib import Path
 
 from ebooklib import epub
 
 from .config import BuildConfig
 from .cover import draw_cover
+from .files import read_text
 from .html import HtmlDocument, HtmlRenderer, Part
 from .markup import plain_text
 
@@ -89,8 +91,11 @@ def _add_accessibility_metadata(book: epub.EpubBook) -> None:
 
 
 def _add_stylesheet(book: epub.EpubBook, config: BuildConfig) -> None:
-    css = (config.styles_dir / "content.css").read_text(encoding="utf-8")
-    css += (config.styles_dir / "epub.css").read_text(encoding="utf-8")
+    styles = config.styles_dir
+    css = "".join(
+        read_text(styles / name, Path("styles") / name, inside=(styles,))
+        for name in ("content.css", "epub.css")
+    )
     book.add_item(
         epub.EpubItem(
             uid="style", file_name=_STYLESHEET, media_type="text/css", content=css.encode("utf-8")

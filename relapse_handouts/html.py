@@ -22,10 +22,12 @@ from markupsafe import Markup
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
+from .files import read_text
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
+from .templates import ProjectLoader
 
 __all__ = ["Part", "HtmlDocument", "HtmlRenderer", "TARGETS"]
 
@@ -65,7 +67,8 @@ class HtmlRenderer:
     def inline_css(self) -> str:
         styles = self._config.styles_dir
         return "\n".join(
-            (styles / name).read_text(encoding="utf-8") for name in ("content.css", "screen.css")
+            read_text(styles / name, Path("styles") / name, inside=(styles,))
+            for name in ("content.css", "screen.css")
         )
 
     def render(
@@ -172,7 +175,7 @@ class HtmlRenderer:
         locale = resolved.locale
         if locale not in self._environments:
             env = jinja2.Environment(
-                loader=jinja2.FileSystemLoader(self._config.layouts_dir),
+                loader=ProjectLoader(self._config.layouts_dir, self._config.root),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
                 extensions=["jinja2.ext.i18n"],

@@ -7,6 +7,7 @@ memory when a build starts, so no compiled ``.mo`` file is ever out of date.
 from __future__ import annotations
 
 import gettext
+import os
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from .errors import ErrorCollector, HandoutError, Location
+from .files import read_bytes, within
 
 __all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script", "text_direction"]
 
@@ -42,7 +44,10 @@ def is_latin_script(locale: str) -> bool:
 
 
 def catalog_path(source_dir: Path, locale: str) -> Path:
-    return source_dir / "locale" / str(babel_locale(locale)) / "LC_MESSAGES" / "messages.po"
+    folder = source_dir / "locale"
+    return within(
+        folder, str(babel_locale(locale)), "LC_MESSAGES", "messages.po", shown=Path("source/locale")
+    )
 
 
 def ui_translations(source_dir: Path, locale: str, source_locale: str) -> gettext.NullTranslations:
@@ -51,14 +56,14 @@ def ui_translations(source_dir: Path, locale: str, source_locale: str) -> gettex
     if locale == source_locale:
         return gettext.NullTranslations()
     shown = path.relative_to(source_dir.parent)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise HandoutError(
             f"no layout catalog for {locale}",
             Location(shown),
             hint="run 'make_docs.py i18n update' and translate the new file",
         )
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=babel_locale(locale))
+    data = read_bytes(path, shown, inside=(source_dir,))
+    catalog = read_po(BytesIO(data), locale=babel_locale(locale))
     _refuse_untranslated(catalog, shown, locale)
     buffer = BytesIO()
     write_mo(buffer, catalog)

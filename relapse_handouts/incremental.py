@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BuildConfig
+from .files import read_bytes
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
 
@@ -130,11 +131,12 @@ def fingerprint(config: BuildConfig) -> Fingerprint:
     package_dir = Path(__file__).parent
     for folder in (config.source_dir, config.layouts_dir, config.styles_dir, package_dir):
         base = config.root if folder != package_dir else package_dir.parent
+        inside = (folder,) if folder != package_dir else None
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
-                files[path.relative_to(base).as_posix()] = hashlib.sha256(
-                    path.read_bytes()
-                ).hexdigest()
+                name = path.relative_to(base).as_posix()
+                data = read_bytes(path, Path(name), inside)  # bounded, inside the project
+                files[name] = hashlib.sha256(data).hexdigest()
     return Fingerprint(files, _environment())
 
 

@@ -6,6 +6,7 @@ is collected (file, line, field, what is expected) and raised once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -68,7 +69,7 @@ def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFi
     wanted = ["site.yaml", *_LIST_FILES]
     files: dict[str, YamlFile] = {}
     for name in wanted:
-        if not (source / name).is_file():
+        if not os.path.lexists(source / name):
             errors.add(
                 "required file is missing",
                 Location(_shown(config, source / name)),
@@ -81,9 +82,12 @@ def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFi
             Location(_shown(config, source / "handouts")),
             hint="add at least one source/handouts/<id>.yaml",
         )
-    for path in [source / name for name in wanted if (source / name).is_file()] + handout_paths:
+    present = [source / name for name in wanted if os.path.lexists(source / name)]
+    for path in present + handout_paths:
         try:
-            files[path.relative_to(source).as_posix()] = read_yaml(path, _shown(config, path))
+            files[path.relative_to(source).as_posix()] = read_yaml(
+                path, _shown(config, path), inside=(source,)
+            )
         except HandoutError as error:
             errors.extend(error)
     return files

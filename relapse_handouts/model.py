@@ -10,10 +10,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+)
 
 __all__ = [
     "Slug",
+    "LocaleTag",
     "TextItem",
     "Paragraph",
     "BulletList",
@@ -39,6 +48,27 @@ __all__ = [
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
+
+
+def _language_tag(value: str) -> str:
+    """A locale name is also a file and folder name: only language tags Babel knows."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value, sep="-")
+    except (ValueError, TypeError, UnknownLocaleError):
+        raise ValueError(
+            "not a language tag Babel knows; write it like en-CA, fr-CA, zh-Hans or pa"
+        ) from None
+    return value
+
+
+# language[-Script][-REGION], e.g. en-CA, zh-Hans, pa: never a path.
+LocaleTag = Annotated[
+    str,
+    Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$", max_length=20),
+    AfterValidator(_language_tag),
+]
 Condition = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -242,8 +272,8 @@ class Site(Strict):
     organisation_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     publisher_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
     source_credit: Markdown
-    source_locale: str
-    locales: dict[str, LocaleInfo] = Field(min_length=1)
+    source_locale: LocaleTag
+    locales: dict[LocaleTag, LocaleInfo] = Field(min_length=1)
     papers: tuple[Literal["letter", "a4"], ...] = ("letter", "a4")
     attributes: dict[Slug, tuple[Slug, ...]] = {}
     disclaimer: tuple[Markdown, ...] = Field(min_length=1)

@@ -99,13 +99,13 @@ class CareSheet(BaseModel):
 def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> CareSheet:
     """Read and check a care sheet; command-line ``overrides`` win over the file."""
     file = read_yaml(path, path) if path else None
-    data = dict(file.data or {}) if file else {}
     if file and not isinstance(file.data, (dict, type(None))):
         raise HandoutError(
-            "a care sheet is a mapping of fields",
-            Location(path),
-            hint="see examples/care-sheet.yaml",
+            "a care sheet is a mapping of fields, not a list or a single value",
+            Location(path, file.lines.get(())),
+            hint="write one 'field: value' per line, as in examples/care-sheet.yaml",
         )
+    data = dict(file.data or {}) if file else {}
     data.update({key: value for key, value in overrides.items() if value not in (None, ())})
     errors = ErrorCollector()
     try:

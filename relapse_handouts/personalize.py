@@ -12,11 +12,11 @@ from typing import Any
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
+from .files import atomic_write
 from .load import load_project
 from .pdfpost import encrypt_pdf
 from .personal import load_sheet, personalize
 from .plan import OutputSpec
-from .publish import atomic_write
 from .render import RenderContext
 from .resolve import ResolvedHandout
 from .translate import translate_all

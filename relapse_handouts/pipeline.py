@@ -169,7 +169,7 @@ def _save_state(
     keys: dict,
     removed: tuple[str, ...],
 ) -> None:
-    from .publish import atomic_write
+    from .files import atomic_write
 
     outputs = {path: record for path, record in state.outputs.items() if path not in removed}
     # Every planned output was either rendered now or found current: record them all.

@@ -7,15 +7,16 @@ so a reader never sees half a file and a failed build leaves the old one.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .render import Artifact
+from .files import atomic_write
 
-__all__ = ["Manifest", "atomic_write", "publish"]
+if TYPE_CHECKING:
+    from .render import Artifact
+
+__all__ = ["Manifest", "publish"]
 
 MANIFEST_NAME = "manifest.json"
 
@@ -31,22 +32,6 @@ class Manifest:
             )
             + "\n"
         )
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: temp file, flush, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def _entry(artifact: Artifact) -> dict[str, Any]:

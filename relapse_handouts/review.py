@@ -9,14 +9,14 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 from pypdf import PdfReader
 
 from .config import BuildConfig
+from .files import atomic_write, read_text
 from .model import Project
-from .publish import atomic_write
 from .quality import QualityReport
+from .templates import layout_environment
 from .translate import load_translation, translation_path
 
 __all__ = ["write_review"]
@@ -25,17 +25,19 @@ __all__ = ["write_review"]
 def write_review(config: BuildConfig, project: Project, reports: tuple[QualityReport, ...]) -> Path:
     slugs = {variant.id: variant.slug for variant in project.variants}
     rows = [_row(config, report, slugs[report.variant]) for report in reports]
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(config.layouts_dir),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = layout_environment(config.layouts_dir, config.root)
     html = env.get_template("review.html.j2").render(
         rows=rows,
         handout=project.handouts[0],
         terms=project.site.medical_terms,
         translations=_translation_status(config, project),
-        css=Markup((config.styles_dir / "review.css").read_text(encoding="utf-8")),
+        css=Markup(
+            read_text(
+                config.styles_dir / "review.css",
+                Path("styles/review.css"),
+                inside=(config.styles_dir,),
+            )
+        ),
     )
     path = config.output_dir / "review.html"
     atomic_write(path, html.encode("utf-8"))

@@ -9,6 +9,7 @@ place of a missing translation.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ErrorCollector, HandoutError, Location
+from .files import within
 from .markup import link_targets
-from .model import Project, Review
+from .model import LocaleTag, Project, Review
 from .units import Unit, iter_units
 from .yamlfile import read_yaml
 
@@ -43,7 +45,7 @@ class TranslatedUnit(BaseModel):
 
 class TranslationFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    locale: str
+    locale: LocaleTag
     units: dict[str, TranslatedUnit] = {}
 
 
@@ -62,7 +64,8 @@ class TranslationReport:
 
 
 def translation_path(source_dir: Path, locale: str) -> Path:
-    return source_dir / "translations" / f"{locale}.yaml"
+    folder = source_dir / "translations"
+    return within(folder, f"{locale}.yaml", shown=Path("source/translations"))
 
 
 def load_translation(
@@ -70,13 +73,13 @@ def load_translation(
 ) -> TranslationReport:
     """Read and check one locale's file against the current source units."""
     path = translation_path(source_dir, locale)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise HandoutError(
             f"no translation file for {locale}",
             Location(shown),
             hint=f"run 'make_docs.py translations update --locale {locale}'",
         )
-    file = read_yaml(path, shown)
+    file = read_yaml(path, shown, inside=(source_dir,))
     try:
         data = TranslationFile.model_validate(file.data)
     except ValidationError as error:

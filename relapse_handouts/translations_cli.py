@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from .config import BuildConfig
+from .files import atomic_write
 from .load import load_project
-from .publish import atomic_write
 from .translate import load_translation, translation_path, translation_skeleton
 from .units import iter_units
 

@@ -2,11 +2,14 @@
 
 PyYAML gives line numbers only on its node tree, so the file is composed to nodes and
 converted by hand, recording the line of every key and list item; duplicate keys,
-which PyYAML would silently overwrite, are reported.
+which PyYAML would silently overwrite, are reported. Content files are plain data:
+aliases, tags, complex keys, control characters and very deep nesting are refused
+with the line they are on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,10 +17,13 @@ from typing import Any
 import yaml
 
 from .errors import BuildErrors, HandoutError, Location
+from .files import read_text
 
 __all__ = ["YamlFile", "read_yaml", "dotted"]
 
 PathKey = tuple[Any, ...]
+# Source files nest about 8 levels; this leaves room and stays far from Python's recursion limit.
+MAX_DEPTH = 40
 
 
 @dataclass(frozen=True)
@@ -44,25 +50,36 @@ class YamlFile:
         return Location(self.path, line)
 
 
-def read_yaml(path: Path, display: Path | None = None) -> YamlFile:
-    """Parse ``path``; raise ``HandoutError``s located at the offending line."""
+def read_yaml(
+    path: Path, display: Path | None = None, inside: Iterable[Path] | None = None
+) -> YamlFile:
+    """Parse ``path`` (a regular file, in ``inside`` when given); raise ``HandoutError``s
+    located at the offending line."""
     shown = display or path
+    text = read_text(path, shown, inside)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        loader = _ContentLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
         raise HandoutError(
-            f"cannot read file: {error}", Location(shown), hint="save the file as UTF-8 text"
+            f"the character U+{error.character:04X} is not allowed in YAML",
+            Location(shown, line),
+            hint="delete the invisible control character (retype the line)",
         ) from None
-    loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
         raise HandoutError(
             f"malformed YAML: {error.problem or error}",
-            Location(shown, line),
-            hint="check indentation, colons and quotes near this line",
+            Location(shown, mark.line + 1 if mark else None),
+            hint=getattr(error, "hint", "check indentation, colons and quotes near this line"),
+        ) from None
+    except RecursionError:
+        raise HandoutError(
+            "malformed YAML: nested too deeply",
+            Location(shown),
+            hint=f"content is never nested more than {MAX_DEPTH} levels",
         ) from None
     finally:
         loader.dispose()
@@ -72,6 +89,38 @@ def read_yaml(path: Path, display: Path | None = None) -> YamlFile:
     if problems:
         raise BuildErrors(problems)
     return YamlFile(shown, data, lines)
+
+
+class _Refused(yaml.MarkedYAMLError):
+    def __init__(self, problem: str, mark: yaml.Mark, hint: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.hint = hint
+
+
+class _ContentLoader(yaml.SafeLoader):
+    """Composes nodes without aliases (a 540-byte "billion laughs" file expands to
+    gigabytes) and without nesting deeper than ``MAX_DEPTH``."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _Refused(
+                "aliases (*name) are not allowed in content files",
+                self.peek_event().start_mark,
+                "write the value out in full instead of referring to an &anchor",
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,
+                    "content is never nested this deep: check the indentation",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _convert(
@@ -86,7 +135,9 @@ def _convert(
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node, problems, shown, is_key=True)
+            if key is _INVALID:
+                continue
             if key in result:
                 problems.append(
                     HandoutError(
@@ -103,7 +154,58 @@ def _convert(
             _convert(loader, item, at + (index,), lines, problems, shown)
             for index, item in enumerate(node.value)
         ]
-    return loader.construct_object(node, deep=True)
+    value = _scalar(loader, node, problems, shown)
+    return None if value is _INVALID else value
+
+
+_INVALID = object()
+# The plain YAML types; any other tag (``!foo``, ``!!python/...``, ``!!binary``) is refused.
+_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+
+def _scalar(
+    loader: yaml.SafeLoader,
+    node: yaml.Node,
+    problems: list[HandoutError],
+    shown: Path,
+    is_key: bool = False,
+) -> Any:
+    """One scalar's value, or ``_INVALID`` after recording why it cannot be used."""
+    where = Location(shown, node.start_mark.line + 1)
+    if is_key and not isinstance(node, yaml.ScalarNode):
+        problems.append(
+            HandoutError(
+                "a key must be a single word or value, not a list or mapping",
+                where,
+                hint="remove the '?' complex key; keys are plain names like 'title'",
+            )
+        )
+        return _INVALID
+    if node.tag not in _TAGS:
+        problems.append(
+            HandoutError(
+                f"the YAML tag {node.tag!r} is not allowed",
+                where,
+                hint="remove the '!' tag; write the value as plain text",
+            )
+        )
+        return _INVALID
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        kind = "date" if node.tag.endswith("timestamp") else "value"
+        problems.append(
+            HandoutError(
+                f"not a valid {kind}: {error}",
+                where,
+                hint="dates are written YYYY-MM-DD and must exist (no 30 February); "
+                "quote the value to keep it as text",
+            )
+        )
+        return _INVALID
 
 
 def dotted(keys: tuple[Any, ...]) -> str:

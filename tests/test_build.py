@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-
-import pytest
 
 from relapse_handouts import build
-from relapse_handouts.publish import atomic_write
 from tests.base import config_for, edit_yaml, make_project, run_cli
 
 
@@ -42,20 +38,6 @@ def test_two_builds_are_byte_identical(tmp_path):
     second = build(config_for(project, output_dir=tmp_path / "again", jobs=2))
     assert [a.sha256 for a in first.built] == [a.sha256 for a in second.built]
     assert {a.spec.format for a in first.built} == {"pdf", "epub", "html"}
-
-
-def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch):
-    target = tmp_path / "out/handout.pdf"
-    atomic_write(target, b"old")
-
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        atomic_write(target, b"new")
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in target.parent.iterdir()] == ["handout.pdf"]
 
 
 def test_two_variants_with_one_slug_are_refused(tmp_path):

@@ -1,0 +1,265 @@
+"""Every file the tool reads or writes goes through here.
+
+Reading: ``read_bytes``/``read_text`` open only regular files of bounded size (never a
+device, a FIFO or a multi-gigabyte file) and, given ``inside``, only files whose real path
+(symlinks resolved) lies in those folders, so a symlink in ``styles/`` can never copy
+``/etc/passwd`` into a handout. ``within`` checks a path built from data (a locale name,
+a slug) before it is used.
+
+Writing: ``atomic_write`` writes a temporary file beside the target and renames it into
+place, so a reader never sees half a file and a failure leaves the old one;
+``write_private`` does the same for a child's handout (mode 0600, never into ``output/``,
+never over a symlink or a device). Failures become one ``HandoutError`` naming the path.
+
+Nothing here imports a renderer: publishing a file stays cheap.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import HandoutError, Location
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "TEMP_SUFFIX",
+    "FileRefused",
+    "read_bytes",
+    "read_text",
+    "within",
+    "atomic_write",
+    "write_private",
+    "remove_temp_files",
+]
+
+# Far above any real source, style or translation file (the largest is ~70 KB).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+TEMP_SUFFIX = ".tmp"
+
+
+class FileRefused(HandoutError):
+    """A file that must not be read or written: outside its folder, not a regular file,
+    too big, or the system refused it."""
+
+
+def _shown(path: Path, shown: Path | None) -> Path:
+    return shown if shown is not None else path
+
+
+def _real_inside(real: Path, folders: Iterable[Path]) -> bool:
+    return any(real.is_relative_to(folder.resolve()) for folder in folders)
+
+
+def read_bytes(
+    path: Path,
+    shown: Path | None = None,
+    inside: Iterable[Path] | None = None,
+    limit: int = MAX_FILE_BYTES,
+) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, whose real path is in one
+    of the ``inside`` folders when given; else ``FileRefused`` located at ``shown``."""
+    where = Location(_shown(path, shown))
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError) as error:
+        raise FileRefused(
+            f"cannot read file: {_reason(error)}", where, hint="check that the file exists"
+        ) from None
+    if inside is not None and not _real_inside(real, inside):
+        raise FileRefused(
+            f"refused to read a file outside the project (it leads to {real})",
+            where,
+            hint="replace the symbolic link by a real file inside the project",
+        )
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the real
+        # path checked above is the one opened.
+        handle = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_NOFOLLOW)
+    except OSError as error:
+        raise FileRefused(f"cannot read file: {_reason(error)}", where) from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileRefused(
+                "not a regular file (a device, pipe or folder)",
+                where,
+                hint="give the path of an ordinary file",
+            )
+        if info.st_size > limit:
+            raise _too_big(where, limit)
+        chunks, total = [], 0
+        while chunk := os.read(handle, 1 << 16):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:  # the file grew while being read
+                raise _too_big(where, limit)
+        return b"".join(chunks)
+    except OSError as error:
+        raise FileRefused(f"cannot read file: {_reason(error)}", where) from None
+    finally:
+        os.close(handle)
+
+
+def _too_big(where: Location, limit: int) -> FileRefused:
+    return FileRefused(
+        f"file is larger than {limit // (1024 * 1024)} MB",
+        where,
+        hint="split it, or check that the right file is named",
+    )
+
+
+def read_text(
+    path: Path,
+    shown: Path | None = None,
+    inside: Iterable[Path] | None = None,
+    limit: int = MAX_FILE_BYTES,
+) -> str:
+    """``read_bytes`` decoded as UTF-8 (a byte-order mark is dropped)."""
+    data = read_bytes(path, shown, inside, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise FileRefused(
+            f"not UTF-8 text (byte 0x{data[error.start]:02x})",
+            Location(_shown(path, shown), line),
+            hint="save the file as UTF-8 text",
+        ) from None
+
+
+def within(folder: Path, *parts: str, shown: Path | None = None) -> Path:
+    """``folder / parts`` after checking that it stays inside ``folder`` (no ``..``, no
+    absolute part, no symlink out); for paths built from data such as locale names."""
+    path = folder.joinpath(*parts)
+    normal = Path(os.path.normpath(path))
+    base = Path(os.path.normpath(folder))
+    # The file itself may be a symbolic link: the reader checks where it leads.
+    if not normal.is_relative_to(base) or not _real_inside(path.parent.resolve(), (folder,)):
+        raise FileRefused(
+            f"the path {'/'.join(parts)!r} leads outside {shown or folder}",
+            Location(shown or folder),
+            hint="names used in file paths are letters, digits, '-' and '_' only",
+        )
+    return path
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write ``data`` to ``path`` all at once: temp file, flush, then rename."""
+    temp = _write_temp(path, data, mode)
+    try:
+        os.replace(temp, path)
+        _sync_folder(path.parent)
+    except BaseException as error:
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _write_error(path, error) from None
+        raise
+
+
+def _write_temp(path: Path, data: bytes, mode: int) -> Path:
+    """``data`` in a new temporary file beside ``path`` (mode ``mode``, fsynced)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _write_error(path, error) from None
+    temp = path.parent / f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}"
+    try:
+        # O_EXCL: never reuse or follow anything already there. The mode is set
+        # explicitly after creation, so the umask cannot widen or narrow it.
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except OSError as error:
+        raise _write_error(path, error) from None
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+        os.fchmod(handle, mode)
+        os.fsync(handle)
+    except BaseException as error:
+        os.close(handle)
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _write_error(path, error) from None
+        raise
+    os.close(handle)
+    return temp
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the rename is still atomic
+    finally:
+        os.close(handle)
+
+
+def _write_error(path: Path, error: OSError) -> FileRefused:
+    hints = {
+        errno.ENOSPC: "free some disk space, then run the command again",
+        errno.EDQUOT: "free some disk space, then run the command again",
+        errno.EACCES: "make the folder writable, or choose another one",
+        errno.EPERM: "make the folder writable, or choose another one",
+        errno.EROFS: "the disk is read-only: choose a folder on a writable disk",
+        errno.ENOTDIR: "a file stands where a folder is needed: move it away",
+        errno.EEXIST: "a file stands where a folder is needed: move it away",
+    }
+    return FileRefused(
+        f"cannot write: {_reason(error)}",
+        Location(path),
+        hint=hints.get(error.errno or 0, "check the path and the disk"),
+    )
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__
+
+
+def write_private(path: Path, data: bytes, forbidden: Iterable[Path] = ()) -> None:
+    """Write a file carrying health information: mode 0600, never inside a ``forbidden``
+    folder (``output/`` holds published files), never over anything but a regular file."""
+    real = path.resolve()
+    for folder in forbidden:
+        if real.is_relative_to(folder.resolve()):
+            raise FileRefused(
+                f"refused to write a personal file inside {folder}",
+                Location(path),
+                hint="that folder holds published handouts; write the child's file elsewhere",
+            )
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise _write_error(path, error) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise FileRefused(
+            "refused to replace something that is not a regular file "
+            "(a symbolic link, device, pipe or folder)",
+            Location(path),
+            hint="choose a new file name",
+        )
+    atomic_write(path, data, mode=0o600)
+
+
+def remove_temp_files(folder: Path) -> tuple[Path, ...]:
+    """Delete temporary files ``atomic_write`` left behind (a crash, kill -9)."""
+    removed = []
+    for parent, _, names in os.walk(folder):  # never follows symbolic links
+        for name in names:
+            temp = Path(parent) / name
+            if name.startswith(".") and name.endswith(TEMP_SUFFIX) and temp.is_file():
+                temp.unlink(missing_ok=True)
+                removed.append(temp)
+    return tuple(removed)
