@@ -6,11 +6,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TextIO
 
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
-from .errors import HandoutError
+from .errors import HandoutError, printable
 from .pipeline import build, check
 from .progress import BuildProgress
 
@@ -192,8 +193,8 @@ def main(
     """Run one command; return the exit status (0 ok, 1 user error, 2 usage)."""
     out, err = out or sys.stdout, err or sys.stderr
     args = _parser().parse_args(argv)
-    config = _config(args)
     try:
+        config = _config(args)
         if args.command == "translations":
             from .translations_cli import run_translations
 
@@ -208,6 +209,24 @@ def main(
         count = len(getattr(error, "errors", [error]))
         print(f"make_docs.py: {count} error(s); nothing in output/ was changed.", file=err)
         return 1
+    except (OSError, MemoryError, RecursionError, BrokenProcessPool) as error:
+        # Faults of the machine rather than the input: one line, no traceback.
+        print(f"make_docs.py: error: {printable(_fault(error))}", file=err)
+        return 1
+
+
+def _fault(error: BaseException) -> str:
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    if isinstance(error, BrokenProcessPool):
+        return (
+            "a rendering process stopped unexpectedly (out of memory, or the renderer "
+            "crashed: check that fonts are installed); nothing in output/ was changed"
+        )
+    if isinstance(error, MemoryError):
+        return "out of memory; build fewer outputs at once (--locale, --format, -j 1)"
+    return "input nested too deeply to process"
 
 
 def _run_build(config: BuildConfig, force: bool, out: TextIO, err: TextIO) -> int:

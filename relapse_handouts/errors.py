@@ -6,10 +6,20 @@ author sees every problem in one run, printed as ``path:line: error: message``.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Location", "HandoutError", "BuildErrors", "ErrorCollector"]
+__all__ = ["Location", "HandoutError", "BuildErrors", "ErrorCollector", "printable"]
+
+
+def printable(text: object) -> str:
+    """``text`` safe for a terminal: control characters (escape sequences included) and
+    invisible format characters (bidirectional overrides) are shown as ``\\uXXXX``."""
+    return "".join(
+        f"\\u{ord(char):04x}" if unicodedata.category(char) in ("Cc", "Cf") else char
+        for char in str(text)
+    )
 
 
 @dataclass(frozen=True)
@@ -20,7 +30,8 @@ class Location:
     line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else f"{self.path}"
+        path = printable(self.path)
+        return f"{path}:{self.line}" if self.line else path
 
 
 class HandoutError(Exception):
@@ -40,10 +51,11 @@ class HandoutError(Exception):
         self.hint = hint
 
     def format(self, severity: str = "error") -> str:
+        # Messages may quote the input: nothing from it reaches the terminal raw.
         where = f"{self.location}: " if self.location else ""
-        what = f"{self.field}: " if self.field else ""
-        hint = f"\n  hint: {self.hint}" if self.hint else ""
-        return f"{where}{severity}: {what}{self.message}{hint}"
+        what = f"{printable(self.field)}: " if self.field else ""
+        hint = f"\n  hint: {printable(self.hint)}" if self.hint else ""
+        return f"{where}{severity}: {what}{printable(self.message)}{hint}"
 
     def __str__(self) -> str:
         return self.format()

@@ -17,10 +17,12 @@ Nothing here imports a renderer: publishing a file stays cheap.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import HandoutError, Location
@@ -35,6 +37,8 @@ __all__ = [
     "atomic_write",
     "write_private",
     "remove_temp_files",
+    "output_lock",
+    "replace_all",
 ]
 
 # Far above any real source, style or translation file (the largest is ~70 KB).
@@ -150,15 +154,33 @@ def within(folder: Path, *parts: str, shown: Path | None = None) -> Path:
 
 def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write ``data`` to ``path`` all at once: temp file, flush, then rename."""
-    temp = _write_temp(path, data, mode)
+    replace_all({path: data}, mode)
+
+
+def replace_all(
+    files: dict[Path, bytes],
+    mode: int = 0o644,
+    before_rename: Callable[[], None] | None = None,
+) -> None:
+    """Write every file to a temporary file first; only when all are written (the disk
+    did not fill up) call ``before_rename`` and rename them into place. On a failure
+    to write, nothing is replaced."""
+    temps: dict[Path, Path] = {}
     try:
-        os.replace(temp, path)
-        _sync_folder(path.parent)
-    except BaseException as error:
-        temp.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise _write_error(path, error) from None
-        raise
+        for path, data in files.items():
+            temps[path] = _write_temp(path, data, mode)
+        if before_rename:
+            before_rename()
+        for path, temp in temps.items():
+            try:
+                os.replace(temp, path)
+            except OSError as error:
+                raise _write_error(path, error) from None
+        for folder in {path.parent for path in temps}:
+            _sync_folder(folder)
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)  # those not renamed
 
 
 def _write_temp(path: Path, data: bytes, mode: int) -> Path:
@@ -263,3 +285,33 @@ def remove_temp_files(folder: Path) -> tuple[Path, ...]:
                 temp.unlink(missing_ok=True)
                 removed.append(temp)
     return tuple(removed)
+
+
+@contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock for writing into ``folder`` while the block runs; another
+    build into the same folder is refused at once with a clear message."""
+    # The lock is on the folder holding ``folder`` (the project), which exists even
+    # before the first build: a failed build creates nothing, no lock file is left
+    # behind, and the kernel releases the lock when the process ends, even on kill -9.
+    holder = folder.parent
+    while not holder.is_dir() and holder != holder.parent:
+        holder = holder.parent
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder")
+        handle = os.open(holder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise _write_error(folder, error) from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FileRefused(
+                "another build is running in this folder",
+                Location(folder),
+                hint="wait for it to finish, then run the command again",
+            ) from None
+        yield
+    finally:
+        os.close(handle)  # releases the lock

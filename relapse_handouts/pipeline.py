@@ -45,7 +45,22 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_done: Callable[[Artifact], None] | None = None,
 ) -> BuildResult:
-    """Build what changed (everything with ``force``); raise before writing on any error."""
+    """Build what changed (everything with ``force``); raise before writing on any error.
+    One build at a time per output folder; what a crashed build left is cleaned first."""
+    from .files import output_lock
+    from .publish import recover
+
+    with output_lock(config.output_dir):
+        recover(config.output_dir)
+        return _build(config, force, on_start, on_done)
+
+
+def _build(
+    config: BuildConfig,
+    force: bool,
+    on_start: Callable[[int], None] | None,
+    on_done: Callable[[Artifact], None] | None,
+) -> BuildResult:
     started = time.perf_counter()
     # Fingerprint every input; if nothing changed since the last build, stop here.
     prints, state = fingerprint(config), load_state(config.output_dir)

@@ -6,19 +6,21 @@ so a reader never sees half a file and a failed build leaves the old one.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import atomic_write
+from .files import atomic_write, remove_temp_files, replace_all, within
 
 if TYPE_CHECKING:
     from .render import Artifact
 
-__all__ = ["Manifest", "publish"]
+__all__ = ["Manifest", "publish", "recover", "MANIFEST_NAME"]
 
 MANIFEST_NAME = "manifest.json"
+PUBLISHING_MARKER = ".publishing"
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,20 @@ def publish(
     output_dir: Path, artifacts: tuple[Artifact, ...], removed: tuple[str, ...] = ()
 ) -> Manifest:
     """Write every artifact, delete ``removed`` outputs (of variants or locales no longer
-    in the source), then the manifest, keeping entries of outputs not rebuilt now."""
-    for artifact in artifacts:
-        atomic_write(output_dir / artifact.spec.path, artifact.data)
-    for path in removed:
-        (output_dir / path).unlink(missing_ok=True)
+    in the source), then the manifest, keeping entries of outputs not rebuilt now.
+
+    All files are written to temporary files before any is renamed (a full disk changes
+    nothing); a marker file stands while they are renamed, so that after a crash the next
+    build knows to check the manifest against the files (``recover``)."""
+    files = {within(output_dir, *artifact.spec.path.parts): artifact.data for artifact in artifacts}
+    marker = output_dir / PUBLISHING_MARKER
+    try:
+        replace_all(files, before_rename=lambda: atomic_write(marker, b""))
+        for path in removed:
+            within(output_dir, *path.split("/")).unlink(missing_ok=True)
+    except BaseException:
+        recover(output_dir)
+        raise
     entries = {
         entry["path"]: entry
         for entry in _previous_entries(output_dir)
@@ -69,7 +80,33 @@ def publish(
     entries.update({artifact.spec.path.as_posix(): _entry(artifact) for artifact in artifacts})
     manifest = Manifest(tuple(entries[path] for path in sorted(entries)))
     atomic_write(output_dir / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
+    marker.unlink()
     return manifest
+
+
+def recover(output_dir: Path) -> tuple[str, ...]:
+    """Undo what a crashed build left: temporary files, and manifest entries whose file
+    no longer matches (renamed into place before the crash, or gone). Returns the paths
+    of the entries dropped; the next build renders them again."""
+    remove_temp_files(output_dir)
+    marker = output_dir / PUBLISHING_MARKER
+    if not marker.exists():
+        return ()
+    previous = _previous_entries(output_dir)
+    kept = [entry for entry in previous if _matches(output_dir, entry)]
+    if len(kept) != len(previous):
+        manifest = Manifest(tuple(kept))
+        atomic_write(output_dir / MANIFEST_NAME, manifest.to_json().encode("utf-8"))
+    marker.unlink()
+    return tuple(entry["path"] for entry in previous if entry not in kept)
+
+
+def _matches(output_dir: Path, entry: dict[str, Any]) -> bool:
+    try:
+        data = (output_dir / entry["path"]).read_bytes()
+    except (OSError, KeyError, TypeError):
+        return False
+    return hashlib.sha256(data).hexdigest() == entry.get("sha256")
 
 
 def _previous_entries(output_dir: Path) -> list[dict[str, Any]]:
