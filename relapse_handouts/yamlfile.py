@@ -132,6 +132,9 @@ def _convert(
     shown: Path,
 ) -> Any:
     lines.setdefault(at, node.start_mark.line + 1)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _TAGS:
+        problems.append(_tag_error(node, shown))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -166,6 +169,14 @@ _TAGS = {
 }
 
 
+def _tag_error(node: yaml.Node, shown: Path) -> HandoutError:
+    return HandoutError(
+        f"the YAML tag {node.tag!r} is not allowed",
+        Location(shown, node.start_mark.line + 1),
+        hint="remove the '!' tag; write the value as plain text",
+    )
+
+
 def _scalar(
     loader: yaml.SafeLoader,
     node: yaml.Node,
@@ -185,13 +196,7 @@ def _scalar(
         )
         return _INVALID
     if node.tag not in _TAGS:
-        problems.append(
-            HandoutError(
-                f"the YAML tag {node.tag!r} is not allowed",
-                where,
-                hint="remove the '!' tag; write the value as plain text",
-            )
-        )
+        problems.append(_tag_error(node, shown))
         return _INVALID
     try:
         return loader.construct_object(node, deep=True)
