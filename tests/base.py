@@ -58,3 +58,58 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+class DeskServer:
+    """The nurse desk started as a real server (gunicorn) in a subprocess, on a free port
+    of 127.0.0.1; its stdout and stderr (access and error logs) go to ``log_path``."""
+
+    def __init__(self, project: Path, log_path: Path, workers: int = 1, env: dict | None = None):
+        import os
+
+        self.project, self.log_path, self.workers = project, log_path, workers
+        self.env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+        self.process = None
+        self.url = ""
+
+    def __enter__(self) -> DeskServer:
+        import socket
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "relapse_handouts.desk", "--project", str(self.project),
+             "--port", str(port), "--workers", str(self.workers)],
+            stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.project,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the desk stopped: {self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/static/desk.css", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("the desk did not answer within 60 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # gunicorn stops its workers gracefully on SIGTERM
+            try:
+                self.process.wait(timeout=20)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")

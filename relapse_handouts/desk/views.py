@@ -17,7 +17,7 @@ from flask import (
     send_file,
 )
 
-from ..i18n import text_direction
+from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
 from .app import HANDOUT_CSP, UI_COOKIE, desk, gettext
 from .state import DeskState, Published
@@ -47,6 +47,14 @@ class Document:
     language: str
     dir: str
     files: tuple[Published, ...]
+    also_known_as: str = ""  # the language's name in the desk's languages, for the filter
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(
+            (self.title, self.description, self.language, self.also_known_as, self.variant,
+             self.locale)
+        ).casefold()  # fmt: skip
 
     @property
     def web_page(self) -> Published | None:
@@ -185,6 +193,10 @@ def _documents(state: DeskState) -> list[Document]:
                 state.locales[locale],
                 text_direction(locale),
                 tuple(sorted(files, key=lambda f: _file_order(state, f))),
+                " ".join(
+                    str(babel_locale(locale).get_display_name(babel_locale(ui)))
+                    for ui in UI_LOCALES
+                ),
             )
         )
     return documents
@@ -205,11 +217,7 @@ def _matches(document: Document, chosen: dict[str, str]) -> bool:
         return False
     if chosen["variant"] and document.variant != chosen["variant"]:
         return False
-    words = chosen["q"].casefold().split()
-    haystack = " ".join(
-        (document.title, document.description, document.language, document.variant, document.locale)
-    ).casefold()
-    return all(word in haystack for word in words)
+    return all(word in document.filter_text for word in chosen["q"].casefold().split())
 
 
 def _file_ok(entry: Published, chosen: dict[str, str]) -> bool:

@@ -1,0 +1,317 @@
+"""The nurse desk in a real browser (Debian's Chromium, driven by Playwright) against the
+real server: find, personalize, download and read the PDF, basket, email draft; the same
+with the keyboard alone; the page in French with a handout in Arabic; axe-core on every
+page (a screenshot of each is kept); and a privacy sweep after a whole session."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import re
+import socket
+import tempfile
+import time
+import zipfile
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from pypdf import PdfReader
+
+from tests.base import REPO, DeskServer
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+NAME = "Quillonette"  # a child's name that appears nowhere in the shipped content
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    """Screenshots of every desk page, kept in tests/artifacts/desk/ (not in git) to look at."""
+    folder = REPO / "tests" / "artifacts" / "desk"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def server(desk_project, tmp_path_factory):
+    log = tmp_path_factory.mktemp("desk-log") / "server.log"
+    with DeskServer(desk_project, log, workers=1) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def downloaded(page, click) -> bytes:
+    with page.expect_download() as info:
+        click()
+    return Path(info.value.path()).read_bytes()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(BytesIO(data)).pages)
+
+
+def check_page(page, shots: Path, name: str) -> None:
+    """axe-core finds no WCAG 2.2 A/AA violation; keep a screenshot to look at."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                  "wcag22aa", "best-practice"]},
+            "resultTypes": ["violations"],
+        },
+    )  # fmt: skip
+    violations = results.response["violations"]
+    assert not violations, f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
+    )
+
+
+def test_find_personalize_download_basket_and_email(server, page, shots):
+    page.goto(server.url + "/")
+    check_page(page, shots, "find")
+    # Typing filters at once (the script) and the form gives the same list without it.
+    page.get_by_label("Type to filter").fill("arabic العربية")
+    assert page.locator("li.document:visible").count() == 1
+    page.get_by_role("button", name="Show handouts").click()
+    assert page.locator("li.document").count() == 1 and "q=arabic" in page.url
+    page.goto(server.url + "/?locale=en-CA")
+    page.get_by_role("link", name=re.compile("^Preview")).first.click()
+    assert page.frame_locator("iframe.preview").locator("h1").count() == 1
+    check_page(page, shots, "preview")
+    page.get_by_role("link", name="Personalize for a child").click()
+    check_page(page, shots, "personalize")
+    page.get_by_label("Child's first name").fill(NAME)
+    page.locator("#care_team-0-name").fill("Dr. Alex Chen")
+    page.locator("#care_team-0-phone").fill("604-555-0100")
+    page.get_by_label(re.compile("^Vincristine", re.I)).check()
+    page.get_by_label(re.compile("^Cytarabine", re.I)).check()
+    pdf = downloaded(page, lambda: page.get_by_role("button", name="Download the PDF").click())
+    text = pdf_text(pdf).lower()
+    assert f"prepared for {NAME.lower()}" in text and "604-555-0100" in text
+    assert "vincristine" in text and "cytarabine" in text
+    assert "dexamethasone" not in text and "methotrexate" not in text
+    # A mistake is shown next to its field, with what was typed kept.
+    page.locator("#care_team-0-phone").fill("call the clinic")
+    page.get_by_role("button", name="Download the PDF").click()
+    assert page.locator("#care_team-0-phone-problem").is_visible()
+    assert page.get_by_label("Child's first name").input_value() == NAME
+    check_page(page, shots, "personalize-problems")
+    # Password: shown once on the result page.
+    page.locator("#care_team-0-phone").fill("604-555-0100")
+    page.get_by_label(re.compile("^Protect the PDF")).check()
+    page.get_by_role("button", name="Make the files").click()
+    assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", page.locator("code").inner_text())
+    check_page(page, shots, "result-password")
+    protected = downloaded(page, lambda: page.get_by_role("link", name="Download the PDF").click())
+    assert PdfReader(BytesIO(protected)).is_encrypted
+    # A family's basket: the CNS handout in Arabic (large print) and the English e-book.
+    page.goto(server.url + "/?locale=ar&edition=large-print")
+    page.get_by_label(re.compile("Large print, Letter")).check()
+    page.get_by_role("button", name=re.compile("Add the ticked files")).click()
+    page.goto(server.url + "/?locale=en-CA&format=epub")
+    page.get_by_label(re.compile("E-book")).check()
+    page.get_by_role("button", name=re.compile("Add the ticked files")).click()
+    assert page.url.endswith("/basket") and page.locator("ul.basket li").count() == 2
+    check_page(page, shots, "basket")
+    archive = zipfile.ZipFile(
+        BytesIO(
+            downloaded(page, lambda: page.get_by_role("button", name=re.compile("zip")).click())
+        )
+    )
+    assert sorted(archive.namelist()) == [
+        "ar/relapsed-all-cns.large-print.letter.pdf", "en-CA/relapsed-all-cns.epub"
+    ]  # fmt: skip
+    draft = downloaded(
+        page, lambda: page.get_by_role("button", name=re.compile("Email draft")).click()
+    )
+    message = email.message_from_bytes(draft, policy=email.policy.default)
+    assert message["X-Unsent"] == "1"
+    assert [p.get_filename() for p in message.iter_attachments()] == [
+        "relapsed-all-cns.large-print.letter.pdf", "relapsed-all-cns.epub"
+    ]  # fmt: skip
+    page.goto(server.url + "/no/such/page")
+    check_page(page, shots, "error-404")
+
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    target = page.locator(selector).first.element_handle()
+    for _ in range(limit):
+        if page.evaluate("(el) => document.activeElement === el", target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_keyboard_only(server, page):
+    page.goto(server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    tab_to(page, "#q")
+    page.keyboard.type("français")
+    page.keyboard.press("Enter")  # submits the filter form
+    page.wait_for_url(re.compile(r"q=fran"))
+    tab_to(page, "a[href^='/personalize']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile("/personalize"))
+    tab_to(page, "#child_first_name")
+    page.keyboard.type(NAME)
+    tab_to(page, "input[name=medicines][value=vincristine]")
+    page.keyboard.press("Space")
+    tab_to(page, "button[value=pdf]")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    text = pdf_text(Path(info.value.path()).read_bytes())
+    assert f"pour {NAME}" in text  # the French handout
+    tab_to(page, "button[value=draft]")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    message = email.message_from_bytes(
+        Path(info.value.path()).read_bytes(), policy=email.policy.default
+    )
+    assert message["Subject"].startswith("Information de l")
+    # Every interactive element shows where the focus is.
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_page_in_french_handout_in_arabic(server, page, shots):
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr-CA"
+    page.get_by_label("Langue de la famille").select_option("ar")
+    page.get_by_role("button", name="Afficher les documents").click()
+    check_page(page, shots, "find-fr-ar")
+    page.get_by_role("link", name=re.compile("^Personnaliser")).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Personnaliser pour un enfant"
+    assert page.locator("p.lead span[lang=ar]").first.get_attribute("dir") == "rtl"
+    page.get_by_label("Prénom de l’enfant").fill(NAME)
+    page.locator("#care_team-0-name").fill("Sam")
+    page.locator("#care_team-0-phone").fill("pas un numéro")
+    page.get_by_role("button", name="Télécharger le PDF").click()
+    assert "numéro de téléphone" in page.locator("#care_team-0-phone-problem").inner_text()
+    check_page(page, shots, "personalize-fr-ar-problems")
+    page.locator("#care_team-0-phone").fill("514-555-0101")
+    pdf = downloaded(page, lambda: page.get_by_role("button", name="Télécharger le PDF").click())
+    reader = PdfReader(BytesIO(pdf))
+    assert reader.trailer["/Root"]["/Lang"] == "ar"
+    assert NAME in pdf_text(pdf) and "514-555-0101" in pdf_text(pdf)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, tmp_path):
+    started = time.time() - 1
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    server_tmp = tmp_path / "server-tmp"
+    server_tmp.mkdir()
+    env = {
+        "HANDOUTS_SMTP_HOST": "127.0.0.1",
+        "HANDOUTS_SMTP_PORT": str(port),
+        "HANDOUTS_SMTP_STARTTLS": "0",
+        "TMPDIR": str(server_tmp),
+    }
+    downloads = tmp_path / "downloads"
+    try:
+        with DeskServer(desk_project, tmp_path / "server.log", env=env) as server:
+            context = browser.new_context(accept_downloads=True)
+            page = context.new_page()
+            page.goto(server.url + f"/?q={NAME}")  # even typed into the filter
+            page.goto(server.url + "/personalize?variant=cns&locale=ar")
+            page.get_by_label("Child's first name").fill(NAME)
+            page.get_by_label("Notes for the family").fill(f"{NAME} likes the third floor.")
+            page.locator("#care_team-0-name").fill(f"{NAME}'s nurse")
+            wanted = downloaded(
+                page, lambda: page.get_by_role("button", name="Download the PDF").click()
+            )
+            downloads.mkdir()
+            (downloads / "asked-for.pdf").write_bytes(wanted)
+            page.get_by_label("Child's first name").fill(NAME + "\u202e")  # refused: error page
+            page.get_by_role("button", name="Download the PDF").click()
+            page.get_by_label("Child's first name").fill(NAME)
+            page.get_by_label("Also make an e-book (EPUB)").check()
+            page.get_by_role("button", name="Make the files").click()
+            page.goto(server.url + "/personalize?variant=cns&locale=ar")  # no-store: no going back
+            page.get_by_label("Child's first name").fill(NAME)
+            page.get_by_label("Family's email address").fill("family@example.org")
+            page.get_by_role("button", name="Send", exact=True).click()
+            assert "Email sent" in page.content()
+            context.close()
+            logs = server.logs()
+    finally:
+        controller.stop()
+    assert NAME in pdf_text(wanted) and len(inbox.messages) == 1
+    assert NAME not in logs and "GET /" in logs and "?" not in logs.split("GET /", 1)[1][:40]
+    # The name is nowhere in the project, the server's or the system's temporary folders.
+    places = [desk_project, REPO, server_tmp, Path(tempfile.gettempdir())]
+    leaks = [
+        path for path in _recent_files(places, started, skip=(downloads, REPO / ".venv"))
+        if _contains(path, NAME)
+    ]  # fmt: skip
+    assert not leaks, leaks
+
+
+def _recent_files(folders: list[Path], since: float, skip: tuple[Path, ...]):
+    seen = set()
+    for folder in folders:
+        for root, dirs, files in os.walk(folder):
+            root_path = Path(root)
+            dirs[:] = [
+                d
+                for d in dirs
+                if not (root_path / d).is_symlink()
+                and root_path / d not in skip
+                and not d.startswith(("playwright", ".git", "node_modules"))
+            ]  # fmt: skip  (the browser's own profile is the nurse's machine, not the desk)
+            for name in files:
+                path = root_path / name
+                try:
+                    stat = path.lstat()
+                except OSError:
+                    continue
+                if path in seen or not path.is_file() or stat.st_mtime < since:
+                    continue
+                if stat.st_size < 50_000_000:
+                    seen.add(path)
+                    yield path
+
+
+def _contains(path: Path, name: str) -> bool:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    return any(form in data for form in (name.encode(), name.encode("utf-16-le")))
