@@ -11,6 +11,7 @@ import datetime
 import gettext
 import re
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -77,7 +78,10 @@ class HtmlRenderer:
         target: str,
         paper: str | None = None,
         edition: str = "standard",
+        read_aloud: Callable[[tuple[Part, ...]], tuple[tuple[Part, ...], Any]] | None = None,
     ) -> HtmlDocument:
+        """``read_aloud`` (web pages with narration, see ``audio.edition``) marks the parts
+        with ids and gives the player the page shows."""
         env = self._environment(resolved)
         context = self._context(resolved)
         if target == "print" and context["update_link"]:
@@ -88,6 +92,9 @@ class HtmlRenderer:
             self._render_part(env, context, kind, item, heading)
             for kind, item in _part_plan(resolved)
         )
+        player = None
+        if read_aloud is not None:
+            parts, player = read_aloud(parts)
         html = ""
         if target in ("print", "web"):
             html = self._call(
@@ -99,6 +106,7 @@ class HtmlRenderer:
                     "inline_css": Markup(self.inline_css),
                     "paper_css": _PAPER_CSS.get(paper or "letter"),
                     "edition": edition,
+                    "read_aloud": player,
                 },
             )
         return HtmlDocument(resolved, target, paper, context["document_title"], html, parts)

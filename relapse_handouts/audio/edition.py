@@ -1,0 +1,107 @@
+"""The audio outputs of one handout: its MP3, its EPUB with Media Overlays and the parts
+and player of its read-aloud web page. One ``AudioRenderer`` per worker process; a
+document's narration is made once and shared by its three outputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from ..config import BuildConfig
+from ..html import HtmlDocument, HtmlRenderer, Part
+from ..model import Project
+from ..resolve import ResolvedHandout
+from .narration import Narration, Narrator
+from .overlay import add_media_overlays
+from .player import PlayerView, player_view
+from .recordings import Recordings, load_recordings
+from .script import mark_parts, utterances
+from .speech import SpeechCache
+
+__all__ = ["AudioRenderer", "AUDIO_CACHE", "mp3_name"]
+
+# Given the page's parts, returns them marked with ids, and the player for the page.
+ReadAloudHook = Callable[[tuple[Part, ...]], tuple[tuple[Part, ...], PlayerView]]
+AUDIO_CACHE = ".audio-cache"  # in the output folder: clips and MP3s by content hash
+
+
+def mp3_name(slug: str) -> str:
+    """The MP3's file name: the variant's slug, short and lower-case for links and QR codes."""
+    return f"{slug}.mp3"
+
+
+class AudioRenderer:
+    """Narrates documents (with cached clips) and makes the audio outputs from them."""
+
+    def __init__(self, config: BuildConfig, projects: dict[str, Project]) -> None:
+        self.config = config
+        self.projects = projects
+        self.cache = SpeechCache(config.output_dir / AUDIO_CACHE)
+        self.narrator = Narrator(self.cache)
+        self._recordings: dict[str, Recordings] = {}
+        self._last: tuple[tuple[str, str, str], Narration] | None = None
+
+    def narration(self, resolved: ResolvedHandout, parts: tuple[Part, ...]) -> Narration:
+        """The narration of ``parts`` (marked by ``mark_parts``); the last one is kept, as
+        a document's three audio outputs are rendered one after the other."""
+        key = (resolved.handout.id, resolved.variant.id, resolved.locale)
+        if self._last and self._last[0] == key:
+            return self._last[1]
+        lookup = self.recordings(resolved.locale).lookup(self.cache)
+        narration = self.narrator.narrate(utterances(parts, resolved.locale), lookup)
+        self._last = (key, narration)
+        return narration
+
+    def recordings(self, locale: str) -> Recordings:
+        if locale not in self._recordings:
+            self._recordings[locale] = load_recordings(
+                self.projects[locale], self.config.source_dir, locale, self.config.release
+            )
+        return self._recordings[locale]
+
+    def mp3(self, resolved: ResolvedHandout, html: HtmlRenderer) -> Narration:
+        """The narration whose ``mp3`` is the handout's MP3 file."""
+        return self.narration(resolved, mark_parts(html.render(resolved, "epub").parts))
+
+    def epub(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
+        """The EPUB with Media Overlays: the EPUB stage's book, then one finishing step."""
+        from ..epub import build_epub
+
+        document = html.render(resolved, "epub")
+        marked = replace(document, parts=mark_parts(document.parts))
+        narration = self.narration(resolved, marked.parts)
+        book = build_epub(marked, html, self.config)
+        return add_media_overlays(book, narration, _summary(narration)), narration
+
+    def web_player(self, resolved: ResolvedHandout) -> tuple[ReadAloudHook, list[Narration]]:
+        """A hook for ``HtmlRenderer.render``: marks the page's parts and returns them with
+        the player; the narration used is appended to the returned list."""
+        used: list[Narration] = []
+
+        def hook(parts: tuple[Part, ...]) -> tuple[tuple[Part, ...], PlayerView]:
+            marked = mark_parts(parts)
+            narration = self.narration(resolved, marked)
+            used.append(narration)
+            name = mp3_name(resolved.variant.slug)
+            view = player_view(
+                narration, marked, name, self.config.layouts_dir, self.config.styles_dir
+            )
+            return marked, view
+
+        return hook, used
+
+    def web_page(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
+        """The read-aloud web page (it plays the MP3 saved next to it)."""
+        hook, used = self.web_player(resolved)
+        document: HtmlDocument = html.render(resolved, "web", read_aloud=hook)
+        return document.html.encode("utf-8"), used[0]
+
+
+def _summary(narration: Narration) -> str:
+    if not narration.computer_voice:
+        return "Recorded human narration is synchronized with the text."
+    voices = ", ".join(v for v in narration.voices if v != "recorded narration")
+    return f"Read aloud by a computer voice ({voices}), synchronized with the text" + (
+        ", with parts recorded by a person." if narration.recorded_clips else "."
+    )

@@ -1,0 +1,138 @@
+"""Recorded human narration: one audio file per content unit, preferred to the computer
+voice wherever it is current.
+
+``source/recordings/<locale>.yaml`` lists, under ``units:``, each recorded unit by the
+same stable id as the translations, with the hash of the text it reads (``source``) and
+its ``file`` (WAV, or MP3, 22 050 Hz mono) in ``source/recordings/<locale>/``. As with
+translations, a recording of a text that has since changed is stale: a warning (the
+computer voice reads that unit instead, so the audio matches the words), and
+``--release`` refuses it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import ErrorCollector, HandoutError, Location
+from ..markup import plain_text
+from ..model import Project
+from ..units import iter_units, source_hash
+from ..yamlfile import read_yaml
+from .narration import RecordingLookup
+from .script import Utterance, normalized
+from .speech import SpeechCache
+
+__all__ = ["Recording", "Recordings", "load_recordings", "recordings_path"]
+
+
+@dataclass(frozen=True)
+class Recording:
+    unit_id: str
+    file: Path
+    source: str  # hash of the text when it was recorded
+    current: bool  # the text has not changed since
+
+
+@dataclass(frozen=True)
+class Recordings:
+    """The recordings of one locale, and what is wrong with them (warnings)."""
+
+    locale: str
+    by_text: dict[str, Recording]  # spoken text of the unit -> its recording
+    warnings: tuple[HandoutError, ...]
+
+    def lookup(self, cache: SpeechCache) -> RecordingLookup:
+        """The clip of an utterance whose words are a current recorded unit."""
+
+        def clip(utterance: Utterance):  # type: ignore[no-untyped-def]
+            recording = self.by_text.get(_spoken(utterance.text))
+            if recording is None or not recording.current:
+                return None
+            digest = hashlib.sha256(recording.file.read_bytes()).hexdigest()
+            return cache.recorded(recording.file, digest)
+
+        return clip
+
+
+def recordings_path(source_dir: Path, locale: str) -> Path:
+    return source_dir / "recordings" / f"{locale}.yaml"
+
+
+def load_recordings(
+    project: Project, source_dir: Path, locale: str, release: bool = False
+) -> Recordings:
+    """The recordings for ``locale`` (``project`` is the content in that locale); errors
+    for unknown units and missing files, and for stale recordings in a release."""
+    path = recordings_path(source_dir, locale)
+    if not path.is_file():
+        return Recordings(locale, {}, ())
+    shown = path.relative_to(source_dir.parent)
+    file = read_yaml(path, shown)
+    entries = (file.data or {}).get("units") or {}
+    units = {unit.id: unit for unit in iter_units(project.model_dump())}
+    errors, warnings, by_text = ErrorCollector(), [], {}
+    for unit_id, entry in entries.items():
+        where = file.locate(("units", unit_id))
+        recording = _recording(unit_id, entry, units, path.parent / locale, where, errors)
+        if recording is None:
+            continue
+        if not recording.current:
+            stale = _stale(recording, where)
+            (errors.extend if release else warnings.append)(stale)
+        by_text[_spoken(units[unit_id].text)] = recording
+    errors.raise_if_any()
+    return Recordings(locale, by_text, tuple(warnings))
+
+
+def _recording(
+    unit_id: str,
+    entry: Any,
+    units: dict[str, Any],
+    folder: Path,
+    where: Location,
+    errors: ErrorCollector,
+) -> Recording | None:
+    if unit_id not in units:
+        errors.add(
+            f"no content unit '{unit_id}'",
+            where,
+            field=f"units.{unit_id}",
+            hint="use a unit id from the translation files; remove recordings of deleted text",
+        )
+        return None
+    if not isinstance(entry, dict) or not entry.get("file") or not entry.get("source"):
+        errors.add(
+            "a recording needs 'file' and 'source'",
+            where,
+            field=f"units.{unit_id}",
+            hint="file: the audio file's name; source: the hash of the text it reads",
+        )
+        return None
+    audio = folder / str(entry["file"])
+    if not audio.is_file() or audio.suffix.lower() not in (".wav", ".mp3"):
+        errors.add(
+            f"no WAV or MP3 file {audio.name} in {folder.name}/",
+            where,
+            field=f"units.{unit_id}.file",
+            hint="put the recording next to the list, or fix its name",
+        )
+        return None
+    current = str(entry["source"]) == source_hash(units[unit_id].text)
+    return Recording(unit_id, audio, str(entry["source"]), current)
+
+
+def _stale(recording: Recording, where: Location) -> HandoutError:
+    return HandoutError(
+        f"the recording of '{recording.unit_id}' reads an older text",
+        where,
+        field=f"units.{recording.unit_id}.source",
+        hint="record the new text and update 'source'; until then the computer voice "
+        "reads it (a release refuses stale recordings)",
+    )
+
+
+def _spoken(text: str) -> str:
+    return normalized(plain_text(text))

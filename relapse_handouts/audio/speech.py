@@ -1,0 +1,152 @@
+"""Speech as raw samples: eSpeak NG for each utterance, cached on disk by what made it.
+
+A clip is 16-bit mono PCM at 22 050 Hz (eSpeak NG's own rate), kept in the cache under
+the hash of (text, voice, speed, eSpeak NG version): editing one paragraph synthesizes
+only that paragraph again. Recorded narration is decoded into the same form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+import wave
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..errors import HandoutError, Location
+
+__all__ = ["SAMPLE_RATE", "Clip", "SpeechCache", "voice_for", "tool_version"]
+
+SAMPLE_RATE = 22050
+BYTES_PER_FRAME = 2
+# eSpeak NG voice per language subtag (Debian's espeak-ng-data); en-CA reads best as en-us.
+VOICES = {"en": "en-us", "fr": "fr", "es": "es", "zh": "cmn", "ar": "ar", "pa": "pa"}
+WORDS_PER_MINUTE = 150  # a little slower than eSpeak NG's 175: families read along
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Cached samples of one utterance: its cache key and length in frames."""
+
+    key: str
+    frames: int
+    recorded: bool = False
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / SAMPLE_RATE
+
+
+def voice_for(lang: str) -> str:
+    """The eSpeak NG voice for a BCP 47 language tag (``fr-CA`` -> ``fr``)."""
+    language = lang.split("-")[0].lower()
+    if language not in VOICES:
+        raise HandoutError(
+            f"no computer voice for language '{lang}'",
+            Location(Path("source/site.yaml")),
+            field="locales",
+            hint=f"eSpeak NG voices are set up for {', '.join(sorted(VOICES))}; add one to "
+            "VOICES in relapse_handouts/audio/speech.py or record the narration",
+        )
+    return VOICES[language]
+
+
+def tool_version(command: str) -> str:
+    """The first line ``command --version`` prints, or a clear error if it is missing."""
+    try:
+        result = subprocess.run(
+            [command, "--version"], capture_output=True, text=True, check=True, timeout=30
+        )
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise HandoutError(
+            f"{command} is not installed or does not run ({error})",
+            hint="install the Debian packages espeak-ng and lame (bash run.sh build does)",
+        ) from None
+    return result.stdout.strip().splitlines()[0]
+
+
+class SpeechCache:
+    """Synthesized and recorded clips as raw PCM files under ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @cached_property
+    def espeak_version(self) -> str:
+        return tool_version("espeak-ng")
+
+    def synthesize(self, text: str, lang: str) -> Clip:
+        """The clip of ``text`` read by the computer voice for ``lang``."""
+        voice = voice_for(lang)
+        key = _hash("espeak", self.espeak_version, voice, str(WORDS_PER_MINUTE), text)
+        path = self.path(key)
+        if not path.exists():
+            _write_atomically(path, _espeak(text, voice))
+        return Clip(key, path.stat().st_size // BYTES_PER_FRAME)
+
+    def recorded(self, source: Path, content_hash: str) -> Clip:
+        """The clip of a recorded file (WAV, or MP3 decoded by lame), 22 050 Hz mono."""
+        key = _hash("recording", content_hash)
+        path = self.path(key)
+        if not path.exists():
+            _write_atomically(path, _decode_recording(source))
+        return Clip(key, path.stat().st_size // BYTES_PER_FRAME, recorded=True)
+
+    def samples(self, clip: Clip) -> bytes:
+        return self.path(clip.key).read_bytes()
+
+    def path(self, key: str) -> Path:
+        return self.folder / "clips" / key[:2] / f"{key}.pcm"
+
+
+def _hash(*fields: str) -> str:
+    return hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()
+
+
+def _espeak(text: str, voice: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="espeak-") as folder:
+        wav = Path(folder) / "clip.wav"
+        # Text on stdin (never an argument: a text may start with "-"), UTF-8 (-b 1).
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(WORDS_PER_MINUTE), "-b", "1", "-w", str(wav)],
+            input=text.encode("utf-8"),
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        return _pcm_of(wav)
+
+
+def _decode_recording(source: Path) -> bytes:
+    if source.suffix.lower() == ".wav":
+        return _pcm_of(source)
+    with tempfile.TemporaryDirectory(prefix="decode-") as folder:
+        wav = Path(folder) / "decoded.wav"
+        subprocess.run(
+            ["lame", "--quiet", "--decode", str(source), str(wav)], check=True, timeout=300
+        )
+        return _pcm_of(wav, source)
+
+
+def _pcm_of(wav: Path, shown: Path | None = None) -> bytes:
+    with wave.open(str(wav), "rb") as reader:
+        shape = (reader.getframerate(), reader.getnchannels(), reader.getsampwidth())
+        if shape != (SAMPLE_RATE, 1, BYTES_PER_FRAME):
+            raise HandoutError(
+                f"audio is {shape[0]} Hz, {shape[1]} channel(s), {8 * shape[2]}-bit",
+                Location(shown or wav),
+                hint="narration must be 22050 Hz mono 16-bit: ffmpeg -i IN -ar 22050 "
+                "-ac 1 -sample_fmt s16 OUT.wav",
+            )
+        return reader.readframes(reader.getnframes())
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.replace(temp, path)
