@@ -315,25 +315,45 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
     if args.command == "personalize":
         written = build_personal(config, request, args.output, args.epub)
     else:
-        written = _run_email(config, args, render_personal(config, request), password)
+        settings = _email_settings(config, args)  # before rendering: a typo fails at once
+        written = _run_email(config, args, render_personal(config, request), password, settings)
     # Paths only: the child's details never go to the terminal or a log.
     print("wrote " + ", ".join(str(path) for path in written) if written else "sent", file=out)
     return 0
 
 
-def _run_email(
-    config: BuildConfig, args: argparse.Namespace, handout: Any, password: str | None
-) -> tuple[Path, ...]:
-    from .emaildraft import SmtpSettings, compose_email, send_email
-    from .files import atomic_write
+def _email_settings(config: BuildConfig, args: argparse.Namespace) -> Any:
+    """Check the draft's path, the addresses and SMTP settings; the SMTP settings when
+    sending."""
+    from .emaildraft import SmtpSettings, checked_address
+    from .files import write_private_check
 
     if not args.output and not args.send:
         raise HandoutError("nothing to do", hint="give -o DRAFT.eml, or --send --to ADDRESS")
-    message = compose_email(handout, config.source_dir, args.sender, args.to, bool(password))
-    if args.send:
-        send_email(message, SmtpSettings.from_environment())
     if args.output:
-        atomic_write(args.output, message.as_bytes())
+        write_private_check(args.output, config.private_forbidden)
+    for option, value in (("--to", args.to), ("--from", args.sender)):
+        if value:
+            checked_address(value, option)
+    return SmtpSettings.from_environment() if args.send else None
+
+
+def _run_email(
+    config: BuildConfig,
+    args: argparse.Namespace,
+    handout: Any,
+    password: str | None,
+    settings: Any,
+) -> tuple[Path, ...]:
+    from .emaildraft import compose_email, send_email
+    from .files import write_private
+
+    message = compose_email(handout, config.source_dir, args.sender, args.to, bool(password))
+    if settings:
+        send_email(message, settings)
+    if args.output:
+        # The draft carries the child's handout: private, and never into output/.
+        write_private(args.output, message.as_bytes(), forbidden=config.private_forbidden)
         return (args.output,)
     return ()
 

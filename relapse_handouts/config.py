@@ -58,6 +58,12 @@ class BuildConfig:
         return (self.layouts_dir, self.source_dir, self.styles_dir)
 
     @property
+    def private_forbidden(self) -> tuple[Path, ...]:
+        """Folders a child's handout must never be written into: published outputs and
+        the project's own files."""
+        return (self.output_dir, *self.readable_dirs)
+
+    @property
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 

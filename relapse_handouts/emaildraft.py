@@ -8,30 +8,91 @@ the environment it can be sent directly. The subject never carries personal deta
 from __future__ import annotations
 
 import os
+import re
 import smtplib
+import socket
+import threading
+import time
+import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
+from email_validator import EmailNotValidError, validate_email
+
 from .errors import HandoutError
 from .i18n import ui_translations
 from .markup import plain_text
 from .personalize import PersonalHandout
 
-__all__ = ["SmtpSettings", "compose_email", "send_email"]
+__all__ = ["SmtpSettings", "compose_email", "send_email", "checked_address"]
+
+
+# "Name <address>": one address, a name without the characters that separate addresses.
+_NAMED = re.compile(r"^(?P<name>[^<>@,;\"]*)<(?P<spec>[^<>]+)>\s*$")
+
+
+def checked_address(text: str, option: str) -> Address:
+    """An address given by a person (``--to``, ``--from``, a form field), validated with
+    email-validator: no line breaks or control characters (header injection), a real
+    address shape; an internationalized domain is encoded (IDNA), an internationalized
+    local part is refused (it needs SMTPUTF8, which not every server supports)."""
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in text):
+        raise HandoutError(
+            "the address contains a line break or another invisible character",
+            field=option,
+            hint="type the address again on one line",
+        )
+    named = _NAMED.match(text)
+    name, spec = (named["name"].strip(), named["spec"]) if named else ("", text.strip())
+    try:
+        valid = validate_email(spec, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise HandoutError(
+            f"not a valid email address: {error}",
+            field=option,
+            hint="give one address like family@example.org (accents only after the @)",
+        ) from None
+    return Address(display_name=name, addr_spec=valid.ascii_email or valid.normalized)
+
+
+def _header_text(value: str, what: str) -> str:
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise HandoutError(
+            f"the email's {what} would contain a line break or control character",
+            hint="remove line breaks from that text in source/ (titles, organisation)",
+        )
+    return value
+
+
+def _setting(name: str, default: str, low: int, high: int) -> int:
+    value = os.environ.get(name, default)
+    try:
+        number = int(value)
+    except ValueError:
+        number = low - 1
+    if not low <= number <= high:
+        raise HandoutError(
+            f"{name} must be a number from {low} to {high}",
+            field=name,
+            hint=f"set {name} to a number such as {default}, or unset it",
+        )
+    return number
 
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """From the environment: HANDOUTS_SMTP_HOST, _PORT, _STARTTLS (1/0), _USER, _PASSWORD."""
+    """From the environment: HANDOUTS_SMTP_HOST, _PORT, _STARTTLS (1/0), _USER, _PASSWORD,
+    _TIMEOUT (seconds for the whole exchange, default 60)."""
 
     host: str
     port: int
     starttls: bool
     user: str | None
     password: str | None
+    deadline: float = 60.0
 
     @classmethod
     def from_environment(cls) -> SmtpSettings:
@@ -43,11 +104,12 @@ class SmtpSettings:
                 "_PASSWORD) to send, or leave out --send to write a draft",
             )
         return cls(
-            host,
-            int(os.environ.get("HANDOUTS_SMTP_PORT", "587")),
+            _header_text(host, "HANDOUTS_SMTP_HOST"),
+            _setting("HANDOUTS_SMTP_PORT", "587", 1, 65535),
             os.environ.get("HANDOUTS_SMTP_STARTTLS", "1") == "1",
             os.environ.get("HANDOUTS_SMTP_USER"),
             os.environ.get("HANDOUTS_SMTP_PASSWORD"),
+            float(_setting("HANDOUTS_SMTP_TIMEOUT", "60", 1, 3600)),
         )
 
 
@@ -59,12 +121,19 @@ def compose_email(
     _ = ui_translations(source_dir, resolved.locale, resolved.site.source_locale).gettext
     title = plain_text(resolved.variant.title)
     message = EmailMessage()
-    message["Subject"] = _("Information from your child's care team: %(title)s") % {"title": title}
-    message["From"] = sender or Address(
-        resolved.site.organisation, "handouts", _domain(resolved.site.publisher_url)
+    subject = _("Information from your child's care team: %(title)s") % {"title": title}
+    message["Subject"] = _header_text(subject, "subject")
+    message["From"] = (
+        checked_address(sender, "--from")
+        if sender
+        else Address(
+            _header_text(resolved.site.organisation, "sender name"),
+            "handouts",
+            _domain(resolved.site.publisher_url),
+        )
     )
     if recipient:
-        message["To"] = recipient
+        message["To"] = checked_address(recipient, "--to")
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="relapse-handouts.invalid")
     message["X-Unsent"] = "1"  # desktop clients open the file as a draft to send
@@ -107,17 +176,45 @@ def _domain(url: str | None) -> str:
 
 
 def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Send over SMTP; the whole exchange (connect, TLS, login, data) gets one deadline,
+    so a server trickling one byte at a time cannot hold the command for ever."""
     if not message["To"]:
         raise HandoutError("no recipient", hint="add --to ADDRESS to send")
+    server = smtplib.SMTP(timeout=settings.deadline)
+    stopped = threading.Event()
+
+    def stop() -> None:  # runs when the deadline passes: unblocks any read or write
+        stopped.set()
+        sock = getattr(server, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    timer = threading.Timer(settings.deadline, stop)
+    timer.daemon = True
+    started = time.monotonic()
+    timer.start()
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=30) as server:
-            if settings.starttls:
-                server.starttls()
-            if settings.user:
-                server.login(settings.user, settings.password or "")
-            server.send_message(message)
+        server.connect(settings.host, settings.port)
+        if settings.starttls:
+            server.starttls()
+        if settings.user:
+            server.login(settings.user, settings.password or "")
+        server.send_message(message)
+        server.quit()
     except (OSError, smtplib.SMTPException) as error:
+        if stopped.is_set() or time.monotonic() - started >= settings.deadline:
+            raise HandoutError(
+                f"sending stopped: the server did not finish within {settings.deadline:g} s",
+                field="HANDOUTS_SMTP_TIMEOUT",
+                hint="try again later, check HANDOUTS_SMTP_HOST, or write a draft without --send",
+            ) from None
         raise HandoutError(
             f"sending failed: {error}",
             hint="check HANDOUTS_SMTP_HOST and _PORT, or write a draft without --send",
         ) from None
+    finally:
+        timer.cancel()
+        server.close()

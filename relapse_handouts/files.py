@@ -36,6 +36,7 @@ __all__ = [
     "within",
     "atomic_write",
     "write_private",
+    "write_private_check",
     "remove_temp_files",
     "output_lock",
     "replace_all",
@@ -251,6 +252,12 @@ def _reason(error: BaseException) -> str:
 def write_private(path: Path, data: bytes, forbidden: Iterable[Path] = ()) -> None:
     """Write a file carrying health information: mode 0600, never inside a ``forbidden``
     folder (``output/`` holds published files), never over anything but a regular file."""
+    write_private_check(path, forbidden)
+    atomic_write(path, data, mode=0o600)
+
+
+def write_private_check(path: Path, forbidden: Iterable[Path] = ()) -> None:
+    """Raise ``FileRefused`` when ``write_private`` would refuse ``path``."""
     real = path.resolve()
     for folder in forbidden:
         if real.is_relative_to(folder.resolve()):
@@ -272,7 +279,6 @@ def write_private(path: Path, data: bytes, forbidden: Iterable[Path] = ()) -> No
             Location(path),
             hint="choose a new file name",
         )
-    atomic_write(path, data, mode=0o600)
 
 
 def remove_temp_files(folder: Path) -> tuple[Path, ...]:

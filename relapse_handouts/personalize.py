@@ -12,7 +12,7 @@ from typing import Any
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
-from .files import atomic_write
+from .files import write_private, write_private_check
 from .load import load_project
 from .pdfpost import encrypt_pdf
 from .personal import load_sheet, personalize
@@ -82,10 +82,13 @@ def build_personal(
     config: BuildConfig, request: PersonalRequest, pdf_path: Path, epub_path: Path | None = None
 ) -> tuple[Path, ...]:
     """Write the personalized PDF (and EPUB) atomically; return the paths written."""
+    for path in (pdf_path, epub_path):
+        if path:  # refuse a bad target before rendering, and again when writing
+            write_private_check(path, config.private_forbidden)
     handout = render_personal(config, request)
-    atomic_write(pdf_path, handout.pdf)
+    write_private(pdf_path, handout.pdf, config.private_forbidden)
     if epub_path and handout.epub is not None:
-        atomic_write(epub_path, handout.epub)
+        write_private(epub_path, handout.epub, config.private_forbidden)
         return (pdf_path, epub_path)
     return (pdf_path,)
 
