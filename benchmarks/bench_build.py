@@ -60,21 +60,16 @@ def weasyprint_floor(config: BuildConfig) -> tuple[float, int]:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from relapse_handouts.load import load_project
+    from relapse_handouts.gather import gather
+    from relapse_handouts.html import HtmlRenderer
     from relapse_handouts.pdf import ProjectOnlyFetcher, _reading_direction
-    from relapse_handouts.plan import plan_outputs
-    from relapse_handouts.render import RenderContext
-    from relapse_handouts.translate import translate_all
 
-    project = load_project(config)
-    projects, _ = translate_all(
-        project, config.source_dir, config.root, tuple(project.site.locales)
-    )
-    context = RenderContext(config, projects)
+    gathered = gather(config)
+    html = HtmlRenderer(config)
     documents = [
-        context.html.render(context.resolved(spec), "print", spec.paper, spec.edition)
-        for spec in plan_outputs(project, config)
-        if spec.format == "pdf" and spec.edition != "booklet"
+        html.render(gathered.documents[spec.document_key], spec.output, spec.paper)
+        for spec in gathered.specs
+        if spec.output.renderer == "pdf" and spec.output.tagged
     ]
     fonts, fetcher = FontConfiguration(), ProjectOnlyFetcher(config.readable_dirs)
     base = config.root.as_uri() + "/"

@@ -8,6 +8,7 @@ without JavaScript everything is simply listed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from markupsafe import Markup
 
 from .config import BuildConfig
 from .files import atomic_write, read_text
+from .formats import OUTPUTS, PAPERS, OutputFormat, output_format
 from .i18n import babel_locale, text_direction, ui_translations
 from .markup import plain_text
-from .model import Project
+from .model import Handout, Project, Variant
 from .publish import Manifest
 from .templates import layout_environment
 
@@ -57,50 +59,18 @@ def _locale_section(
     config: BuildConfig, locale: str, project: Project, manifest: Manifest
 ) -> dict[str, Any]:
     _ = ui_translations(config.source_dir, locale, project.site.source_locale).gettext
-    labels = {
-        ("pdf", "standard", "letter"): _("Letter"),
-        ("pdf", "standard", "a4"): _("A4"),
-        ("pdf", "large-print", "letter"): _("Large print, Letter"),
-        ("pdf", "large-print", "a4"): _("Large print, A4"),
-        ("pdf", "booklet", "letter"): _("Booklet to print, Letter"),
-        ("pdf", "booklet", "a4"): _("Booklet to print, A4"),
-        ("epub", "standard", None): _("E-book (EPUB)"),
-        ("html", "standard", None): _("Web page"),
-    }
-    handout = project.handouts[0]
     topics = []
-    for variant in project.variants:
-        entries = [
-            e for e in manifest.entries if e["locale"] == locale and e["variant"] == variant.id
-        ]
-        if not entries:
-            continue
-        order = list(labels)
-        links = sorted(
-            (
-                {
-                    "href": e["path"],
-                    "label": labels[_label_key(e)],
-                    "size": f"{max(1, round(e['bytes'] / 1024))} KB",
-                }
-                for e in entries
-            ),
-            key=lambda link: order.index(_key_of(link, labels)),
-        )
-        pages = next(
-            (e["pages"] for e in entries if _label_key(e) == ("pdf", "standard", "letter")), None
-        )
-        topics.append(
-            {
-                "title": plain_text(variant.title),
-                "keys": f"{variant.id} {variant.slug}",
-                "description": plain_text(variant.description),
-                "links": links,
-                "pages": _("%(count)s pages") % {"count": pages} if pages else "",
-                "reviewed": _("Last reviewed %(date)s")
-                % {"date": format_date(handout.last_reviewed, "long", locale=babel_locale(locale))},
-            }
-        )
+    for handout in project.handouts:
+        for variant in project.variants:
+            entries = [
+                e
+                for e in manifest.entries
+                if e["locale"] == locale
+                and e["variant"] == variant.id
+                and e["handout"] == handout.id
+            ]
+            if entries:
+                topics.append(_topic(handout, variant, entries, locale, _))
     info = project.site.locales[locale]
     return {
         "locale": locale,
@@ -113,9 +83,43 @@ def _locale_section(
     }
 
 
-def _label_key(entry: dict[str, Any]) -> tuple[str, str, str | None]:
-    return (entry["format"], entry.get("edition") or "standard", entry["paper"])
+def _topic(
+    handout: Handout,
+    variant: Variant,
+    entries: list[dict[str, Any]],
+    locale: str,
+    _: Callable[[str], str],
+) -> dict[str, Any]:
+    """One handout x variant: its links in the formats table's order, labelled from it."""
+    ordered = sorted(entries, key=_order)
+    links = [
+        {
+            "href": e["path"],
+            "label": _(_output(e).labels[e["paper"]]),
+            "size": f"{max(1, round(e['bytes'] / 1024))} KB",
+        }
+        for e in ordered
+    ]
+    # Pages of the first tagged per-paper output in table order (the standard Letter PDF).
+    pages = next(
+        (e["pages"] for e in ordered if e["pages"] and _output(e).tagged and _output(e).per_paper),
+        None,
+    )
+    return {
+        "title": plain_text(variant.title),
+        "keys": f"{handout.id} {variant.id} {variant.slug}",
+        "description": plain_text(variant.description),
+        "links": links,
+        "pages": _("%(count)s pages") % {"count": pages} if pages else "",
+        "reviewed": _("Last reviewed %(date)s")
+        % {"date": format_date(handout.last_reviewed, "long", locale=babel_locale(locale))},
+    }
 
 
-def _key_of(link: dict[str, str], labels: dict) -> tuple:
-    return next(key for key, label in labels.items() if label == link["label"])
+def _order(entry: dict[str, Any]) -> tuple[int, int]:
+    paper = PAPERS.index(entry["paper"]) if entry["paper"] in PAPERS else 0
+    return OUTPUTS.index(_output(entry)), paper
+
+
+def _output(entry: dict[str, Any]) -> OutputFormat:
+    return output_format(entry["format"], entry.get("edition") or "standard")

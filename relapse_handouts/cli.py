@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError, printable
+from .formats import has_editions
 from .pipeline import build, check
 from .progress import BuildProgress
 
@@ -102,6 +103,9 @@ def _add_one_child_commands(commands: Any) -> None:
 
 
 def _add_one_handout(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--handout", metavar="ID", help="handout id (needed when the project has several)"
+    )
     command.add_argument("--variant", required=True, metavar="ID")
     command.add_argument("--locale", default="en-CA", metavar="CODE")
     command.add_argument(
@@ -128,6 +132,13 @@ def _add_one_handout(command: argparse.ArgumentParser) -> None:
 
 
 def _add_selection(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--handout",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="only this handout (repeatable; default: all)",
+    )
     command.add_argument(
         "--variant",
         action="append",
@@ -161,7 +172,7 @@ def _add_selection(command: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         choices=EDITIONS,
-        help="only this PDF edition (repeatable; default: all)",
+        help="only this edition, of formats that have several (repeatable; default: all)",
     )
 
 
@@ -175,6 +186,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
     return BuildConfig.for_project(
         args.project,
         output,
+        handouts=tuple(getattr(args, "handout", ())) if args.command in _FILTERED else (),
         variants=tuple(getattr(args, "variant", ())) if args.command in _FILTERED else (),
         locales=tuple(locales),
         formats=tuple(getattr(args, "format", ())) or FORMATS,
@@ -283,7 +295,7 @@ def _run_list(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     project = load_project(config)
     for spec in plan_outputs(project, config):
         paper = spec.paper or "-"
-        edition = spec.edition if spec.format == "pdf" else "-"
+        edition = spec.edition if has_editions(spec.format) else "-"
         print(
             f"{spec.variant_id:<14} {spec.locale:<8} {spec.format:<5} {paper:<7} "
             f"{edition:<12} output/{spec.path}",
@@ -311,6 +323,7 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
         password=password,
         with_epub=bool(getattr(args, "epub", None)),
         overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)},
+        handout=args.handout,
     )
     if args.command == "personalize":
         written = build_personal(config, request, args.output, args.epub)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+from .formats import EDITIONS, FORMATS, PAPERS, has_editions
 
 __all__ = ["BuildConfig", "FORMATS", "PAPERS", "EDITIONS"]
-
-FORMATS = ("pdf", "epub", "html")
-PAPERS = ("letter", "a4")
-EDITIONS = ("standard", "large-print", "booklet")
 
 
 @dataclass(frozen=True)
@@ -21,7 +20,8 @@ class BuildConfig:
         root: the project folder; the renderer may read only inside its
             ``layouts/``, ``styles/`` and ``source/``.
         output_dir: where outputs and ``manifest.json`` go.
-        variants / locales / formats / papers / editions: filters; empty means all.
+        handouts / variants / locales / formats / papers / editions: filters; empty
+            means all (``--edition`` applies to formats that come in several editions).
         strict: turn warnings (the renderer's included) into failures.
         release: refuse drafts and handouts past their review date.
         jobs: worker processes for rendering (0 means one per core).
@@ -30,6 +30,7 @@ class BuildConfig:
 
     root: Path
     output_dir: Path
+    handouts: tuple[str, ...] = ()
     variants: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     formats: tuple[str, ...] = FORMATS
@@ -67,8 +68,38 @@ class BuildConfig:
     def worker_count(self) -> int:
         return self.jobs if self.jobs > 0 else (os.cpu_count() or 1)
 
+    def selects(self, spec: dict[str, Any]) -> bool:
+        """Whether the filters choose the output described by ``spec`` (a spec record:
+        handout, variant, locale, format, paper, edition)."""
+        edition_ok = not has_editions(spec["format"]) or spec["edition"] in self.editions
+        return (
+            edition_ok
+            and spec["format"] in self.formats
+            and (spec["paper"] is None or spec["paper"] in self.papers)
+            and all(
+                not chosen or spec[name] in chosen
+                for name, chosen in (
+                    ("handout", self.handouts),
+                    ("variant", self.variants),
+                    ("locale", self.locales),
+                )
+            )
+        )
+
+    def unfiltered(self) -> BuildConfig:
+        """The same project and options, every output selected (the whole plan)."""
+        return replace(
+            self,
+            handouts=(),
+            variants=(),
+            locales=(),
+            formats=FORMATS,
+            papers=PAPERS,
+            editions=EDITIONS,
+        )
+
     @classmethod
-    def for_project(cls, root: Path, output_dir: Path | None = None, **options) -> BuildConfig:
+    def for_project(cls, root: Path, output_dir: Path | None = None, **options: Any) -> BuildConfig:
         root = root.resolve()
         output = (output_dir or root / "output").resolve()
         return cls(root=root, output_dir=output, **options)

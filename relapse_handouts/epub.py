@@ -12,13 +12,10 @@ import uuid
 import zipfile
 from datetime import UTC, datetime
 from io import BytesIO
-from pathlib import Path
 
 from ebooklib import epub
 
-from .config import BuildConfig
 from .cover import draw_cover
-from .files import read_text
 from .html import HtmlDocument, HtmlRenderer, Part
 from .markup import plain_text
 
@@ -29,10 +26,10 @@ _FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
-def build_epub(document: HtmlDocument, renderer: HtmlRenderer, config: BuildConfig) -> bytes:
+def build_epub(document: HtmlDocument, renderer: HtmlRenderer) -> bytes:
     """The EPUB bytes for an ``epub``-target document; same input, same bytes."""
     book = _new_book(document)
-    _add_stylesheet(book, config)
+    _add_stylesheet(book, document, renderer)
     _add_cover(book, document)
     chapters = _add_chapters(book, document, renderer)
     _add_navigation(book, chapters)
@@ -90,12 +87,10 @@ def _add_accessibility_metadata(book: epub.EpubBook) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
 
-def _add_stylesheet(book: epub.EpubBook, config: BuildConfig) -> None:
-    styles = config.styles_dir
-    css = "".join(
-        read_text(styles / name, Path("styles") / name, inside=(styles,))
-        for name in ("content.css", "epub.css")
-    )
+def _add_stylesheet(book: epub.EpubBook, document: HtmlDocument, renderer: HtmlRenderer) -> None:
+    # The formats table's stylesheets for this output, as one file in the book.
+    assert document.output is not None
+    css = renderer.stylesheets(document.output)
     book.add_item(
         epub.EpubItem(
             uid="style", file_name=_STYLESHEET, media_type="text/css", content=css.encode("utf-8")

@@ -1,8 +1,9 @@
 """Stage 3: a resolved handout through the Jinja layouts into an HTML document.
 
-One document per target: ``print`` (for WeasyPrint, one paper size), ``web`` (a
-standalone page) and ``epub`` (parts only, wrapped per chapter by the EPUB stage).
-Every target renders the same parts, so all formats show the same content.
+One document per entry of the formats table (``formats.py``): its template assembles
+the parts with its stylesheets (a PDF edition for WeasyPrint, one paper size; the
+standalone web page; for EPUBs, parts only, wrapped per chapter by the EPUB stage).
+Every output renders the same parts, so all formats show the same content.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +24,15 @@ from markupsafe import Markup
 from .config import BuildConfig
 from .errors import HandoutError, Location
 from .files import read_text
+from .formats import OutputFormat
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
 from .templates import ProjectLoader
 
-__all__ = ["Part", "HtmlDocument", "HtmlRenderer", "TARGETS"]
+__all__ = ["Part", "HtmlDocument", "HtmlRenderer"]
 
-TARGETS = ("print", "web", "epub")
 _PAPER_CSS = {"letter": "letter", "a4": "A4"}
 
 
@@ -49,7 +49,7 @@ class Part:
 @dataclass(frozen=True)
 class HtmlDocument:
     resolved: ResolvedHandout
-    target: str
+    output: OutputFormat | None  # None: a page that is no output of its own (notes)
     paper: str | None
     title: str
     html: str
@@ -63,53 +63,57 @@ class HtmlRenderer:
         self._config = config
         self._environments: dict[str, jinja2.Environment] = {}
         self._translations: dict[str, gettext.NullTranslations] = {}
+        self._styles: dict[str, str] = {}
 
-    @cached_property
-    def inline_css(self) -> str:
-        styles = self._config.styles_dir
-        return "\n".join(
-            read_text(styles / name, Path("styles") / name, inside=(styles,))
-            for name in ("content.css", "screen.css")
-        )
+    def stylesheets(self, output: OutputFormat) -> str:
+        """The text of ``output``'s stylesheets, in cascade order (read once each)."""
+        return "\n".join(self._stylesheet(name) for name in output.stylesheets)
+
+    def _stylesheet(self, name: str) -> str:
+        if name not in self._styles:
+            styles = self._config.styles_dir
+            self._styles[name] = read_text(styles / name, Path("styles") / name, inside=(styles,))
+        return self._styles[name]
 
     def render(
         self,
         resolved: ResolvedHandout,
-        target: str,
+        output: OutputFormat,
         paper: str | None = None,
-        edition: str = "standard",
         read_aloud: Callable[[tuple[Part, ...]], tuple[tuple[Part, ...], Any]] | None = None,
     ) -> HtmlDocument:
-        """``read_aloud`` (web pages with narration, see ``audio.edition``) marks the parts
-        with ids and gives the player the page shows."""
+        """``resolved`` as ``output`` (a formats-table entry): its parts, and the whole
+        document from its template unless it is made of chapters (EPUB). ``read_aloud``
+        (web pages with narration, see ``audio.edition``) marks the parts with ids and
+        gives the player the page shows."""
         env = self._environment(resolved)
         context = self._context(resolved)
-        if target == "print" and context["update_link"]:
+        if output.renderer == "pdf" and context["update_link"]:
             # Printed copies carry a QR code to the latest version online.
             context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
-        heading = 1 if target == "epub" else 2
         parts = tuple(
-            self._render_part(env, context, kind, item, heading)
+            self._render_part(env, context, kind, item, output.part_heading)
             for kind, item in _part_plan(resolved)
         )
         player = None
         if read_aloud is not None:
             parts, player = read_aloud(parts)
         html = ""
-        if target in ("print", "web"):
+        if output.renderer != "epub":
             html = self._call(
                 env,
-                f"{target}.html.j2",
+                output.template,
                 {
                     **context,
                     "parts": parts,
-                    "inline_css": Markup(self.inline_css),
+                    "stylesheets": output.stylesheets,
+                    "inline_css": Markup(self.stylesheets(output)),
                     "paper_css": _PAPER_CSS.get(paper or "letter"),
-                    "edition": edition,
+                    "edition": output.edition,
                     "read_aloud": player,
                 },
             )
-        return HtmlDocument(resolved, target, paper, context["document_title"], html, parts)
+        return HtmlDocument(resolved, output, paper, context["document_title"], html, parts)
 
     def render_notes_page(self, resolved: ResolvedHandout, paper: str) -> HtmlDocument:
         """A page of ruled lines for notes, used to pad printed booklets."""
@@ -117,14 +121,15 @@ class HtmlRenderer:
         html = self._call(
             env, "notes.html.j2", {**self._context(resolved), "paper_css": _PAPER_CSS[paper]}
         )
-        return HtmlDocument(resolved, "print", paper, "notes", html, ())
+        return HtmlDocument(resolved, None, paper, "notes", html, ())
 
     def render_chapter(self, document: HtmlDocument, part: Part, stylesheet: str) -> str:
-        """A part as a complete XHTML chapter file for the EPUB."""
+        """A part as a complete XHTML chapter file for the EPUB (the entry's template)."""
         env = self._environment(document.resolved)
+        assert document.output is not None
         return self._call(
             env,
-            "epub_chapter.xhtml.j2",
+            document.output.template,
             {**self._context(document.resolved), "part": part, "stylesheet": stylesheet},
         )
 

@@ -1,8 +1,11 @@
 """Incremental builds: each output keyed by a hash of everything it depends on.
 
-The state file (``output/.build-state.json``) records, per output, its key and the size
-and time of the file written. When every key still matches and every file is still
-there, a build does nothing: it loads no content and never imports the renderers.
+The state file (``output/.build-state.json``) records the whole plan (every output the
+source asks for, whatever the command line selected) and, per output written, its key
+and the size and time of the file. When every output the command line selects is in the
+plan's record with a matching key and an untouched file, a build does nothing: it loads
+no content and never imports the renderers. Because the plan is recorded whole, a
+filtered build never hides the outputs it did not select from the next build.
 Nothing personal is ever recorded here: personalized handouts bypass this module.
 """
 
@@ -12,12 +15,13 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .config import BuildConfig
 from .files import read_bytes
+from .formats import SHARED_SOURCES, output_format
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
 
@@ -37,12 +41,9 @@ _NOT_RENDERING = {
     "personal.py",
 }
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
-# What each format's stylesheet set is: a style edit rebuilds only the formats using it.
-_STYLES = {
-    "pdf": ("content.css", "print.css"),
-    "epub": ("content.css", "epub.css"),
-    "html": ("content.css", "screen.css"),
-}
+# What decides the list of outputs: the matrix's source files and the code planning it.
+_PLAN_INPUTS = ("source/site.yaml", "source/variants.yaml")
+_PLAN_CODE = ("relapse_handouts/formats.py", "relapse_handouts/plan.py")
 
 
 @dataclass(frozen=True)
@@ -58,15 +59,15 @@ class Fingerprint:
             hasher.update(f"{name}\0{self.files.get(name, 'missing')}\n".encode())
         return hasher.hexdigest()
 
-    def plan_digest(self, config: BuildConfig) -> str:
-        """Changes when the list of outputs could change: site, variants, handout files."""
+    def plan_digest(self) -> str:
+        """Changes when the whole plan could change: site, variants, handout files, the
+        formats table. Command-line filters are not part of it: they select from it."""
         names = [
             n
             for n in self.files
-            if n in ("source/site.yaml", "source/variants.yaml") or n.startswith("source/handouts/")
+            if n in _PLAN_INPUTS or n in _PLAN_CODE or n.startswith("source/handouts/")
         ]
-        options = json.dumps([config.variants, config.locales, config.formats, config.papers])
-        return hashlib.sha256((self.digest(names) + options).encode()).hexdigest()
+        return self.digest(names)
 
     def catalog_key(self) -> str:
         """The catalog page's inputs beyond the manifest: its layout, style and code, and
@@ -83,7 +84,8 @@ class Fingerprint:
 
     def output_key(self, spec: dict[str, Any], source_locale: str) -> str:
         """Everything ``spec`` depends on: its handout and shared data, its locale's
-        translations and catalog, all layouts, its format's styles, code and fonts."""
+        translations and catalog, all layouts, the styles its formats-table entry (and the
+        entry it is made from) names, the rendering code and the fonts."""
         names = [
             n
             for n in self.files
@@ -93,20 +95,13 @@ class Fingerprint:
                 or (n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)
             )
         ]
-        names += [
-            f"source/{n}"
-            for n in (
-                "site.yaml",
-                "variants.yaml",
-                "drugs.yaml",
-                "glossary.yaml",
-                "references.yaml",
-            )
-        ]
+        names += [f"source/{n}" for n in SHARED_SOURCES]
         names.append(f"source/handouts/{spec['handout']}.yaml")
-        names += [f"styles/{name}" for name in _STYLES[spec["format"]]]
-        if spec.get("edition") == "large-print":
-            names.append("styles/large-print.css")
+        entry = output_format(spec["format"], spec["edition"])
+        styles = set(entry.stylesheets)
+        if entry.made_from:
+            styles.update(output_format(spec["format"], entry.made_from).stylesheets)
+        names += [f"styles/{name}" for name in sorted(styles)]
         if spec["locale"] != source_locale:
             names.append(f"source/translations/{spec['locale']}.yaml")
             names += [
@@ -155,26 +150,38 @@ def _environment() -> str:
 
 @dataclass(frozen=True)
 class BuildState:
-    """What the last builds wrote: plan digest, and per output path its spec and key."""
+    """What the last builds knew: the plan (digest and every output's spec record, by
+    path) and, per output written, its spec, key, size and time."""
 
     plan_digest: str
     source_locale: str
     outputs: dict[str, dict[str, Any]]
     catalog_key: str = ""
+    planned: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def is_current(self, fingerprint: Fingerprint, config: BuildConfig) -> bool:
-        """True when a build with ``config`` would render nothing and remove nothing."""
+        """True when a build with ``config`` would render nothing and remove nothing:
+        every output of the recorded plan that ``config`` selects is written and current."""
         if (
-            not self.outputs
-            or fingerprint.plan_digest(config) != self.plan_digest
+            not self.planned
+            or fingerprint.plan_digest() != self.plan_digest
             or fingerprint.catalog_key() != self.catalog_key
+            or any(path not in self.planned for path in self.outputs)
         ):
             return False
         return all(
-            self.file_is_current(config.output_dir, path, record)
-            and fingerprint.output_key(record["spec"], self.source_locale) == record["key"]
-            for path, record in self.outputs.items()
-            if _selected(record["spec"], config)
+            self.is_written(
+                config.output_dir, path, fingerprint.output_key(spec, self.source_locale)
+            )
+            for path, spec in self.planned.items()
+            if config.selects(spec)
+        )
+
+    def is_written(self, output_dir: Path, path: str, key: str) -> bool:
+        """Whether ``path`` was written with ``key`` and is still the file written."""
+        record = self.outputs.get(path)
+        return bool(
+            record and record["key"] == key and self.file_is_current(output_dir, path, record)
         )
 
     @staticmethod
@@ -192,28 +199,22 @@ class BuildState:
                 "source_locale": self.source_locale,
                 "outputs": self.outputs,
                 "catalog_key": self.catalog_key,
+                "planned": self.planned,
             },
             indent=1,
             sort_keys=True,
         )
 
 
-def _selected(spec: dict[str, Any], config: BuildConfig) -> bool:
-    return all(
-        not chosen or spec[field] in chosen
-        for field, chosen in (
-            ("variant", config.variants),
-            ("locale", config.locales),
-            ("format", config.formats),
-        )
-    )
-
-
 def load_state(output_dir: Path) -> BuildState:
     try:
         data = json.loads((output_dir / STATE_NAME).read_text(encoding="utf-8"))
         return BuildState(
-            data["plan_digest"], data["source_locale"], data["outputs"], data.get("catalog_key", "")
+            data["plan_digest"],
+            data["source_locale"],
+            data["outputs"],
+            data.get("catalog_key", ""),
+            data.get("planned", {}),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return BuildState("", "", {})

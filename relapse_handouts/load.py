@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from . import crossref
 from .config import BuildConfig
 from .errors import ErrorCollector, HandoutError, Location
+from .formats import handout_sources
 from .model import Drug, GlossaryTerm, Handout, Project, Reference, Site, Variant
 from .yamlfile import YamlFile, dotted, read_yaml
 
@@ -51,17 +52,12 @@ def load_project(config: BuildConfig) -> Project:
         glossary=lists["glossary.yaml"],
         references=lists["references.yaml"],
         source_files={
-            h.id: _handout_sources(name) for h, name in zip(handouts, handout_files, strict=True)
+            h.id: handout_sources(name) for h, name in zip(handouts, handout_files, strict=True)
         },
     )
     crossref.check_project(project, files, errors)
     errors.raise_if_any()
     return project
-
-
-def _handout_sources(handout_file: str) -> tuple[str, ...]:
-    shared = ("site.yaml", "variants.yaml", "drugs.yaml", "glossary.yaml", "references.yaml")
-    return tuple(f"source/{name}" for name in (handout_file, *shared))
 
 
 def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFile]:

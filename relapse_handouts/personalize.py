@@ -6,20 +6,20 @@ printed: the only trace of the child is the file the nurse asked for.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
 from .files import write_private, write_private_check
-from .load import load_project
+from .formats import output_format
+from .gather import gather
+from .html import HtmlRenderer
+from .model import Handout
 from .pdfpost import encrypt_pdf
 from .personal import load_sheet, personalize
-from .plan import OutputSpec
-from .render import RenderContext
 from .resolve import ResolvedHandout
-from .translate import translate_all
 
 __all__ = ["PersonalRequest", "PersonalHandout", "render_personal", "build_personal"]
 
@@ -33,6 +33,7 @@ class PersonalRequest:
     password: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     with_epub: bool = False
+    handout: str | None = None  # needed only when the project has several handouts
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,20 @@ class PersonalHandout:
 
 def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHandout:
     """One handout for one child (or the generic one when no sheet or overrides are given)."""
-    # Load and validate the source, and the care sheet against its drug list.
-    project = load_project(config)
+    # Gather the one locale (load, validate, check the variant and locale, translate).
+    gathered = gather(_one_document(config, request))
+    project = gathered.projects[request.locale]
+    handout = _chosen_handout(project.handouts, request.handout)
+    # Check the care sheet against the drug list.
     sheet = load_sheet(request.sheet_path, request.overrides, {d.id for d in project.drugs})
-    variant = _known(request.variant, {v.id: v for v in project.variants}, "variant")
-    _known(request.locale, project.site.locales, "locale")
-    # Translate the content model into the requested locale.
-    projects, _ = translate_all(project, config.source_dir, config.root, (request.locale,))
-    context = RenderContext(config, projects)
-    # Resolve the variant, then apply the child's care sheet.
-    spec = OutputSpec(
-        project.handouts[0].id,
-        variant.id,
-        request.locale,
-        "pdf",
-        request.paper,
-        PurePosixPath(f"{variant.slug}.{request.paper}.pdf"),
-    )
-    resolved = personalize(context.resolved(spec), sheet)
-    # Render the PDF (protected when asked) and, on request, the EPUB.
-    pdf = context.pdf.render(context.html.render(resolved, "print", request.paper))
+    # The document gather resolved for this variant and locale, with the child's sheet.
+    variant = gathered.variant(request.variant)
+    resolved = personalize(gathered.documents[handout.id, variant.id, request.locale], sheet)
+    # Render the standard PDF (protected when asked) and, on request, the EPUB.
+    from .pdf import PdfRenderer
+
+    html = HtmlRenderer(config)
+    pdf = PdfRenderer(config).render(html.render(resolved, output_format("pdf"), request.paper))
     if config.strict and pdf.warnings:
         raise HandoutError(f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings")
     data = encrypt_pdf(pdf.data, request.password) if request.password else pdf.data
@@ -74,8 +69,32 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     if request.with_epub:
         from .epub import build_epub
 
-        epub = build_epub(context.html.render(resolved, "epub"), context.html, config)
+        epub = build_epub(html.render(resolved, output_format("epub")), html)
     return PersonalHandout(resolved, data, epub, f"{variant.slug}.{request.paper}")
+
+
+def _one_document(config: BuildConfig, request: PersonalRequest) -> BuildConfig:
+    """``config`` selecting the one document asked for (gather refuses unknown names and
+    translates and resolves nothing more)."""
+    return replace(
+        config,
+        handouts=(request.handout,) if request.handout else (),
+        variants=(request.variant,),
+        locales=(request.locale,),
+        formats=("pdf",),
+        papers=(request.paper,),
+        editions=("standard",),
+    )
+
+
+def _chosen_handout(handouts: tuple[Handout, ...], wanted: str | None) -> Handout:
+    if wanted is None and len(handouts) > 1:
+        raise HandoutError(
+            "the project has several handouts",
+            Location(Path("source/handouts")),
+            hint=f"choose one with --handout: {', '.join(h.id for h in handouts)}",
+        )
+    return next(h for h in handouts if wanted in (None, h.id))
 
 
 def build_personal(
@@ -91,13 +110,3 @@ def build_personal(
         write_private(epub_path, handout.epub, config.private_forbidden)
         return (pdf_path, epub_path)
     return (pdf_path,)
-
-
-def _known(name: str, known: dict[str, Any], kind: str) -> Any:
-    if name not in known:
-        raise HandoutError(
-            f"unknown {kind} '{name}'",
-            Location(Path("source/variants.yaml" if kind == "variant" else "source/site.yaml")),
-            hint=f"choose from {', '.join(sorted(known))}",
-        )
-    return known[name]

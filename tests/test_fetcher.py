@@ -57,11 +57,12 @@ def test_build_refuses_a_layout_that_loads_outside_files(project):
     (output / "keep.txt").write_text("old")
     before = snapshot(output)
     layout = project / "layouts/print.html.j2"
+    text = layout.read_text()
+    assert "{% block head %}" in text
     layout.write_text(
-        layout.read_text().replace(
-            '<link rel="stylesheet" href="styles/print.css">',
-            '<link rel="stylesheet" href="styles/print.css">\n'
-            '<link rel="stylesheet" href="file:///etc/passwd">',
+        text.replace(
+            "{% block head %}",
+            '{% block head %}\n<link rel="stylesheet" href="file:///etc/passwd">',
         )
     )
     result = run_cli("--project", project, "build", "--format", "pdf", "--paper", "a4")

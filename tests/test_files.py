@@ -8,11 +8,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from ebooklib import epub
 
 from relapse_handouts import HandoutError, load_project
 from relapse_handouts.catalog import write_catalog
-from relapse_handouts.epub import _add_stylesheet
 from relapse_handouts.files import (
     MAX_FILE_BYTES,
     FileRefused,
@@ -22,6 +20,7 @@ from relapse_handouts.files import (
     within,
     write_private,
 )
+from relapse_handouts.formats import output_format
 from relapse_handouts.html import HtmlRenderer
 from relapse_handouts.i18n import ui_translations
 from relapse_handouts.publish import Manifest
@@ -59,14 +58,14 @@ def assert_refused(caught, name):
 def test_inlined_css_refuses_a_symlink_outside(project, outside):
     link(project / "styles/screen.css", outside)
     with pytest.raises(FileRefused) as caught:
-        HtmlRenderer(config_for(project)).inline_css  # noqa: B018
+        HtmlRenderer(config_for(project)).stylesheets(output_format("html"))
     assert_refused(caught, "styles/screen.css")
 
 
 def test_epub_styles_refuse_a_symlink_outside(project, outside):
     link(project / "styles/epub.css", outside)
     with pytest.raises(FileRefused) as caught:
-        _add_stylesheet(epub.EpubBook(), config_for(project))
+        HtmlRenderer(config_for(project)).stylesheets(output_format("epub"))
     assert_refused(caught, "styles/epub.css")
 
 

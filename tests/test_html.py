@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts import load_project, resolve_handout
+from relapse_handouts.formats import output_format
 from relapse_handouts.html import HtmlRenderer
 from tests.base import config_for, make_project, run_cli, snapshot
 
@@ -66,7 +67,7 @@ def render_part(project: Path, section_id: str) -> str:
     config = config_for(project)
     model = load_project(config)
     resolved = resolve_handout(model, model.handouts[0], model.variants[0], "en-CA")
-    document = HtmlRenderer(config).render(resolved, "web")
+    document = HtmlRenderer(config).render(resolved, output_format("html"))
     return next(str(p.html) for p in document.parts if p.anchor == section_id)
 
 

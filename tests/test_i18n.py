@@ -14,7 +14,7 @@ import yaml
 from pypdf import PdfReader
 
 from relapse_handouts import load_project
-from tests.base import REPO, config_for, make_project, run_cli
+from tests.base import REPO, config_for, make_project, run_cli, translated_tiny
 
 SHIPPED = load_project(config_for(REPO)).site.locales
 SCRIPTS = {
@@ -80,28 +80,6 @@ def test_draft_locale_says_so_on_every_page_and_chapter(real_build, locale):
         chapters = [n for n in book.namelist() if n.endswith(".xhtml") and "nav" not in n]
         for name in chapters:
             assert "draft" in book.read(name).decode()
-
-
-def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | None = None):
-    """The tiny project with a complete French draft made by the workflow's own commands."""
-    project = make_project(tmp_path)
-    site = project / "source/site.yaml"
-    data = yaml.safe_load(site.read_text())
-    data["locales"]["fr-CA"] = {"name": "Français", "review": {"status": "draft"}}
-    site.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    shutil.copytree(REPO / "source/locale", project / "source/locale")
-    assert run_cli("--project", project, "translations", "update", "--locale", "fr-CA").code == 0
-    path = project / "source/translations/fr-CA.yaml"
-    units = yaml.safe_load(path.read_text())
-    for _key, unit in units["units"].items():
-        unit["text"] = "FR " + unit["en"]
-    if drop_unit:
-        del units["units"][drop_unit]
-    path.write_text(yaml.safe_dump(units, allow_unicode=True, sort_keys=False))
-    if stale_unit:
-        handout = project / "source/handouts/tiny.yaml"
-        handout.write_text(handout.read_text().replace("One key point.", "One new key point."))
-    return project
 
 
 def test_complete_translation_builds(tmp_path):

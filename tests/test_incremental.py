@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from relapse_handouts import build
-from tests.base import REPO, config_for, make_project
-from tests.test_i18n import translated_tiny
+from relapse_handouts.render import Artifact
+from tests.base import REPO, config_for, edit_yaml, make_project, translated_tiny
 
 
 def rendered(result) -> list[str]:
@@ -103,3 +105,98 @@ def test_outputs_of_a_removed_variant_are_cleaned(tmp_path):
     manifest = json.loads((project / "output/manifest.json").read_text())
     assert all("extra" not in entry["path"] for entry in manifest["outputs"])
     assert (project / "output/en-CA/tiny.letter.pdf").exists()
+
+
+def every_planned_output_is_current(project) -> None:
+    """Every output of the whole plan exists and a plain build finds nothing to do."""
+    state = json.loads((project / "output/.build-state.json").read_text())
+    assert state["planned"] and set(state["planned"]) == set(state["outputs"])
+    for path in state["planned"]:
+        assert (project / "output" / path).is_file(), path
+    assert build(config_for(project, jobs=1)).built == ()
+
+
+def test_full_build_after_an_edition_filtered_build_writes_the_other_editions(tmp_path):
+    """The reported bug: 'build --edition standard' then 'build' said all was up to date."""
+    project = make_project(tmp_path)
+    first = build(config_for(project, jobs=1, editions=("standard",)))
+    assert rendered(first) == [
+        "en-CA/tiny.a4.pdf",
+        "en-CA/tiny.epub",
+        "en-CA/tiny.html",
+        "en-CA/tiny.letter.pdf",
+    ]
+    assert rendered(build(config_for(project, jobs=1))) == [
+        "en-CA/tiny.booklet.a4.pdf",
+        "en-CA/tiny.booklet.letter.pdf",
+        "en-CA/tiny.large-print.a4.pdf",
+        "en-CA/tiny.large-print.letter.pdf",
+    ]
+    every_planned_output_is_current(project)
+
+
+def fake_render(config, documents, specs, on_done=None):
+    """Stands in for the renderers where only the incremental bookkeeping is tested."""
+    return tuple(
+        Artifact(spec, spec.path.as_posix().encode(), 1, (), "1.0.0", ()) for spec in specs
+    )
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        {"editions": ("large-print",)},
+        {"locales": ("fr-CA",)},
+        {"variants": ("second",)},
+        {"formats": ("epub",)},
+        {"papers": ("a4",)},
+    ],
+)
+def test_any_filtered_build_then_a_full_build_leaves_every_output(tmp_path, monkeypatch, selection):
+    monkeypatch.setattr("relapse_handouts.render.render_outputs", fake_render)
+    project = translated_tiny(tmp_path)
+    edit_yaml(
+        project / "source/variants.yaml",
+        lambda data: data["variants"].append(
+            {**data["variants"][0], "id": "second", "slug": "two"}
+        ),
+    )
+
+    def translate_second(data):
+        for name in ("title", "description"):
+            data["units"][f"variant.second.{name}"] = dict(data["units"][f"variant.general.{name}"])
+
+    edit_yaml(project / "source/translations/fr-CA.yaml", translate_second)
+    filtered = build(config_for(project, jobs=1, **selection))
+    assert 0 < len(filtered.built) < 32
+    # The same filtered build again is up to date; the full build writes the rest.
+    assert build(config_for(project, jobs=1, **selection)).built == ()
+    assert len(build(config_for(project, jobs=1)).built) == 32 - len(filtered.built)
+    every_planned_output_is_current(project)
+    # A filtered build after a full one has nothing to do either.
+    assert build(config_for(project, jobs=1, **selection)).built == ()
+
+
+def test_a_full_build_gathers_once(tmp_path, monkeypatch):
+    """Loading, translating and resolving happen once, in the main process: the worker
+    processes (forked after these counters are installed) never do any of it."""
+    project = translated_tiny(tmp_path)
+    calls = tmp_path / "calls.txt"
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            with calls.open("a") as log:
+                log.write(f"{name}\n")
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    for module in [m for n, m in sys.modules.items() if n.startswith("relapse_handouts.")]:
+        for name in ("load_project", "translate_project", "resolve_handout"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
+    result = build(config_for(project, jobs=2))
+    assert len(result.built) == 16
+    counts = collections.Counter(calls.read_text().split())
+    # One load; one translation (fr-CA; en-CA is the source); two documents resolved.
+    assert counts == {"load_project": 1, "translate_project": 1, "resolve_handout": 2}

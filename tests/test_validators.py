@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from pypdf import PdfReader
 
-from tests.test_epub import ACE, EPUBCHECK_JAR
+from tests.base import ACE, EPUBCHECK_JAR
 
 ONE_PER_SCRIPT = ("en-CA", "zh-Hans", "ar", "pa")  # Latin, Han, Arabic, Gurmukhi
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..config import BuildConfig
+from ..formats import output_format
 from ..html import HtmlDocument, HtmlRenderer, Part
 from ..model import Project
 from ..resolve import ResolvedHandout
@@ -62,16 +63,18 @@ class AudioRenderer:
 
     def mp3(self, resolved: ResolvedHandout, html: HtmlRenderer) -> Narration:
         """The narration whose ``mp3`` is the handout's MP3 file."""
-        return self.narration(resolved, mark_parts(html.render(resolved, "epub").parts))
+        return self.narration(
+            resolved, mark_parts(html.render(resolved, output_format("epub")).parts)
+        )
 
     def epub(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
         """The EPUB with Media Overlays: the EPUB stage's book, then one finishing step."""
         from ..epub import build_epub
 
-        document = html.render(resolved, "epub")
+        document = html.render(resolved, output_format("epub"))
         marked = replace(document, parts=mark_parts(document.parts))
         narration = self.narration(resolved, marked.parts)
-        book = build_epub(marked, html, self.config)
+        book = build_epub(marked, html)
         return add_media_overlays(book, narration, _summary(narration)), narration
 
     def web_player(self, resolved: ResolvedHandout) -> tuple[ReadAloudHook, list[Narration]]:
@@ -94,7 +97,7 @@ class AudioRenderer:
     def web_page(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
         """The read-aloud web page (it plays the MP3 saved next to it)."""
         hook, used = self.web_player(resolved)
-        document: HtmlDocument = html.render(resolved, "web", read_aloud=hook)
+        document: HtmlDocument = html.render(resolved, output_format("html"), read_aloud=hook)
         return document.html.encode("utf-8"), used[0]
 
 

@@ -13,22 +13,25 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from ..config import EDITIONS, BuildConfig
+from ..config import BuildConfig
+from ..formats import OUTPUTS, output_format
+from ..gather import gather
 from ..html import HtmlRenderer
-from ..load import load_project
 from ..model import Project
 from ..personal import CareSheet, personalize
 from ..personalize import PersonalHandout
-from ..resolve import ResolvedHandout, resolve_handout
-from ..translate import translate_all
+from ..resolve import ResolvedHandout
 
 if TYPE_CHECKING:
     from ..pdf import PdfRenderer
 
 __all__ = ["DeskState", "Published", "PersonalChoice"]
 
-# Print-only editions made by imposing pages after rendering: not offered for one child.
-_IMPOSED_EDITIONS = ("booklet",)
+# PDF editions rendered straight from the layouts (not made from another edition's file,
+# as the imposed booklet is): the ones offered for one child.
+_PERSONAL_EDITIONS = tuple(
+    entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,10 @@ class DeskState:
 
     def __init__(self, config: BuildConfig) -> None:
         self.config = config
-        # Load and validate the source, then translate it into every locale, once.
-        self.project: Project = load_project(config)
-        self.projects, _ = translate_all(
-            self.project, config.source_dir, config.root, tuple(self.project.site.locales)
-        )
-        self._resolved: dict[tuple[str, str], ResolvedHandout] = {}
+        # Load, validate, translate into every locale and resolve every document, once.
+        self.gathered = gather(config.unfiltered())
+        self.project: Project = self.gathered.project
+        self.projects = self.gathered.projects
         self._manifest: tuple[float, tuple[Published, ...]] | None = None
 
     def warm(self) -> None:
@@ -98,24 +99,21 @@ class DeskState:
 
     @property
     def editions(self) -> tuple[str, ...]:
-        """Every edition the pipeline knows, in its order."""
-        return tuple(EDITIONS)
+        """Every PDF edition the pipeline knows, in the formats table's order."""
+        return tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
 
     @property
     def personal_editions(self) -> tuple[str, ...]:
-        return tuple(e for e in self.editions if e not in _IMPOSED_EDITIONS)
+        return _PERSONAL_EDITIONS
 
     def variant_ids(self) -> tuple[str, ...]:
         return tuple(v.id for v in self.project.variants)
 
-    def resolved(self, variant: str, locale: str) -> ResolvedHandout:
-        """The handout for one variant in one locale (resolved once per process)."""
-        key = (variant, locale)
-        if key not in self._resolved:
-            project = self.projects[locale]
-            found = next(v for v in project.variants if v.id == variant)
-            self._resolved[key] = resolve_handout(project, project.handouts[0], found, locale)
-        return self._resolved[key]
+    def resolved(self, variant: str, locale: str, handout: str | None = None) -> ResolvedHandout:
+        """The handout for one variant in one locale (resolved once, by ``gather``); the
+        first handout of the project unless ``handout`` names one."""
+        handout_id = handout or self.project.handouts[0].id
+        return self.gathered.documents[handout_id, variant, locale]
 
     def variant_drugs(self, variant: str, locale: str) -> tuple[Any, ...]:
         """The medicines the variant's handout names, in its order (for the checkboxes)."""
@@ -159,18 +157,17 @@ class DeskState:
         from ..pdfpost import encrypt_pdf
 
         resolved = personalize(self.resolved(choice.variant, choice.locale), sheet)
-        document = self.html.render(resolved, "print", choice.paper, choice.edition)
+        output = output_format("pdf", choice.edition)
+        document = self.html.render(resolved, output, choice.paper)
         pdf = self.pdf.render(document).data
         data = encrypt_pdf(pdf, password) if password else pdf
         epub = None
         if with_epub:
             from ..epub import build_epub
 
-            epub = build_epub(self.html.render(resolved, "epub"), self.html, self.config)
-        infix = "" if choice.edition == "standard" else f".{choice.edition}"
-        return PersonalHandout(
-            resolved, data, epub, f"{resolved.variant.slug}{infix}.{choice.paper}"
-        )
+            epub = build_epub(self.html.render(resolved, output_format("epub")), self.html)
+        stem = output.path_name(resolved.variant.slug, choice.paper).removesuffix(".pdf")
+        return PersonalHandout(resolved, data, epub, stem)
 
 
 def _published(entry: dict[str, Any]) -> Published:

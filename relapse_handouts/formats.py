@@ -1,0 +1,165 @@
+"""The one table of outputs: for each format and edition, how it is made and of what.
+
+Read by the plan (file names), the incremental keys (the styles and source files each
+output depends on), the HTML stage (template, stylesheets, heading level), the EPUB
+stage (stylesheets), the render stage (renderer and post-processing), the publish
+stage (media type), the catalog (link labels) and the review page (which file to show).
+
+Adding an edition is one ``OutputFormat`` entry in ``OUTPUTS`` plus its template in
+``layouts/`` (see README, "Adding an output"). No other module names an edition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "OutputFormat",
+    "OUTPUTS",
+    "FORMATS",
+    "EDITIONS",
+    "PAPERS",
+    "SHARED_SOURCES",
+    "output_format",
+    "has_editions",
+    "handout_sources",
+]
+
+# Paper sizes of per-paper outputs (CSS @page size names in ``paper_css``).
+PAPERS = ("letter", "a4")
+# Source files (in source/) that every output of every handout is made from.
+SHARED_SOURCES = ("site.yaml", "variants.yaml", "drugs.yaml", "glossary.yaml", "references.yaml")
+
+
+def N_(message: str) -> str:
+    """Marks a layout word for ``pybabel extract``; translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """One kind of output file.
+
+    Attributes:
+        format / edition: the command line's ``--format`` and ``--edition`` values.
+        renderer: how it is made: ``pdf`` (the template through WeasyPrint, tagged),
+            ``epub`` (parts as chapters through EbookLib), ``html`` (one page).
+        template: the layout in ``layouts/`` that assembles the parts (for EPUBs: the
+            template of each chapter).
+        stylesheets: files in ``styles/``, in cascade order.
+        file_name: ``str.format`` pattern with ``{slug}`` and, per paper, ``{paper}``.
+        media_type: MIME type of the file.
+        labels: the catalog's link text per paper (``None`` when not per paper);
+            gettext message ids, translated into each locale.
+        per_paper: one file per paper size in ``site.yaml`` ``papers``.
+        made_from: the edition (same format) whose file ``post_processing`` starts from.
+        post_processing: named steps applied after rendering, in order (see render.py).
+        extra_layouts: other layouts it reads beyond the parts (booklet: notes page).
+        part_heading: heading level of each part's title (EPUB chapters start at h1).
+        tagged: a tagged, accessible file (PDF/UA); untagged files are print-only.
+    """
+
+    format: str
+    edition: str
+    renderer: str
+    template: str
+    stylesheets: tuple[str, ...]
+    file_name: str
+    media_type: str
+    labels: Mapping[str | None, str]
+    per_paper: bool = False
+    made_from: str | None = None
+    post_processing: tuple[str, ...] = ()
+    extra_layouts: tuple[str, ...] = ()
+    part_heading: int = 2
+    tagged: bool = True
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.format, self.edition)
+
+    def path_name(self, slug: str, paper: str | None) -> str:
+        return self.file_name.format(slug=slug, paper=paper)
+
+
+OUTPUTS: tuple[OutputFormat, ...] = (
+    OutputFormat(
+        format="pdf",
+        edition="standard",
+        renderer="pdf",
+        template="print.html.j2",
+        stylesheets=("content.css", "print.css"),
+        file_name="{slug}.{paper}.pdf",
+        media_type="application/pdf",
+        labels={"letter": N_("Letter"), "a4": N_("A4")},
+        per_paper=True,
+    ),
+    OutputFormat(
+        format="pdf",
+        edition="large-print",
+        renderer="pdf",
+        template="print.html.j2",
+        stylesheets=("content.css", "print.css", "large-print.css"),
+        file_name="{slug}.large-print.{paper}.pdf",
+        media_type="application/pdf",
+        labels={"letter": N_("Large print, Letter"), "a4": N_("Large print, A4")},
+        per_paper=True,
+    ),
+    OutputFormat(
+        format="pdf",
+        edition="booklet",
+        renderer="pdf",
+        template="print.html.j2",
+        stylesheets=("content.css", "print.css"),
+        file_name="{slug}.booklet.{paper}.pdf",
+        media_type="application/pdf",
+        labels={"letter": N_("Booklet to print, Letter"), "a4": N_("Booklet to print, A4")},
+        per_paper=True,
+        made_from="standard",
+        post_processing=("impose-booklet",),
+        extra_layouts=("notes.html.j2",),
+        tagged=False,
+    ),
+    OutputFormat(
+        format="epub",
+        edition="standard",
+        renderer="epub",
+        template="epub_chapter.xhtml.j2",
+        stylesheets=("content.css", "epub.css"),
+        file_name="{slug}.epub",
+        media_type="application/epub+zip",
+        labels={None: N_("E-book (EPUB)")},
+        part_heading=1,
+    ),
+    OutputFormat(
+        format="html",
+        edition="standard",
+        renderer="html",
+        template="web.html.j2",
+        stylesheets=("content.css", "screen.css"),
+        file_name="{slug}.html",
+        media_type="text/html",
+        labels={None: N_("Web page")},
+    ),
+)
+
+FORMATS = tuple(dict.fromkeys(entry.format for entry in OUTPUTS))
+EDITIONS = tuple(dict.fromkeys(entry.edition for entry in OUTPUTS))
+_BY_KEY = {entry.key: entry for entry in OUTPUTS}
+
+
+def output_format(format: str, edition: str = "standard") -> OutputFormat:
+    """The table entry of ``format`` and ``edition`` (KeyError if there is none)."""
+    return _BY_KEY[(format, edition)]
+
+
+def has_editions(format: str) -> bool:
+    """Whether ``format`` comes in several editions (``--edition`` then chooses)."""
+    return sum(entry.format == format for entry in OUTPUTS) > 1
+
+
+def handout_sources(handout_file: str) -> tuple[str, ...]:
+    """The source files (project-relative) an output of the handout in ``handout_file``
+    (relative to source/) is made from, before translation."""
+    return tuple(f"source/{name}" for name in (handout_file, *SHARED_SOURCES))
