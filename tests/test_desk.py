@@ -442,3 +442,19 @@ def test_page_words_in_french_while_the_handout_stays_arabic(client):
     page = client.get("/?locale=ar").get_data(as_text=True)
     assert '<html lang="fr-CA"' in page and "Trouver un document" in page
     assert 'lang="ar" dir="rtl"' in page
+
+
+def test_a_listed_file_that_is_a_symlink_out_of_output_is_not_served(client, state, monkeypatch):
+    from dataclasses import replace
+
+    link = state.config.output_dir / "en-CA" / "outside.pdf"
+    link.symlink_to("/etc/hostname")
+    try:
+        listed = state.published()
+        monkeypatch.setattr(
+            state, "published", lambda: (*listed, replace(listed[0], path="en-CA/outside.pdf"))
+        )
+        assert client.get("/files/en-CA/outside.pdf").status_code == 404
+        assert client.get(f"/files/{listed[0].path}").status_code == 200
+    finally:
+        link.unlink()

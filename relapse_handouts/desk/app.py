@@ -18,6 +18,7 @@ from flask import Flask, Response, abort, g, render_template, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
+from ..templates import ProjectLoader
 from .settings import MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
 from .words import N_, UI_LOCALES, desk_translations, ui_locale_for
@@ -50,6 +51,8 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         template_folder=str(config.layouts_dir / "desk"),
     )
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_PARTS=400)
+    # Layouts are read through the project's one reader (real paths inside layouts/desk/).
+    app.jinja_loader = ProjectLoader(config.layouts_dir / "desk", config.root)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.extensions["desk"] = (settings, state or DeskState(config))
     signer = URLSafeTimedSerializer(settings.secret, salt="desk-csrf")

@@ -19,7 +19,7 @@ from .app import desk, gettext, log
 from .personal_views import check_recipient
 from .settings import MAX_BASKET_ITEMS
 from .state import DeskState, Published
-from .views import file_label
+from .views import MEDIA_TYPES, file_label
 
 __all__ = ["register", "BASKET_COOKIE"]
 
@@ -147,13 +147,11 @@ def _read(state: DeskState, item: Published) -> bytes:
     found = state.published_file(item.key)
     if found is None:
         abort(404)
-    return found[1].read_bytes()
+    return found[1]
 
 
 def _media_type(item: Published) -> str:
-    return {"pdf": "application/pdf", "epub": "application/epub+zip", "html": "text/html"}.get(
-        item.format, "application/octet-stream"
-    )
+    return MEDIA_TYPES.get(item.format, "application/octet-stream").split(";")[0]
 
 
 def _title(state: DeskState, item: Published) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from ..config import BuildConfig
+from ..errors import HandoutError
+from ..files import read_bytes, within
 from ..formats import OUTPUTS, output_format
 from ..gather import gather
 from ..html import HtmlRenderer
@@ -29,6 +31,7 @@ __all__ = ["DeskState", "Published", "PersonalChoice"]
 
 # PDF editions rendered straight from the layouts (not made from another edition's file,
 # as the imposed booklet is): the ones offered for one child.
+_MAX_SERVED = 64 * 1024 * 1024  # far above any built handout
 _PERSONAL_EDITIONS = tuple(
     entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
 )
@@ -134,17 +137,17 @@ class DeskState:
             self._manifest = (stamp, tuple(_published(e) for e in entries))
         return self._manifest[1]
 
-    def published_file(self, key: str) -> tuple[Published, Path] | None:
-        """The manifest entry and file for ``key``; None unless the manifest lists it."""
+    def published_file(self, key: str) -> tuple[Published, bytes] | None:
+        """The manifest entry and bytes for ``key``; None unless the manifest lists it and
+        it is a regular file really inside output/ (read through the project's reader)."""
         entry = next((p for p in self.published() if p.key == key), None)
         if entry is None:
             return None
-        path = (self.config.output_dir / PurePosixPath(entry.path)).resolve()
-        if not path.is_relative_to(self.config.output_dir.resolve()) or not path.is_file():
+        try:
+            path = within(self.config.output_dir, *PurePosixPath(entry.path).parts)
+            return entry, read_bytes(path, inside=(self.config.output_dir,), limit=_MAX_SERVED)
+        except HandoutError:
             return None
-        return entry, path
-
-    # One child's handout -------------------------------------------------------------
 
     def render_personal(
         self,

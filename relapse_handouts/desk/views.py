@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
 )
 
 from ..i18n import babel_locale, text_direction
@@ -34,6 +34,11 @@ _EDITIONS = {
 }
 _FORMATS = {"pdf": N_("PDF to print"), "epub": N_("E-book (EPUB)"), "html": N_("Web page")}
 _PAPERS = {"letter": N_("Letter"), "a4": N_("A4")}
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "epub": "application/epub+zip",
+    "html": "text/html; charset=utf-8",
+}
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,16 @@ def published_file(key: str) -> Response:
     found = state.published_file(key)
     if found is None:
         abort(404)
-    entry, path = found
+    entry, data = found
     show = request.args.get("show") == "1" or entry.format == "html"
-    response = send_file(path, as_attachment=not show, download_name=path.name, max_age=0)
+    response = Response(
+        data, content_type=MEDIA_TYPES.get(entry.format, "application/octet-stream")
+    )
+    name = PurePosixPath(entry.path).name
+    response.headers["Content-Disposition"] = (
+        f'{"inline" if show else "attachment"}; filename="{name}"'
+    )
+
     if entry.format == "html":
         response.headers["Content-Security-Policy"] = HANDOUT_CSP
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
