@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from relapse_handouts import BuildConfig, build  # noqa: E402
 from relapse_handouts.desk import DeskState  # noqa: E402
+from relapse_handouts.formats import output_format  # noqa: E402
 from relapse_handouts.personal import load_sheet, personalize  # noqa: E402
 from tests.base import DeskServer  # noqa: E402
 
@@ -135,7 +136,7 @@ def _raw_renderer(config: BuildConfig):  # type: ignore[no-untyped-def]
     overrides["medicines"] = MEDICINES
     sheet = load_sheet(None, overrides, {d.id for d in state.project.drugs})
     resolved = personalize(state.resolved("cns", "en-CA"), sheet)
-    html = state.html.render(resolved, "print", "letter", "standard").html
+    html = state.html.render(resolved, output_format("pdf", "standard"), "letter").html
     fonts, fetcher = FontConfiguration(), ProjectOnlyFetcher(config.readable_dirs)
     base = config.root.as_uri() + "/"
     identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
