@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from ..files import read_text
 from ..html import Part
 from .narration import Narration
 
@@ -52,9 +53,14 @@ def player_view(
         megabytes=f"{len(narration.mp3) / 1_000_000:.1f}",
         computer_voice=narration.computer_voice,
         data_json=Markup(_script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))),
-        script=Markup(_script_safe((layouts / "read-aloud.js").read_text(encoding="utf-8"))),
-        css=Markup((styles / "read-aloud.css").read_text(encoding="utf-8")),
+        script=Markup(_script_safe(_project_text(layouts, "read-aloud.js"))),
+        css=Markup(_project_text(styles, "read-aloud.css")),
     )
+
+
+def _project_text(folder: Path, name: str) -> str:
+    # Through the project's one reader: a symlink out of the folder is refused.
+    return read_text(folder / name, Path(folder.name) / name, inside=(folder,))
 
 
 def _script_safe(text: str) -> str:
