@@ -60,6 +60,17 @@ class HandoutError(Exception):
     def __str__(self) -> str:
         return self.format()
 
+    def __reduce__(self) -> tuple:
+        # Errors raised in worker processes keep their location and hint on the way back.
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(cls: type[HandoutError], args: tuple, state: dict) -> HandoutError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class BuildErrors(HandoutError):
     """Several user errors found in one pass; raised once at the end of a stage."""

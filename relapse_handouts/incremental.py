@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,15 +138,42 @@ def fingerprint(config: BuildConfig) -> Fingerprint:
 
 def _environment() -> str:
     """Python, the installed packages (their dist-info names carry the versions) and the
-    font folders (a font added or removed changes its folder's time)."""
+    font files the renderer can select."""
     parts = [sys.version]
     for folder in sorted({Path(p) for p in sys.path if p.endswith("site-packages")}):
         if folder.is_dir():
             parts += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
-    for root in _FONT_DIRS:
-        for folder, _, _ in sorted(os.walk(root)):
-            parts.append(f"{folder}:{os.stat(folder).st_mtime_ns}")
+    parts += _font_files()
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _font_files() -> list[str]:
+    """Every font file fontconfig offers the renderer (under the same configuration
+    WeasyPrint reads, FONTCONFIG_FILE included), with its size and time: a font added,
+    removed or updated changes the key, wherever it lives. Folder times are the
+    fallback when fontconfig's ``fc-list`` is missing."""
+    try:
+        listed = subprocess.run(
+            ["fc-list", "--format", "%{file}\n"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return [
+            f"{folder}:{os.stat(folder).st_mtime_ns}"
+            for root in _FONT_DIRS
+            for folder, _, _ in sorted(os.walk(root))
+        ]
+    parts = []
+    for name in sorted(set(listed.splitlines())):
+        try:
+            info = os.stat(name)
+        except OSError:
+            continue
+        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+    return parts
 
 
 @dataclass(frozen=True)

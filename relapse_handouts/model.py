@@ -8,6 +8,7 @@ references (``ref:ID``) or sections (``#ID``); ``when`` holds a variant conditio
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -50,11 +51,17 @@ __all__ = [
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
 
 
+# language[-Script][-REGION], e.g. en-CA, zh-Hans, pa: never a path.
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?")
+
+
 def _language_tag(value: str) -> str:
     """A locale name is also a file and folder name: only language tags Babel knows."""
     from babel import Locale, UnknownLocaleError
 
     try:
+        if not _LANGUAGE_TAG.fullmatch(value):
+            raise ValueError
         Locale.parse(value, sep="-")
     except (ValueError, TypeError, UnknownLocaleError):
         raise ValueError(
@@ -63,12 +70,7 @@ def _language_tag(value: str) -> str:
     return value
 
 
-# language[-Script][-REGION], e.g. en-CA, zh-Hans, pa: never a path.
-LocaleTag = Annotated[
-    str,
-    Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$", max_length=20),
-    AfterValidator(_language_tag),
-]
+LocaleTag = Annotated[str, AfterValidator(_language_tag)]
 Condition = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(min_length=1, max_length=2000)]
 

@@ -18,7 +18,7 @@ from .config import BuildConfig
 from .errors import HandoutError, Location
 from .html import HtmlDocument
 
-__all__ = ["PdfRenderer", "RenderedPdf", "ProjectOnlyFetcher", "BlockedResource"]
+__all__ = ["PdfRenderer", "RenderedPdf", "ProjectOnlyFetcher", "BlockedResource", "MissingFonts"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,42 @@ class RenderedPdf:
 
 class BlockedResource(HandoutError):
     """A layout or style asked for something outside the project's own files."""
+
+
+class MissingFonts(HandoutError):
+    """No font is installed, or none draws some characters of the text."""
+
+
+_MISSING_GLYPH = ".notdef glyph rendered"
+_FONT_HINT = (
+    "install fonts that cover every language built (Debian: fonts-noto-core, "
+    "fonts-noto-cjk; 'bash run.sh setup' installs them)"
+)
+
+
+def _require_fonts() -> None:
+    """Stop before rendering when fontconfig finds no font at all (Pango would crash)."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = ffi.gc(fontconfig.FcInitLoadConfigAndFonts(), fontconfig.FcConfigDestroy)
+    fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+    if fonts == ffi.NULL or fonts.nfont == 0:
+        raise MissingFonts("no fonts are installed: text cannot be drawn", hint=_FONT_HINT)
+
+
+def _refuse_missing_glyphs(document: HtmlDocument, messages: list[str]) -> None:
+    """Characters drawn as empty boxes fail the build, with or without --strict."""
+    missing = [message for message in messages if message.startswith(_MISSING_GLYPH)]
+    if not missing:
+        return
+    codes = sorted({message.rsplit("(", 1)[-1].rstrip(")") for message in missing})
+    resolved = document.resolved
+    raise MissingFonts(
+        f"{len(codes)} character(s) of the {resolved.locale} text have no glyph in the "
+        f"installed fonts and would print as empty boxes: {', '.join(codes[:8])}",
+        Location(Path(resolved.source_files[0]) if resolved.source_files else Path("source")),
+        hint=_FONT_HINT,
+    )
 
 
 def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
@@ -84,6 +120,7 @@ class PdfRenderer:
     def __init__(self, config: BuildConfig) -> None:
         from weasyprint.text.fonts import FontConfiguration
 
+        _require_fonts()
         self._config = config
         self._fonts = FontConfiguration()
         self._fetcher = ProjectOnlyFetcher(config.readable_dirs)
@@ -114,4 +151,5 @@ class PdfRenderer:
             ) from None
         finally:
             logger.removeHandler(collector)
+        _refuse_missing_glyphs(document, collector.messages)
         return RenderedPdf(data, len(page_set.pages), tuple(collector.messages))

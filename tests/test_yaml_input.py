@@ -148,3 +148,27 @@ def test_care_sheet_must_be_a_small_regular_file(project, kind, tmp_path):
     expected = "larger than 4 MB" if kind == "huge" else "not a regular file"
     assert result.code == 1 and expected in result.err, result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    "name", ["../../../../tmp/escaped", "en-CA/../../x", "klingon-XX", "EN_ca", "fr-CA\u202e"]
+)
+def test_locale_names_must_be_language_tags(project, tmp_path, name):
+    site = project / "source/site.yaml"
+    text = site.read_text(encoding="utf-8")
+    site.write_text(
+        text.replace(
+            "locales:\n", f'locales:\n  "{name}":\n    name: X\n    review: {{status: draft}}\n'
+        ),
+        encoding="utf-8",
+    )
+    before = snapshot(project)
+    for command in (("translations", "update"), ("check",), ("build", "--format", "html")):
+        result = run_cli("--project", project, *command)
+        assert result.code == 1, result.err
+        assert "source/site.yaml:" in result.err and "locales" in result.err
+        assert "not a language tag Babel knows" in result.err
+        assert "Traceback" not in result.err and "\u202e" not in result.err
+    assert snapshot(project) == before
+    assert not (tmp_path.parent / "escaped.yaml").exists()
+    assert not list(project.parent.parent.rglob("escaped*"))

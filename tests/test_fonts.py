@@ -1,0 +1,103 @@
+"""Fonts: text no installed font can draw fails the build (with or without --strict), no
+fonts at all is a clear message instead of a crash, and the incremental key follows the
+font files fontconfig offers. Each build runs in a process with its own fontconfig."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from relapse_handouts.errors import HandoutError, Location
+from tests.base import REPO, make_project, snapshot
+
+LATIN_ONLY = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+
+
+def fontconfig(tmp_path: Path, *fonts: Path) -> dict[str, str]:
+    """An environment whose fontconfig sees only ``fonts``."""
+    folder = tmp_path / "fonts"
+    folder.mkdir()
+    for font in fonts:
+        (folder / font.name).symlink_to(font)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        f"<dir>{folder}</dir><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+def build(project: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "make_docs.py", "--project", str(project), "build", "--format", "pdf"]
+        + ["--paper", "letter", "--edition", "standard", "-j", "1", *extra],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def punjabi_word(tmp_path):
+    project = make_project(tmp_path)
+    handout = project / "source/handouts/tiny.yaml"
+    text = handout.read_text(encoding="utf-8")
+    handout.write_text(
+        text.replace("- One key point.", "- One key point (ਪੰਜਾਬੀ)."), encoding="utf-8"
+    )
+    (project / "output").mkdir()
+    (project / "output/keep.txt").write_text("old")
+    return project
+
+
+@pytest.mark.skipif(not LATIN_ONLY.is_file(), reason="fonts-noto-core is not installed")
+@pytest.mark.parametrize("strict", [(), ("--strict",)])
+def test_missing_glyphs_fail_the_build(punjabi_word, tmp_path, strict):
+    before = snapshot(punjabi_word / "output")
+    run = build(punjabi_word, fontconfig(tmp_path, LATIN_ONLY), *strict)
+    assert run.returncode == 1, run.stderr
+    assert "source/handouts/tiny.yaml: error: " in run.stderr
+    assert "character(s) of the en-CA text have no glyph" in run.stderr
+    assert "U+0A2A" in run.stderr and "fonts-noto-core" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert snapshot(punjabi_word / "output") == before
+
+
+def test_no_fonts_at_all_is_a_clear_message(punjabi_word, tmp_path):
+    before = snapshot(punjabi_word / "output")
+    run = build(punjabi_word, fontconfig(tmp_path))
+    assert run.returncode == 1, run.stderr
+    assert "error: no fonts are installed: text cannot be drawn" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert snapshot(punjabi_word / "output") == before
+
+
+def test_errors_from_worker_processes_keep_location_and_hint():
+    error = HandoutError("boom", Location(Path("a.yaml"), 3), field="f", hint="fix it")
+    again = pickle.loads(pickle.dumps(error))
+    assert again.format() == "a.yaml:3: error: f: boom\n  hint: fix it"
+
+
+@pytest.mark.skipif(not LATIN_ONLY.is_file(), reason="fonts-noto-core is not installed")
+def test_incremental_key_follows_the_font_files(tmp_path):
+    project = make_project(tmp_path)
+    env = fontconfig(tmp_path, LATIN_ONLY)
+    pdf = project / "output/en-CA/tiny.letter.pdf"
+    assert build(project, env).returncode == 0
+    first = pdf.stat().st_mtime_ns
+    assert build(project, env).returncode == 0
+    assert pdf.stat().st_mtime_ns == first  # same fonts: up to date
+    # The font file the renderer selects is updated: the output is rebuilt.
+    font = tmp_path / "fonts" / LATIN_ONLY.name
+    font.unlink()
+    font.write_bytes(LATIN_ONLY.read_bytes())
+    run = build(project, env)
+    assert run.returncode == 0, run.stderr
+    assert pdf.stat().st_mtime_ns != first
