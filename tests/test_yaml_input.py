@@ -99,7 +99,7 @@ def test_messages_never_echo_terminal_escapes(project):
 
 def personalize(project, sheet):
     return run_cli(
-        "--project", project, "personalize", "--variant", "cns", "--sheet", sheet,
+        "--project", project, "personalize", "--variant", "general", "--sheet", sheet,
         "-o", project.parent / "child.pdf",
     )  # fmt: skip
 
