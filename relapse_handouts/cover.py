@@ -119,7 +119,7 @@ def _draw_line(
     fill: tuple[int, int, int],
 ) -> None:
     rtl = direction == "rtl"
-    x = WIDTH - MARGIN if rtl else MARGIN
+    x: float = WIDTH - MARGIN if rtl else MARGIN
     for run, font in fonts.runs(line):
         run_direction = _run_direction(font, fonts, direction)
         width = draw.textlength(run, font=font, direction=run_direction)

@@ -7,7 +7,7 @@ the line where the author wrote it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .conditions import ConditionSyntaxError, names_in, parse_condition
@@ -109,20 +109,33 @@ def _check_condition(
         )
         return
     for name in names_in(condition):
-        if name.attribute not in attributes:
+        _check_attribute(name.attribute, (name.value,), attributes, file, at, errors)
+
+
+def _check_attribute(
+    attribute: str,
+    values: Iterable[str],
+    attributes: Mapping[str, Iterable[str]],
+    file: YamlFile,
+    at: Path_,
+    errors: ErrorCollector,
+) -> None:
+    """``attribute`` and each of ``values`` must be declared in site.yaml 'attributes'."""
+    if attribute not in attributes:
+        errors.add(
+            f"unknown attribute '{attribute}'",
+            file.locate(at),
+            field=dotted(at),
+            hint=f"use one of {', '.join(sorted(attributes))} (declared in site.yaml 'attributes')",
+        )
+        return
+    for value in values:
+        if value not in attributes[attribute]:
             errors.add(
-                f"unknown attribute '{name.attribute}'",
+                f"'{value}' is not a value of '{attribute}'",
                 file.locate(at),
                 field=dotted(at),
-                hint=f"use one of {', '.join(sorted(attributes))} "
-                "(declared in site.yaml 'attributes')",
-            )
-        elif name.value not in attributes[name.attribute]:
-            errors.add(
-                f"'{name.value}' is not a value of '{name.attribute}'",
-                file.locate(at),
-                field=dotted(at),
-                hint=f"use one of {', '.join(attributes[name.attribute])}",
+                hint=f"use one of {', '.join(attributes[attribute])}",
             )
 
 
@@ -183,26 +196,10 @@ def _check_unique(file: YamlFile, places: list[Path_], field: str, errors: Error
 
 
 def _check_variants(project: Project, file: YamlFile, errors: ErrorCollector) -> None:
-    attributes = project.site.attributes
     for index, variant in enumerate(project.variants):
         for attribute, values in variant.attributes.items():
             at = ("variants", index, "attributes", attribute)
-            if attribute not in attributes:
-                errors.add(
-                    f"unknown attribute '{attribute}'",
-                    file.locate(at),
-                    dotted(at),
-                    hint=f"use one of {', '.join(sorted(attributes))}",
-                )
-                continue
-            for value in values:
-                if value not in attributes[attribute]:
-                    errors.add(
-                        f"'{value}' is not a value of '{attribute}'",
-                        file.locate(at),
-                        dotted(at),
-                        hint=f"use one of {', '.join(attributes[attribute])}",
-                    )
+            _check_attribute(attribute, values, project.site.attributes, file, at, errors)
 
 
 def _check_site(project: Project, file: YamlFile, errors: ErrorCollector) -> None:

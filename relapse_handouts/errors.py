@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePath
 
 __all__ = ["Location", "HandoutError", "BuildErrors", "ErrorCollector", "printable"]
 
@@ -26,7 +26,7 @@ def printable(text: object) -> str:
 class Location:
     """A place in a source file; ``line`` is 1-based and None when unknown."""
 
-    path: Path
+    path: PurePath
     line: int | None = None
 
     def __str__(self) -> str:

@@ -60,7 +60,8 @@ def ui_translations(source_dir: Path, locale: str, source_locale: str) -> gettex
         raise HandoutError(
             f"no layout catalog for {locale}",
             Location(shown),
-            hint="run 'make_docs.py i18n update' and translate the new file",
+            hint=f"create it with 'pybabel init -i source/locale/messages.pot -d source/locale "
+            f"-l {babel_locale(locale)}' and translate it (README, 'Languages')",
         )
     data = read_bytes(path, shown, inside=(source_dir,))
     catalog = read_po(BytesIO(data), locale=babel_locale(locale))

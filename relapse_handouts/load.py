@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,7 +17,8 @@ from .config import BuildConfig
 from .errors import ErrorCollector, HandoutError, Location
 from .formats import handout_sources
 from .model import Drug, GlossaryTerm, Handout, Project, Reference, Site, Variant
-from .yamlfile import YamlFile, dotted, read_yaml
+from .validation import report_invalid
+from .yamlfile import YamlFile, read_yaml
 
 __all__ = ["load_project"]
 
@@ -47,10 +48,11 @@ def load_project(config: BuildConfig) -> Project:
     project = Project(
         site=site,
         handouts=tuple(handouts),
-        variants=lists["variants.yaml"],
-        drugs=lists["drugs.yaml"],
-        glossary=lists["glossary.yaml"],
-        references=lists["references.yaml"],
+        # Each list holds the item type _LIST_FILES names for it.
+        variants=cast(tuple[Variant, ...], lists["variants.yaml"]),
+        drugs=cast(tuple[Drug, ...], lists["drugs.yaml"]),
+        glossary=cast(tuple[GlossaryTerm, ...], lists["glossary.yaml"]),
+        references=cast(tuple[Reference, ...], lists["references.yaml"]),
         source_files={
             h.id: handout_sources(name) for h, name in zip(handouts, handout_files, strict=True)
         },
@@ -109,11 +111,7 @@ def _validate(
     try:
         return cls.model_validate(file.data if data is None else data)
     except ValidationError as error:
-        for problem in error.errors(include_url=False):
-            keys = prefix + tuple(problem["loc"])
-            errors.add(
-                _describe(problem), file.locate(keys), field=dotted(keys), hint=_hint(problem, cls)
-            )
+        report_invalid(error, file.locate, errors, prefix)
         return None  # type: ignore[return-value]
 
 
@@ -138,27 +136,3 @@ def _validate_list(
         for index, item in enumerate(file.data[key])
     ]
     return tuple(items)
-
-
-def _describe(problem: dict[str, Any]) -> str:
-    kind = problem["type"]
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "missing":
-        return "required field is missing"
-    return f"{problem['msg']} (got {_short(problem.get('input'))})"
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _hint(problem: dict[str, Any], cls: type[BaseModel]) -> str | None:
-    if problem["type"] == "extra_forbidden":
-        return "remove it or check its spelling; the fields are listed in README, 'Source files'"
-    if problem["type"] == "missing":
-        return f"add '{problem['loc'][-1]}:' here"
-    if problem["type"] == "string_pattern_mismatch" and "a-z0-9" in problem["msg"]:
-        return "ids are lower-case letters, digits and single '-' or '_', like 'cns-therapy'"
-    return None

@@ -22,10 +22,10 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     parser.enable(["emphasis", "link", "escape", "backticks"])
     # Our own link schemes must not be refused or percent-encoded by the URL checks.
-    parser.validateLink = lambda url: (
+    parser.validateLink = lambda url: (  # type: ignore[method-assign]
         not url.lower().startswith(("javascript:", "data:", "vbscript:", "file:"))
     )
-    parser.normalizeLink = lambda url: url
+    parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
     return parser
 
 

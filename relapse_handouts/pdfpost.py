@@ -7,6 +7,7 @@ tagged PDF; AES-256 needs the ``cryptography`` package (pinned in requirements.t
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
@@ -37,7 +38,10 @@ def encrypt_pdf(data: bytes, password: str) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
     # The owner password only guards permissions; the user password opens the file.
     writer.encrypt(
-        user_password=password, owner_password=None, algorithm="AES-256", permissions_flag=-1
+        user_password=password,
+        owner_password=None,
+        algorithm="AES-256",
+        permissions_flag=-1,  # type: ignore[arg-type]  # every permission bit, as pypdf writes
     )
     out = BytesIO()
     writer.write(out)
@@ -100,7 +104,7 @@ def impose_booklet(
         }
     )
     preferences = writer.create_viewer_preferences()
-    preferences.duplex = "/DuplexFlipShortEdge"
+    preferences.duplex = "/DuplexFlipShortEdge"  # type: ignore[assignment]  # pypdf: a setter
     out = BytesIO()
     writer.write(out)
     return out.getvalue(), len(writer.pages)
@@ -114,8 +118,8 @@ def _stream(data: bytes) -> StreamObject:
 
 def _as_form(writer: PdfWriter, page: PageObject) -> IndirectObject:
     """``page`` as a form XObject in ``writer`` (resources cloned once, fonts shared)."""
-    contents = page["/Contents"].get_object()
-    parts = contents if isinstance(contents, ArrayObject) else [contents]
+    contents: Any = page["/Contents"].get_object()
+    parts: Any = contents if isinstance(contents, ArrayObject) else [contents]
     form = _stream(b"\n".join(part.get_object().get_data() for part in parts))
     form.update(
         {

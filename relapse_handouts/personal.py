@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from .errors import ErrorCollector, HandoutError, Location
 from .resolve import ResolvedHandout
+from .validation import report_invalid
 from .yamlfile import read_yaml
 
 __all__ = ["CareSheet", "Contact", "load_sheet", "personalize", "LIMITS"]
@@ -59,30 +60,19 @@ def _text(limit: int, newlines: bool = False) -> Any:
     ]
 
 
+# A phone number: digits, spaces, + ( ) - . and an optional extension (README limits).
+Phone = Annotated[
+    str,
+    Field(max_length=LIMITS["phone"], pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$"),
+]
+
+
 class Contact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: _text(LIMITS["name"])  # type: ignore[valid-type]
     role: _text(LIMITS["role"]) | None = None  # type: ignore[valid-type]
-    phone: (
-        Annotated[
-            str,
-            Field(
-                max_length=LIMITS["phone"],
-                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$",
-            ),
-        ]
-        | None
-    ) = None
-    after_hours: (
-        Annotated[
-            str,
-            Field(
-                max_length=LIMITS["phone"],
-                pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$",
-            ),
-        ]
-        | None
-    ) = None
+    phone: Phone | None = None
+    after_hours: Phone | None = None
 
 
 class CareSheet(BaseModel):
@@ -96,13 +86,16 @@ class CareSheet(BaseModel):
     notes: _text(LIMITS["notes"], newlines=True) | None = None  # type: ignore[valid-type]
 
 
-def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> CareSheet:
+_NOT_A_PHONE = "not a phone number: use digits, spaces, + ( ) - . and 'ext'"
+
+
+def load_sheet(path: Path | None, overrides: dict[str, Any], drug_ids: set[str]) -> CareSheet:
     """Read and check a care sheet; command-line ``overrides`` win over the file."""
     file = read_yaml(path, path) if path else None
     if file and not isinstance(file.data, (dict, type(None))):
         raise HandoutError(
             "a care sheet is a mapping of fields, not a list or a single value",
-            Location(path, file.lines.get(())),
+            Location(file.path, file.lines.get(())),
             hint="write one 'field: value' per line, as in examples/care-sheet.yaml",
         )
     data = dict(file.data or {}) if file else {}
@@ -111,16 +104,15 @@ def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> Car
     try:
         sheet = CareSheet.model_validate(data)
     except ValidationError as error:
-        for problem in error.errors(include_url=False):
-            keys = tuple(problem["loc"])
-            where = file.locate(keys) if file else Location(Path("<command line>"))
-            # The message never echoes the input: it may be personal or hostile.
-            errors.add(
-                _describe(problem),
-                where,
-                field=".".join(map(str, keys)),
-                hint="see README, 'One child's handout', for each field's limits",
-            )
+        # The message never echoes the input: it may be personal or hostile.
+        report_invalid(
+            error,
+            file.locate if file else lambda keys: Location(Path("<command line>")),
+            errors,
+            echo_input=False,
+            messages={"string_pattern_mismatch": _NOT_A_PHONE},
+            hint="see README, 'One child's handout', for each field's limits",
+        )
         errors.raise_if_any()
         raise
     for index, medicine in enumerate(sheet.medicines):
@@ -134,16 +126,6 @@ def load_sheet(path: Path, overrides: dict[str, Any], drug_ids: set[str]) -> Car
             )
     errors.raise_if_any()
     return sheet
-
-
-def _describe(problem: dict[str, Any]) -> str:
-    if problem["type"] == "extra_forbidden":
-        return "unknown field"
-    if problem["type"] == "string_too_long":
-        return f"too long: at most {problem['ctx']['max_length']} characters"
-    if problem["type"] == "string_pattern_mismatch":
-        return "not a phone number: use digits, spaces, + ( ) - . and 'ext'"
-    return problem["msg"]
 
 
 def personalize(resolved: ResolvedHandout, sheet: CareSheet) -> ResolvedHandout:

@@ -78,7 +78,7 @@ def assess(
     errors = list(_readability_errors(scores, targets, resolved.locale, where, label))
     if resolved.locale == resolved.site.source_locale:
         errors += _unexplained_terms(resolved, medical_terms, where, label)
-    warnings = []
+    warnings: list[HandoutError] = []
     if resolved.handout.next_review < today:
         overdue = HandoutError(
             f"{label}: review was due {resolved.handout.next_review.isoformat()}",

@@ -108,7 +108,7 @@ def _keep(items: Iterable[Item], profile: Profile) -> tuple[Item, ...]:
     return tuple(
         item
         for item in items
-        if getattr(item, "when", None) is None or parse_condition(item.when).holds(profile)
+        if (when := getattr(item, "when", None)) is None or parse_condition(when).holds(profile)
     )
 
 

@@ -72,7 +72,7 @@ def _pdf_checks(pdf: Path) -> str:
     if not pdf.is_file():
         return "not built"
     reader = PdfReader(pdf)
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     problems = [
         name
         for name, ok in (

@@ -22,6 +22,7 @@ from .files import within
 from .markup import link_targets
 from .model import LocaleTag, Project, Review
 from .units import Unit, iter_units
+from .validation import report_invalid
 from .yamlfile import read_yaml
 
 __all__ = [
@@ -84,12 +85,7 @@ def load_translation(
         data = TranslationFile.model_validate(file.data)
     except ValidationError as error:
         errors = ErrorCollector()
-        for problem in error.errors(include_url=False):
-            errors.add(
-                problem["msg"],
-                file.locate(tuple(problem["loc"])),
-                field=".".join(map(str, problem["loc"])),
-            )
+        report_invalid(error, file.locate, errors)
         errors.raise_if_any()
         raise
     units = {unit.id: unit for unit in iter_units(project.model_dump())}

@@ -36,7 +36,8 @@ class YamlFile:
 
     def locate(self, keys: tuple[Any, ...]) -> Location:
         """Location of the deepest known value along ``keys`` (schema error paths)."""
-        line, found, node = self.lines.get((), 1), (), self.data
+        found: PathKey = ()
+        line, node = self.lines.get((), 1), self.data
         for key in keys:
             if (
                 isinstance(node, dict)

@@ -73,7 +73,8 @@ def load_recordings(
     file = read_yaml(path, shown)
     entries = (file.data or {}).get("units") or {}
     units = {unit.id: unit for unit in iter_units(project.model_dump())}
-    errors, warnings, by_text = ErrorCollector(), [], {}
+    errors, by_text = ErrorCollector(), {}
+    warnings: list[HandoutError] = []
     for unit_id, entry in entries.items():
         where = file.locate(("units", unit_id))
         recording = _recording(unit_id, entry, units, path.parent / locale, where, errors)

@@ -65,10 +65,8 @@ def sheet_fields(model: type[BaseModel] = CareSheet) -> tuple[FormField, ...]:
 def _form_field(name: str, info: Any) -> FormField:
     record = _record_type(info.annotation)
     if record is not None:
-        limit = _max_length(info.metadata) or 1
-        return FormField(
-            name, "rows", subfields=sheet_fields(record), rows=min(CONTACT_ROWS, limit)
-        )
+        rows = _max_length(info.metadata) or 1
+        return FormField(name, "rows", subfields=sheet_fields(record), rows=min(CONTACT_ROWS, rows))
     if name == "medicines":
         return FormField(name, "choices", _max_length(info.metadata))
     limit = _max_length(info.metadata) or _max_length_in(info.annotation)
@@ -153,8 +151,9 @@ def form_data(form: Mapping[str, Any], getlist: Callable[[str], list[str]]) -> d
 
 
 def _form_name(field: str) -> str:
-    """``care_team.0.phone`` -> ``care_team-0-phone``; ``medicines[2]`` -> ``medicines``."""
-    return re.sub(r"\[\d+\]$", "", field).replace(".", "-")
+    """``care_team[0].phone`` -> ``care_team-0-phone``; ``medicines[2]`` -> ``medicines``."""
+    field = re.sub(r"\[\d+\]$", "", field)
+    return re.sub(r"\[(\d+)\]", r"-\1", field).replace(".", "-")
 
 
 def _in_words(message: str, _: Callable[[str], str]) -> str:
