@@ -458,3 +458,54 @@ def test_a_listed_file_that_is_a_symlink_out_of_output_is_not_served(client, sta
         assert client.get(f"/files/{listed[0].path}").status_code == 200
     finally:
         link.unlink()
+
+
+def test_the_form_follows_the_care_sheet_model(client):
+    from typing import Annotated
+
+    from pydantic import BaseModel, Field
+
+    from relapse_handouts.desk.sheetform import sheet_fields
+    from relapse_handouts.personal import CareSheet
+
+    class Urgent(BaseModel):
+        who: Annotated[str, Field(max_length=60)]
+        phone: Annotated[str, Field(max_length=30)]
+
+    class Sheet(BaseModel):
+        team: tuple[Urgent, ...] = Field(default=(), max_length=8)
+        fever_temperature: Annotated[str, Field(max_length=12)] | None = None
+        call_right_away: Urgent | None = None
+        notes: Annotated[str, Field(max_length=1500)] | None = None
+
+    fields = {field.name: field for field in sheet_fields(Sheet)}
+    assert [(f.kind, f.max_length) for f in fields.values()] == [
+        ("rows", None), ("text", 12), ("group", None), ("textarea", 1500)
+    ]  # fmt: skip
+    assert [sub.name for sub in fields["call_right_away"].subfields] == ["who", "phone"]
+    # Every field of the real care sheet is in the form.
+    page = client.get("/personalize?variant=cns&locale=en-CA").get_data(as_text=True)
+    for name in CareSheet.model_fields:
+        assert re.search(rf'name="{name}[-"]', page), name
+
+
+def test_every_desk_word_is_translated_into_french():
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import read_po
+
+    from tests.base import REPO
+
+    found = {
+        message
+        for folder, method in (("relapse_handouts/desk", "python"), ("layouts/desk", "jinja2"))
+        for _, _, message, _, _ in extract_from_dir(
+            REPO / folder,
+            [("**.py" if method == "python" else "**.j2", method)],
+            keywords={"_": None, "N_": None, "gettext": None},
+        )
+    }
+    po = REPO / "relapse_handouts/desk/locale/fr_CA/LC_MESSAGES/desk.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    assert found and not found - translated, sorted(found - translated)

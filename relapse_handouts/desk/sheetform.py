@@ -40,13 +40,15 @@ LABELS = {
     "notes": N_("Notes for the family"),
     "fever_temperature": N_("Fever temperature"),
     "fever_call": N_("Who to call for a fever"),
+    "call_right_away": N_("Who to call right away (fever, bleeding)"),
+    "who": N_("Who"),
 }
 
 
 @dataclass(frozen=True)
 class FormField:
     name: str  # the model's field name
-    kind: str  # "text", "textarea", "choices" or "rows"
+    kind: str  # "text", "textarea", "choices", "rows" (a list of records) or "group" (one)
     max_length: int | None = None
     subfields: tuple[FormField, ...] = ()
     rows: int = 0
@@ -64,9 +66,11 @@ def sheet_fields(model: type[BaseModel] = CareSheet) -> tuple[FormField, ...]:
 
 def _form_field(name: str, info: Any) -> FormField:
     record = _record_type(info.annotation)
-    if record is not None:
+    if record is not None and typing.get_origin(info.annotation) is tuple:
         rows = _max_length(info.metadata) or 1
         return FormField(name, "rows", subfields=sheet_fields(record), rows=min(CONTACT_ROWS, rows))
+    if record is not None:
+        return FormField(name, "group", subfields=sheet_fields(record), title=info.title)
     if name == "medicines":
         return FormField(name, "choices", _max_length(info.metadata))
     limit = _max_length(info.metadata) or _max_length_in(info.annotation)
@@ -145,6 +149,14 @@ def form_data(form: Mapping[str, Any], getlist: Callable[[str], list[str]]) -> d
                     rows.append(row)
             if rows:
                 data[field.name] = tuple(rows)
+        elif field.kind == "group":
+            group = {
+                sub.name: value
+                for sub in field.subfields
+                if (value := form.get(f"{field.name}-{sub.name}", "").strip())
+            }
+            if group:
+                data[field.name] = group
         elif value := form.get(field.name, "").strip():
             data[field.name] = value.replace("\r\n", "\n")
     return data
@@ -170,6 +182,10 @@ def _in_words(message: str, _: Callable[[str], str]) -> str:
         return _("This medicine is not in this handout.")
     if message == "unknown field":
         return _("This field is not part of the care sheet.")
+    if "valid number" in message or "valid integer" in message:
+        return _("Type a number.")
+    if "valid date" in message:
+        return _("Type a date, like 2026-12-03 09:30.")
     if message == "Field required":
         return _("Fill this in too, or leave the whole row empty.")
     if "at least 1 character" in message:
