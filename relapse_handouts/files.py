@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import os
 import secrets
 import stat
@@ -33,6 +34,8 @@ __all__ = [
     "FileRefused",
     "read_bytes",
     "read_text",
+    "sha256_of",
+    "MAX_ASSET_BYTES",
     "within",
     "atomic_write",
     "write_private",
@@ -44,6 +47,8 @@ __all__ = [
 
 # Far above any real source, style or translation file (the largest is ~70 KB).
 MAX_FILE_BYTES = 4 * 1024 * 1024
+# Recorded narration and other media in source/ are only hashed, never parsed.
+MAX_ASSET_BYTES = 1024 * 1024 * 1024
 TEMP_SUFFIX = ".tmp"
 
 
@@ -68,6 +73,26 @@ def read_bytes(
 ) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes, whose real path is in one
     of the ``inside`` folders when given; else ``FileRefused`` located at ``shown``."""
+    return b"".join(_chunks(path, shown, inside, limit))
+
+
+def sha256_of(
+    path: Path,
+    shown: Path | None = None,
+    inside: Iterable[Path] | None = None,
+    limit: int = MAX_ASSET_BYTES,
+) -> str:
+    """The SHA-256 of a file under the same checks as ``read_bytes``, read piece by piece
+    (recordings and other large assets are hashed, never held whole in memory)."""
+    hasher = hashlib.sha256()
+    for chunk in _chunks(path, shown, inside, limit):
+        hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _chunks(
+    path: Path, shown: Path | None, inside: Iterable[Path] | None, limit: int
+) -> Iterator[bytes]:
     where = Location(_shown(path, shown))
     try:
         real = path.resolve(strict=True)
@@ -97,13 +122,12 @@ def read_bytes(
             )
         if info.st_size > limit:
             raise _too_big(where, limit)
-        chunks, total = [], 0
+        total = 0
         while chunk := os.read(handle, 1 << 16):
-            chunks.append(chunk)
             total += len(chunk)
             if total > limit:  # the file grew while being read
                 raise _too_big(where, limit)
-        return b"".join(chunks)
+            yield chunk
     except OSError as error:
         raise FileRefused(f"cannot read file: {_reason(error)}", where) from None
     finally:
@@ -137,14 +161,16 @@ def read_text(
         ) from None
 
 
-def within(folder: Path, *parts: str, shown: Path | None = None) -> Path:
+def within(folder: Path, *parts: str, shown: Path | None = None, root: Path | None = None) -> Path:
     """``folder / parts`` after checking that it stays inside ``folder`` (no ``..``, no
-    absolute part, no symlink out); for paths built from data such as locale names."""
+    absolute part) and that the folder it lands in really is inside ``root`` (default
+    ``folder``; no symlinked folder out); for paths built from data such as locale names."""
     path = folder.joinpath(*parts)
     normal = Path(os.path.normpath(path))
     base = Path(os.path.normpath(folder))
     # The file itself may be a symbolic link: the reader checks where it leads.
-    if not normal.is_relative_to(base) or not _real_inside(path.parent.resolve(), (folder,)):
+    real_parent = path.parent.resolve()
+    if not normal.is_relative_to(base) or not _real_inside(real_parent, (root or folder,)):
         raise FileRefused(
             f"the path {'/'.join(parts)!r} leads outside {shown or folder}",
             Location(shown or folder),

@@ -46,7 +46,12 @@ def is_latin_script(locale: str) -> bool:
 def catalog_path(source_dir: Path, locale: str) -> Path:
     folder = source_dir / "locale"
     return within(
-        folder, str(babel_locale(locale)), "LC_MESSAGES", "messages.po", shown=Path("source/locale")
+        folder,
+        str(babel_locale(locale)),
+        "LC_MESSAGES",
+        "messages.po",
+        shown=Path("source/locale"),
+        root=source_dir,
     )
 
 

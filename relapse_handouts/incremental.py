@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BuildConfig
-from .files import read_bytes
+from .files import sha256_of
 from .formats import SHARED_SOURCES, output_format
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
@@ -131,8 +131,7 @@ def fingerprint(config: BuildConfig) -> Fingerprint:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 name = path.relative_to(base).as_posix()
-                data = read_bytes(path, Path(name), inside)  # bounded, inside the project
-                files[name] = hashlib.sha256(data).hexdigest()
+                files[name] = sha256_of(path, Path(name), inside)  # inside the project
     return Fingerprint(files, _environment())
 
 

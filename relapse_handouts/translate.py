@@ -66,7 +66,7 @@ class TranslationReport:
 
 def translation_path(source_dir: Path, locale: str) -> Path:
     folder = source_dir / "translations"
-    return within(folder, f"{locale}.yaml", shown=Path("source/translations"))
+    return within(folder, f"{locale}.yaml", shown=Path("source/translations"), root=source_dir)
 
 
 def load_translation(

@@ -224,3 +224,19 @@ def test_leftover_temp_files_are_removed(tmp_path):
     removed = remove_temp_files(tmp_path)
     assert [p.name for p in removed] == [".cns.letter.pdf.1a2b3c4d.tmp"]
     assert [p.name for p in (tmp_path / "en-CA").iterdir()] == ["cns.letter.pdf"]
+
+
+def test_translations_update_never_writes_through_a_symlinked_folder(project, tmp_path):
+    site = project / "source/site.yaml"
+    site.write_text(
+        site.read_text().replace(
+            "locales:\n", "locales:\n  fr-CA:\n    name: Français\n    review: {status: draft}\n"
+        )
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / "source/translations").symlink_to(elsewhere)
+    result = run_cli("--project", project, "translations", "update")
+    assert result.code == 1
+    assert "leads outside" in result.err and "Traceback" not in result.err
+    assert list(elsewhere.iterdir()) == []
