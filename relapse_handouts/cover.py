@@ -55,14 +55,39 @@ class _Fonts:
 def _font_file(family: str, bold: bool) -> str:
     pattern = f"{family}:{'bold' if bold else 'regular'}"
     try:
-        return subprocess.run(
+        found = subprocess.run(
             ["fc-match", "-f", "%{file}", pattern], check=True, capture_output=True, text=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
+        found, reason = "", f": {error}"
+    else:
+        reason = ": no fonts are installed"
+    if not found:
         raise HandoutError(
-            f"cannot find the font '{pattern}': {error}",
+            f"cannot find the font '{pattern}'{reason}",
             hint="run 'bash run.sh setup' to install the Noto fonts",
-        ) from None
+        )
+    return found
+
+
+def _refuse_uncovered(text: str, language: str) -> None:
+    """Pillow draws a character no font has as an empty box: refuse it, as the PDF does."""
+    faces = [_font_file(_FAMILIES.get(language, "Noto Sans"), bold) for bold in (True, False)]
+    faces += [_font_file("Noto Sans", bold) for bold in (True, False)]
+    coverage = [_coverage(face) for face in faces]
+    if any(covered is None for covered in coverage):
+        return  # the CJK collection: not read (see _coverage), trusted to cover the text
+    drawn = {char for char in text if not char.isspace()}
+    for bold in (0, 1):  # every character must be in the script or Latin face of each weight
+        known = coverage[bold] | coverage[bold + 2]  # type: ignore[operator]
+        missing = sorted(f"U+{ord(char):04X}" for char in drawn if ord(char) not in known)
+        if missing:
+            raise HandoutError(
+                f"{len(missing)} character(s) of the e-book cover have no glyph in the "
+                f"installed fonts and would show as empty boxes: {', '.join(missing[:8])}",
+                hint="install fonts that cover every language built (Debian: "
+                "fonts-noto-core, fonts-noto-cjk; 'bash run.sh setup' installs them)",
+            )
 
 
 @cache
@@ -137,6 +162,7 @@ def _draw_line(
 def draw_cover(title: str, subtitle: str, organisation: str, locale: str, direction: str) -> bytes:
     """A PNG cover for ``title``; identical bytes for identical input."""
     language = locale.split("-")[0]
+    _refuse_uncovered(title + subtitle + organisation, language)
     by_char = language in ("zh", "ja")
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)

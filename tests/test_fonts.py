@@ -101,3 +101,24 @@ def test_incremental_key_follows_the_font_files(tmp_path):
     run = build(project, env)
     assert run.returncode == 0, run.stderr
     assert pdf.stat().st_mtime_ns != first
+
+
+@pytest.mark.skipif(not LATIN_ONLY.is_file(), reason="fonts-noto-core is not installed")
+def test_epub_cover_refuses_characters_no_font_has(tmp_path):
+    project = make_project(tmp_path)
+    variants = project / "source/variants.yaml"
+    text = variants.read_text(encoding="utf-8")
+    variants.write_text(text.replace("title: ", "title: ਪੰਜਾਬੀ ", 1), encoding="utf-8")
+    env = fontconfig(tmp_path, LATIN_ONLY)
+    run = subprocess.run(
+        [sys.executable, "make_docs.py", "--project", str(project), "build", "--format", "epub"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "character(s) of the e-book cover have no glyph" in run.stderr
+    assert "U+0A2A" in run.stderr and "Traceback" not in run.stderr
+    assert not (project / "output/en-CA").exists()
