@@ -96,7 +96,7 @@ def _topic(
         {
             "href": e["path"],
             "label": _(_output(e).labels[e["paper"]]),
-            "size": f"{max(1, round(e['bytes'] / 1024))} KB",
+            "size": _size(e["bytes"]),
         }
         for e in ordered
     ]
@@ -114,6 +114,11 @@ def _topic(
         "reviewed": _("Last reviewed %(date)s")
         % {"date": format_date(handout.last_reviewed, "long", locale=babel_locale(locale))},
     }
+
+
+def _size(size: int) -> str:
+    # Audio runs to megabytes; a handout's PDF to kilobytes.
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1024))} KB"
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int]:

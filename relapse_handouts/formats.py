@@ -44,7 +44,8 @@ class OutputFormat:
     Attributes:
         format / edition: the command line's ``--format`` and ``--edition`` values.
         renderer: how it is made: ``pdf`` (the template through WeasyPrint, tagged),
-            ``epub`` (parts as chapters through EbookLib), ``html`` (one page).
+            ``epub`` (parts as chapters through EbookLib), ``html`` (one page),
+            ``read-aloud`` (narrated: MP3, EPUB with Media Overlays, page with player).
         template: the layout in ``layouts/`` that assembles the parts (for EPUBs: the
             template of each chapter).
         stylesheets: files in ``styles/``, in cascade order.
@@ -141,6 +142,39 @@ OUTPUTS: tuple[OutputFormat, ...] = (
         file_name="{slug}.html",
         media_type="text/html",
         labels={None: N_("Web page")},
+    ),
+    # Read aloud (audio/): the narration is made once per handout and shared by these
+    # three; the web page plays the MP3 saved next to it.
+    OutputFormat(
+        format="epub",
+        edition="audio",
+        renderer="read-aloud",
+        template="epub_chapter.xhtml.j2",
+        stylesheets=("content.css", "epub.css"),
+        file_name="{slug}.audio.epub",
+        media_type="application/epub+zip",
+        labels={None: N_("E-book read aloud (EPUB)")},
+        part_heading=1,
+    ),
+    OutputFormat(
+        format="html",
+        edition="audio",
+        renderer="read-aloud",
+        template="web.html.j2",
+        stylesheets=("content.css", "screen.css", "read-aloud.css"),
+        file_name="{slug}.audio.html",
+        media_type="text/html",
+        labels={None: N_("Web page read aloud")},
+    ),
+    OutputFormat(
+        format="mp3",
+        edition="standard",
+        renderer="read-aloud",
+        template="part.html.j2",
+        stylesheets=(),
+        file_name="{slug}.mp3",
+        media_type="audio/mpeg",
+        labels={None: N_("Listen (MP3)")},
     ),
 )
 

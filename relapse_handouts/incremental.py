@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -103,6 +104,8 @@ class Fingerprint:
         if entry.made_from:
             styles.update(output_format(spec["format"], entry.made_from).stylesheets)
         names += [f"styles/{name}" for name in sorted(styles)]
+        if entry.renderer == "read-aloud":  # recorded narration of its locale, if any
+            names += [n for n in self.files if n.startswith(f"source/recordings/{spec['locale']}")]
         if spec["locale"] != source_locale:
             names.append(f"source/translations/{spec['locale']}.yaml")
             names += [
@@ -143,7 +146,23 @@ def _environment() -> str:
         if folder.is_dir():
             parts += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
     parts += _font_files()
+    parts += _speech_tools()
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _speech_tools() -> list[str]:
+    """eSpeak NG (program and voice data) and lame, by size and time: an update of the
+    voices or the encoder changes every read-aloud output."""
+    found = [shutil.which(name) for name in ("espeak-ng", "lame")] + list(_SPEECH_DATA)
+    parts = []
+    for path in found:
+        if path and os.path.exists(path):
+            info = os.stat(path)
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return parts
+
+
+_SPEECH_DATA = ("/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data")
 
 
 def _font_files() -> list[str]:

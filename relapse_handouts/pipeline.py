@@ -63,7 +63,8 @@ def _build(
     started = time.perf_counter()
     # Fingerprint every input; if nothing selected changed since the last build, stop here.
     prints, state = fingerprint(config), load_state(config.output_dir)
-    if not force and state.is_current(prints, config):
+    # A release always gathers: what it refuses (drafts, stale recordings) is checked anew.
+    if not force and not config.release and state.is_current(prints, config):
         selected = sum(config.selects(spec) for spec in state.planned.values())
         return BuildResult(None, (), (), selected, seconds=_since(started))
     from .gather import gather
@@ -74,6 +75,8 @@ def _build(
     listed = {record["spec"]["locale"] for record in state.outputs.values()}
     gathered = gather(config, also_translate=sorted(listed))
     source_locale = gathered.project.site.source_locale
+    # Recorded narration checked before anything is rendered.
+    recordings = _recording_warnings(config, gathered)
     # Choose what to render: selected outputs whose inputs or files changed.
     keys = {spec: prints.output_key(spec.as_record(), source_locale) for spec in gathered.specs}
     todo = tuple(
@@ -90,8 +93,9 @@ def _build(
     artifacts = render_outputs(config, gathered.documents, todo, on_done)
     # Every PDF must stay small enough to email; fail the build when one is over budget.
     _check_budgets(gathered.project, artifacts)
-    # Warnings (stale translations, the renderer's) are reported; --strict fails on them.
-    warnings = gathered.warnings + _renderer_warnings(artifacts)
+    # Warnings (stale translations and recordings, the renderer's) are reported; --strict
+    # fails on them.
+    warnings = gathered.warnings + recordings + _renderer_warnings(artifacts)
     if config.strict and warnings:
         raise_all(warnings)
     # Write each file atomically, remove outputs no longer in the source, then the manifest.
@@ -121,6 +125,17 @@ def check(
         for resolved in gathered.documents.values()
     )
     return gathered.project, gathered.warnings, reports
+
+
+def _recording_warnings(config: BuildConfig, gathered: Gathered) -> tuple[HandoutError, ...]:
+    """Recorded narration of the selected locales: a stale recording warns (the computer
+    voice reads that text); a broken entry, or a stale one in a release, is an error."""
+    if not any(spec.output.renderer == "read-aloud" for spec in gathered.specs):
+        return ()
+    from .audio.recordings import check_recordings
+
+    projects = {locale: gathered.projects[locale] for locale in gathered.locales}
+    return check_recordings(projects, config.source_dir, config.release)
 
 
 def _write_catalog(config: BuildConfig, gathered: Gathered, manifest: Manifest) -> None:

@@ -71,3 +71,23 @@ class BuildProgress:
             f"{result.seconds:.2f}",
         )
         Console(file=out, width=100, color_system=None if not out.isatty() else "auto").print(table)
+        _audio_budget(result, out)
+
+
+AUDIO_EPUB_BUDGET = 5_000_000  # bytes: a read-aloud e-book should stay easy to share
+
+
+def _audio_budget(result: BuildResult, out: TextIO) -> None:
+    """One line per read-aloud e-book built: its size against the 5 MB target."""
+    books = [a for a in result.built if a.spec.format == "epub" and a.duration is not None]
+    if books:
+        print("read-aloud e-books (target: under 5 MB each):", file=out)
+    for book in books:
+        size = len(book.data)
+        verdict = "ok" if size <= AUDIO_EPUB_BUDGET else "OVER BUDGET"
+        minutes = (book.duration or 0) / 60
+        print(
+            f"  {book.spec.path.as_posix()}: {size / 1e6:.1f} MB of 5 MB, "
+            f"{minutes:.0f} min  {verdict}",
+            file=out,
+        )

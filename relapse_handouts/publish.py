@@ -51,6 +51,7 @@ def _entry(artifact: Artifact) -> dict[str, Any]:
         "sha256": artifact.sha256,
         "edition": spec.edition if has_editions(spec.format) else None,
         "media_type": spec.output.media_type,
+        "duration": artifact.duration,
         "content_version": artifact.content_version,
         "sources": list(artifact.sources),
     }

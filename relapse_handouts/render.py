@@ -23,6 +23,7 @@ from .plan import DocumentKey, OutputSpec
 from .resolve import ResolvedHandout
 
 if TYPE_CHECKING:
+    from .audio.edition import AudioRenderer
     from .pdf import PdfRenderer, RenderedPdf
 
 __all__ = ["Artifact", "RenderContext", "render_outputs"]
@@ -40,6 +41,7 @@ class Artifact:
     sources: tuple[str, ...]
     seconds: float = 0.0  # time to render, for the benchmark and the summary
     worker_peak_kb: int = 0  # peak memory of the process that rendered it
+    duration: float | None = None  # seconds of narration, for read-aloud outputs
 
     @property
     def sha256(self) -> str:
@@ -59,6 +61,12 @@ class RenderContext:
         self.html = HtmlRenderer(config)
         self._last_pdf: tuple[tuple[object, ...], RenderedPdf] | None = None
         self._notes_pages: dict[tuple[str, str], bytes] = {}
+
+    @cached_property
+    def audio(self) -> AudioRenderer:  # clips cached in the project's .cache/
+        from .audio.edition import AudioRenderer
+
+        return AudioRenderer(self.config)
 
     @cached_property
     def pdf(self) -> PdfRenderer:  # imports WeasyPrint only when needed
@@ -83,6 +91,7 @@ class RenderContext:
             resolved.source_files,
             time.perf_counter() - started,
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            self.audio.last_duration if entry.renderer == "read-aloud" else None,
         )
 
     def _rendered(
@@ -98,6 +107,8 @@ class RenderContext:
             return build_epub(self.html.render(resolved, entry), self.html), None, ()
         if entry.renderer == "html":
             return self.html.render(resolved, entry).html.encode("utf-8"), None, ()
+        if entry.renderer == "read-aloud":
+            return self.audio.render(entry, resolved, self.html), None, ()
         raise ValueError(f"no renderer '{entry.renderer}' (formats.py, {entry.key})")
 
     def standard_pdf(self, spec: OutputSpec) -> RenderedPdf:
@@ -151,12 +162,23 @@ def _render_in_worker(group: tuple[OutputSpec, ...]) -> tuple[Artifact, ...]:
 
 def _groups(specs: tuple[OutputSpec, ...]) -> list[tuple[OutputSpec, ...]]:
     """Tasks for the workers: an output and those made from it (a standard PDF and its
-    booklet) go together, so it is rendered once; PDFs first, as they take longest."""
+    booklet) go together, so it is rendered once, as do a handout's read-aloud outputs
+    (narrated once); those first, then PDFs, as they take longest."""
     groups: dict[tuple[object, ...], list[OutputSpec]] = {}
     for spec in specs:
         base = spec.output.made_from or spec.edition
-        groups.setdefault((spec.document_key, spec.format, spec.paper, base), []).append(spec)
-    ordered = sorted(groups.values(), key=lambda group: (group[0].format != "pdf", -len(group)))
+        key: tuple[object, ...] = (spec.document_key, spec.format, spec.paper, base)
+        if spec.output.renderer == "read-aloud":
+            key = (spec.document_key, "read-aloud")
+        groups.setdefault(key, []).append(spec)
+    ordered = sorted(
+        groups.values(),
+        key=lambda group: (
+            group[0].output.renderer != "read-aloud",
+            group[0].format != "pdf",
+            -len(group),
+        ),
+    )
     return [tuple(sorted(group, key=lambda s: s.output.made_from is not None)) for group in ordered]
 
 

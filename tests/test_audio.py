@@ -54,7 +54,8 @@ class Handout:
         gathered = gather(self.config)
         self.context = RenderContext(self.config, gathered.documents)
         self.resolved = self.context.documents[gathered.specs[0].document_key]
-        self.audio = AudioRenderer(self.config, dict(gathered.projects))
+        self.project = gathered.projects[locale]
+        self.audio = AudioRenderer(self.config)
 
     def parts(self) -> tuple[Part, ...]:
         return mark_parts(self.context.html.render(self.resolved, output_format("epub")).parts)
@@ -299,16 +300,14 @@ def test_a_stale_recording_warns_and_a_release_refuses_it(tmp_path):
     project = audio_project(tmp_path)
     _record(project, "tiny.key_points.0", source_hash("An older key point."))
     handout = Handout(project, "en-CA")
-    recordings = load_recordings(
-        handout.audio.projects["en-CA"], project / "source", "en-CA", release=False
-    )
+    recordings = load_recordings(handout.project, project / "source", "en-CA", release=False)
     (warning,) = recordings.warnings
-    assert "source/recordings/en-CA.yaml:2" in warning.format("warning")
+    assert "source/recordings/en-CA.yaml:3" in warning.format("warning")
     assert "reads an older text" in warning.message and warning.hint
     narration = handout.audio.narration(handout.resolved, handout.parts())
     assert narration.recorded_clips == 0  # the computer voice reads the new text
     with pytest.raises(HandoutError, match="reads an older text"):
-        load_recordings(handout.audio.projects["en-CA"], project / "source", "en-CA", True)
+        load_recordings(handout.project, project / "source", "en-CA", True)
 
 
 def test_a_recording_of_an_unknown_unit_is_an_error(tmp_path):
@@ -316,4 +315,4 @@ def test_a_recording_of_an_unknown_unit_is_an_error(tmp_path):
     _record(project, "tiny.no_such_unit", "abc")
     handout = Handout(project, "en-CA")
     with pytest.raises(HandoutError, match="no content unit 'tiny.no_such_unit'"):
-        load_recordings(handout.audio.projects["en-CA"], project / "source", "en-CA")
+        load_recordings(handout.project, project / "source", "en-CA")

@@ -9,14 +9,13 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from ..config import BuildConfig
-from ..formats import output_format
+from ..formats import OutputFormat, output_format
 from ..html import HtmlDocument, HtmlRenderer, Part
-from ..model import Project
 from ..resolve import ResolvedHandout
 from .narration import Narration, Narrator
 from .overlay import add_media_overlays
 from .player import PlayerView, player_view
-from .recordings import Recordings, load_recordings
+from .recordings import document_recordings
 from .script import mark_parts, utterances
 from .speech import SpeechCache
 
@@ -24,7 +23,9 @@ __all__ = ["AudioRenderer", "AUDIO_CACHE", "mp3_name"]
 
 # Given the page's parts, returns them marked with ids, and the player for the page.
 ReadAloudHook = Callable[[tuple[Part, ...]], tuple[tuple[Part, ...], PlayerView]]
-AUDIO_CACHE = ".audio-cache"  # in the output folder: clips and MP3s by content hash
+# Clips and MP3s by content hash, in the project (not in output/: a failed build must
+# change nothing there, and a cache of thousands of clips is no output).
+AUDIO_CACHE = (".cache", "read-aloud")
 
 
 def mp3_name(slug: str) -> str:
@@ -35,13 +36,24 @@ def mp3_name(slug: str) -> str:
 class AudioRenderer:
     """Narrates documents (with cached clips) and makes the audio outputs from them."""
 
-    def __init__(self, config: BuildConfig, projects: dict[str, Project]) -> None:
+    def __init__(self, config: BuildConfig) -> None:
         self.config = config
-        self.projects = projects
-        self.cache = SpeechCache(config.output_dir / AUDIO_CACHE)
+        self.cache = SpeechCache(config.root.joinpath(*AUDIO_CACHE))
         self.narrator = Narrator(self.cache)
-        self._recordings: dict[str, Recordings] = {}
         self._last: tuple[tuple[str, str, str], Narration] | None = None
+
+    def render(self, output: OutputFormat, resolved: ResolvedHandout, html: HtmlRenderer) -> bytes:
+        """The bytes of a read-aloud output (its formats-table entry says which)."""
+        if output.format == "epub":
+            return self.epub(resolved, html)[0]
+        if output.format == "html":
+            return self.web_page(resolved, html, output)[0]
+        return self.mp3(resolved, html).mp3
+
+    @property
+    def last_duration(self) -> float:
+        """Seconds of the narration used last (for the manifest)."""
+        return round(self._last[1].duration, 3) if self._last else 0.0
 
     def narration(self, resolved: ResolvedHandout, parts: tuple[Part, ...]) -> Narration:
         """The narration of ``parts`` (marked by ``mark_parts``); the last one is kept, as
@@ -49,17 +61,11 @@ class AudioRenderer:
         key = (resolved.handout.id, resolved.variant.id, resolved.locale)
         if self._last and self._last[0] == key:
             return self._last[1]
-        lookup = self.recordings(resolved.locale).lookup(self.cache)
+        recordings = document_recordings(resolved, self.config.source_dir)
+        lookup = recordings.lookup(self.cache)
         narration = self.narrator.narrate(utterances(parts, resolved.locale), lookup)
         self._last = (key, narration)
         return narration
-
-    def recordings(self, locale: str) -> Recordings:
-        if locale not in self._recordings:
-            self._recordings[locale] = load_recordings(
-                self.projects[locale], self.config.source_dir, locale, self.config.release
-            )
-        return self._recordings[locale]
 
     def mp3(self, resolved: ResolvedHandout, html: HtmlRenderer) -> Narration:
         """The narration whose ``mp3`` is the handout's MP3 file."""
@@ -87,17 +93,17 @@ class AudioRenderer:
             narration = self.narration(resolved, marked)
             used.append(narration)
             name = mp3_name(resolved.variant.slug)
-            view = player_view(
-                narration, marked, name, self.config.layouts_dir, self.config.styles_dir
-            )
+            view = player_view(narration, marked, name, self.config.layouts_dir)
             return marked, view
 
         return hook, used
 
-    def web_page(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
+    def web_page(
+        self, resolved: ResolvedHandout, html: HtmlRenderer, output: OutputFormat
+    ) -> tuple[bytes, Narration]:
         """The read-aloud web page (it plays the MP3 saved next to it)."""
         hook, used = self.web_player(resolved)
-        document: HtmlDocument = html.render(resolved, output_format("html"), read_aloud=hook)
+        document: HtmlDocument = html.render(resolved, output, read_aloud=hook)
         return document.html.encode("utf-8"), used[0]
 
 

@@ -18,7 +18,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .script import Utterance
-from .speech import BYTES_PER_FRAME, SAMPLE_RATE, Clip, SpeechCache, _write_atomically, tool_version
+from .speech import BYTES_PER_FRAME, SAMPLE_RATE, Clip, SpeechCache, tool_version
 
 __all__ = ["Narration", "Timing", "Narrator", "LAME_SETTINGS", "bitrate_for"]
 
@@ -119,9 +119,8 @@ class Narrator:
             ).encode()
         ).hexdigest()
         path = self.cache.folder / "mp3" / key[:2] / f"{key}.mp3"
-        if not path.exists():
-            _write_atomically(path, _encode(self._pcm(clips, layout, total), settings))
-        return path.read_bytes()
+        self.cache.stored(path, lambda: _encode(self._pcm(clips, layout, total), settings))
+        return self.cache.read(path)
 
     def _pcm(self, clips: list[Clip], layout: list[tuple[int, int]], total: int) -> bytes:
         pcm = bytearray()
@@ -162,12 +161,8 @@ def _encode(pcm: bytes, settings: tuple[str, ...]) -> bytes:
     # Into a file, not a pipe: lame goes back to write its header (length, encoder delay),
     # which lets players skip the encoder's padding so the timings stay exact.
     with tempfile.TemporaryDirectory(prefix="lame-") as folder:
-        target = Path(folder) / "narration.mp3"
-        subprocess.run(
-            ["lame", "--quiet", *raw, *settings, "-", str(target)],
-            input=pcm,
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
+        source, target = Path(folder) / "narration.pcm", Path(folder) / "narration.mp3"
+        source.write_bytes(pcm)
+        command = ["lame", "--quiet", *raw, *settings, str(source), str(target)]
+        subprocess.run(command, capture_output=True, check=True, timeout=600)
         return target.read_bytes()

@@ -24,11 +24,10 @@ class PlayerView:
     computer_voice: bool
     data_json: Markup
     script: Markup
-    css: Markup
 
 
 def player_view(
-    narration: Narration, parts: tuple[Part, ...], mp3_name: str, layouts: Path, styles: Path
+    narration: Narration, parts: tuple[Part, ...], mp3_name: str, layouts: Path
 ) -> PlayerView:
     """The player for a page of ``parts`` (marked) read by ``narration``."""
     sections = []
@@ -54,7 +53,6 @@ def player_view(
         computer_voice=narration.computer_voice,
         data_json=Markup(_script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))),
         script=Markup(_script_safe(_project_text(layouts, "read-aloud.js"))),
-        css=Markup(_project_text(styles, "read-aloud.css")),
     )
 
 

@@ -11,21 +11,30 @@ computer voice reads that unit instead, so the audio matches the words), and
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ErrorCollector, HandoutError, Location
+from ..files import read_bytes
 from ..markup import plain_text
 from ..model import Project
-from ..units import iter_units, source_hash
+from ..resolve import ResolvedHandout
+from ..units import Unit, iter_units, source_hash
 from ..yamlfile import read_yaml
 from .narration import RecordingLookup
 from .script import Utterance, normalized
 from .speech import SpeechCache
 
-__all__ = ["Recording", "Recordings", "load_recordings", "recordings_path"]
+__all__ = [
+    "Recording",
+    "Recordings",
+    "check_recordings",
+    "document_recordings",
+    "load_recordings",
+    "recordings_path",
+]
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,11 @@ class Recording:
     file: Path
     source: str  # hash of the text when it was recorded
     current: bool  # the text has not changed since
+
+    @property
+    def shown(self) -> Path:
+        """The file as errors name it (from the project folder)."""
+        return Path("source/recordings") / self.file.parent.name / self.file.name
 
 
 @dataclass(frozen=True)
@@ -51,10 +65,25 @@ class Recordings:
             recording = self.by_text.get(_spoken(utterance.text))
             if recording is None or not recording.current:
                 return None
-            digest = hashlib.sha256(recording.file.read_bytes()).hexdigest()
-            return cache.recorded(recording.file, digest)
+            data = read_bytes(recording.file, recording.shown, (recording.file.parent,))
+            return cache.recorded(data, recording.shown)
 
         return clip
+
+
+def check_recordings(
+    projects: Mapping[str, Project], source_dir: Path, release: bool
+) -> tuple[HandoutError, ...]:
+    """Warnings for stale recordings of every locale in ``projects`` (the content per
+    locale); raises for broken entries, and in a release for stale ones."""
+    errors, warnings = ErrorCollector(), list[HandoutError]()
+    for locale, project in projects.items():
+        try:
+            warnings += load_recordings(project, source_dir, locale, release).warnings
+        except HandoutError as error:
+            errors.extend(error)
+    errors.raise_if_any()
+    return tuple(warnings)
 
 
 def recordings_path(source_dir: Path, locale: str) -> Path:
@@ -66,22 +95,45 @@ def load_recordings(
 ) -> Recordings:
     """The recordings for ``locale`` (``project`` is the content in that locale); errors
     for unknown units and missing files, and for stale recordings in a release."""
+    return _load(iter_units(project.model_dump()), source_dir, locale, release, True)
+
+
+def document_recordings(resolved: ResolvedHandout, source_dir: Path) -> Recordings:
+    """The recordings of the texts one document shows, for a render worker (which has
+    the resolved document, not the whole project); ``check_recordings`` has checked the
+    whole file before rendering."""
+    data = {
+        "site": resolved.site.model_dump(),
+        "variants": [resolved.variant.model_dump()],
+        "handouts": [resolved.handout.model_dump()],
+        "drugs": [drug.model_dump() for group in resolved.drugs.values() for drug in group],
+        "glossary": [term.model_dump() for term in resolved.glossary],
+    }
+    return _load(iter_units(data), source_dir, resolved.locale, False, False)
+
+
+def _load(
+    found: Iterable[Unit], source_dir: Path, locale: str, release: bool, every_unit: bool
+) -> Recordings:
+    """``every_unit``: ``found`` is every unit of the locale, so an unknown id is an error."""
     path = recordings_path(source_dir, locale)
     if not path.is_file():
         return Recordings(locale, {}, ())
     shown = path.relative_to(source_dir.parent)
     file = read_yaml(path, shown)
     entries = (file.data or {}).get("units") or {}
-    units = {unit.id: unit for unit in iter_units(project.model_dump())}
+    units = {unit.id: unit for unit in found}
     errors, by_text = ErrorCollector(), {}
     warnings: list[HandoutError] = []
     for unit_id, entry in entries.items():
+        if unit_id not in units and not every_unit:
+            continue  # a text this document does not show
         where = file.locate(("units", unit_id))
         recording = _recording(unit_id, entry, units, path.parent / locale, where, errors)
         if recording is None:
             continue
         if not recording.current:
-            stale = _stale(recording, where)
+            stale = _stale(recording, file.locate(("units", unit_id, "source")))
             (errors.extend if release else warnings.append)(stale)
         by_text[_spoken(units[unit_id].text)] = recording
     errors.raise_if_any()

@@ -12,6 +12,7 @@ import os
 import subprocess
 import tempfile
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -73,6 +74,7 @@ class SpeechCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._unsaved: dict[Path, bytes] = {}  # what could not be written (read-only disk)
 
     @cached_property
     def espeak_version(self) -> str:
@@ -82,21 +84,39 @@ class SpeechCache:
         """The clip of ``text`` read by the computer voice for ``lang``."""
         voice = voice_for(lang)
         key = _hash("espeak", self.espeak_version, voice, str(WORDS_PER_MINUTE), text)
-        path = self.path(key)
-        if not path.exists():
-            _write_atomically(path, _espeak(text, voice))
-        return Clip(key, path.stat().st_size // BYTES_PER_FRAME)
+        return Clip(key, self.stored(self.path(key), lambda: _espeak(text, voice)))
 
-    def recorded(self, source: Path, content_hash: str) -> Clip:
-        """The clip of a recorded file (WAV, or MP3 decoded by lame), 22 050 Hz mono."""
-        key = _hash("recording", content_hash)
-        path = self.path(key)
-        if not path.exists():
-            _write_atomically(path, _decode_recording(source))
-        return Clip(key, path.stat().st_size // BYTES_PER_FRAME, recorded=True)
+    def recorded(self, data: bytes, shown: Path) -> Clip:
+        """The clip of a recorded file's bytes (WAV, or MP3 decoded by lame), which must
+        be 22 050 Hz mono; ``shown`` names the file in errors."""
+        key = _hash("recording", hashlib.sha256(data).hexdigest())
+        frames = self.stored(self.path(key), lambda: _decode_recording(data, shown))
+        return Clip(key, frames, recorded=True)
 
     def samples(self, clip: Clip) -> bytes:
-        return self.path(clip.key).read_bytes()
+        return self.read(self.path(clip.key))
+
+    def stored(self, path: Path, make: Callable[[], bytes]) -> int:
+        """Make the file at ``path`` unless cached; its length in frames."""
+        if path in self._unsaved:
+            return len(self._unsaved[path]) // BYTES_PER_FRAME
+        if not path.exists():
+            self.write(path, make())
+        return self.read_length(path) // BYTES_PER_FRAME
+
+    def write(self, path: Path, data: bytes) -> None:
+        """Save ``data`` in the cache; kept in memory when the disk refuses it (a cache
+        only saves time: a read-only or full disk must not fail the build here)."""
+        try:
+            _write_atomically(path, data)
+        except OSError:
+            self._unsaved[path] = data
+
+    def read(self, path: Path) -> bytes:
+        return self._unsaved[path] if path in self._unsaved else path.read_bytes()
+
+    def read_length(self, path: Path) -> int:
+        return len(self._unsaved[path]) if path in self._unsaved else path.stat().st_size
 
     def path(self, key: str) -> Path:
         return self.folder / "clips" / key[:2] / f"{key}.pcm"
@@ -108,27 +128,36 @@ def _hash(*fields: str) -> str:
 
 def _espeak(text: str, voice: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="espeak-") as folder:
-        wav = Path(folder) / "clip.wav"
-        # Text on stdin (never an argument: a text may start with "-"), UTF-8 (-b 1).
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", str(WORDS_PER_MINUTE), "-b", "1", "-w", str(wav)],
-            input=text.encode("utf-8"),
-            capture_output=True,
-            check=True,
-            timeout=120,
-        )
+        wav, words = Path(folder) / "clip.wav", Path(folder) / "text.txt"
+        # The text from a file (never an argument: a text may start with "-"), UTF-8 (-b 1).
+        words.write_text(text, encoding="utf-8")
+        speed = str(WORDS_PER_MINUTE)
+        command = [
+            "espeak-ng",
+            "-v",
+            voice,
+            "-s",
+            speed,
+            "-b",
+            "1",
+            "-f",
+            str(words),
+            "-w",
+            str(wav),
+        ]
+        subprocess.run(command, capture_output=True, check=True, timeout=120)
         return _pcm_of(wav)
 
 
-def _decode_recording(source: Path) -> bytes:
-    if source.suffix.lower() == ".wav":
-        return _pcm_of(source)
+def _decode_recording(data: bytes, shown: Path) -> bytes:
     with tempfile.TemporaryDirectory(prefix="decode-") as folder:
-        wav = Path(folder) / "decoded.wav"
-        subprocess.run(
-            ["lame", "--quiet", "--decode", str(source), str(wav)], check=True, timeout=300
-        )
-        return _pcm_of(wav, source)
+        source, wav = Path(folder) / f"recording{shown.suffix.lower()}", Path(folder) / "pcm.wav"
+        source.write_bytes(data)
+        if shown.suffix.lower() != ".wav":
+            command = ["lame", "--quiet", "--decode", str(source), str(wav)]
+            subprocess.run(command, capture_output=True, check=True, timeout=300)
+            source = wav
+        return _pcm_of(source, shown)
 
 
 def _pcm_of(wav: Path, shown: Path | None = None) -> bytes:
@@ -147,6 +176,10 @@ def _pcm_of(wav: Path, shown: Path | None = None) -> bytes:
 def _write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, path)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
