@@ -90,6 +90,9 @@ def test_download_and_open_to_print(client, desk_project):
     shown = client.get("/files/en-CA/relapsed-all-cns.letter.pdf?show=1")
     assert shown.headers["Content-Disposition"].startswith("inline")
     assert shown.mimetype == "application/pdf"
+    # No script anywhere; the browser's PDF viewer (a plugin) may show the file.
+    policy = shown.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "object-src 'self'" in policy
 
 
 def test_preview_frames_the_web_edition_under_a_script_free_policy(client):
@@ -136,7 +139,11 @@ def test_security_headers_on_every_kind_of_response(client):
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "no-referrer"
         policy = headers["Content-Security-Policy"]
-        assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+        assert "unsafe-inline" not in policy and "default-src 'none'" in policy
+        if response.mimetype == "text/html":
+            assert "script-src 'self'" in policy
+        else:  # the personalized PDF: no script at all
+            assert "script-src" not in policy
         assert "frame-ancestors 'none'" in policy
 
 
@@ -167,9 +174,10 @@ def test_forms_need_a_token_bound_to_the_browser(client, state):
 
 def test_an_oversized_request_gets_a_clear_413(client):
     csrf = token(client)
-    response = client.post("/personalize", data=personal_form(csrf, notes="x" * 70_000))
-    assert response.status_code == 413
-    assert "What you sent is too long" in response.get_data(as_text=True)
+    for oversized in ({"notes": "x" * 70_000}, {"role": "x" * 3000}):
+        response = client.post("/personalize", data=personal_form(csrf, **oversized))
+        assert response.status_code == 413
+        assert "What you sent is too long" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -509,3 +517,20 @@ def test_every_desk_word_is_translated_into_french():
         catalog = read_po(handle)
     translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
     assert found and not found - translated, sorted(found - translated)
+
+
+def test_basket_personalizes_its_pdfs_and_keeps_other_files_general(client, desk_project):
+    csrf, keys = fill_basket(client)
+    form = {"csrf": csrf, "child_first_name": NAME, "medicines": ["vincristine"]}
+    archive = zipfile.ZipFile(BytesIO(client.post("/basket/zip", data=form).data))
+    arabic, large_print, epub = (archive.read(key) for key in keys)
+    assert NAME in pdf_text(arabic) and NAME in pdf_text(large_print)
+    assert "dexamethasone" not in pdf_text(large_print).lower()
+    assert epub == (desk_project / "output" / keys[2]).read_bytes()
+    bad = client.post("/basket/zip", data={**form, "care_team-0-phone": "later"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Not a phone number" in page and f'value="{NAME}"' in page
+    draft = client.post("/basket/email", data={**form, "action": "draft"})
+    message = email.message_from_bytes(draft.data, policy=email.policy.default)
+    assert NAME not in message["Subject"]
+    assert NAME in pdf_text(next(message.iter_attachments()).get_content())

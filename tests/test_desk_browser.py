@@ -269,11 +269,23 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
             page.get_by_label("Family's email address").fill("family@example.org")
             page.get_by_role("button", name="Send", exact=True).click()
             assert "Email sent" in page.content()
+            # A basket made for the child: zip and email draft.
+            page.goto(server.url + "/?locale=ar&edition=standard&format=pdf")
+            page.get_by_label(re.compile("Standard, Letter")).check()
+            page.get_by_role("button", name=re.compile("Add the ticked files")).click()
+            page.get_by_text("Personalize the PDFs for the child").click()
+            page.get_by_label("Child's first name").fill(NAME)
+            archive = downloaded(
+                page, lambda: page.get_by_role("button", name=re.compile("zip")).click()
+            )
+            (downloads / "basket.zip").write_bytes(archive)
             context.close()
             logs = server.logs()
     finally:
         controller.stop()
     assert NAME in pdf_text(wanted) and len(inbox.messages) == 1
+    basket = zipfile.ZipFile(downloads / "basket.zip")
+    assert NAME in pdf_text(basket.read("ar/relapsed-all-cns.letter.pdf"))
     assert NAME not in logs and "GET /" in logs and "?" not in logs.split("GET /", 1)[1][:40]
     # The name is nowhere in the project, the server's or the system's temporary folders.
     places = [desk_project, REPO, server_tmp, Path(tempfile.gettempdir())]

@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
-from .settings import MAX_REQUEST_BYTES, DeskSettings
+from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
 from .words import N_, UI_LOCALES, desk_translations, ui_locale_for
 
@@ -36,6 +36,8 @@ HANDOUT_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
     "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 )
+# Files (PDF, EPUB, zip, email): nothing runs; the browser's own PDF viewer may show them.
+FILE_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 CSRF_COOKIE = "desk_csrf"
 UI_COOKIE = "desk_ui"
 _CSRF_MAX_AGE = 12 * 3600  # a nurse's shift
@@ -67,6 +69,8 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         g.csrf_nonce = request.cookies.get(CSRF_COOKIE) or ""
         if request.method == "POST":
             _check_csrf(signer, g.csrf_nonce, request.form.get("csrf", ""))
+            if any(len(value) > MAX_FIELD_CHARS for value in request.form.values()):
+                abort(413)
         if not g.csrf_nonce:
             g.csrf_nonce, g.new_csrf_cookie = secrets.token_urlsafe(24), True
         return None
@@ -87,7 +91,8 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
     def protect(response: Response) -> Response:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        is_page = response.mimetype == "text/html"
+        response.headers.setdefault("Content-Security-Policy", CSP if is_page else FILE_CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -1,7 +1,9 @@
 """A family's basket: several built handouts, then one zip or one email with all of them.
 
 The basket holds only which published files were chosen (their paths in output/, nothing
-personal), in a same-site cookie; the zip and the email are made in memory.
+personal), in a same-site cookie. The care sheet may be filled in on the basket page:
+then every standard or large-print PDF in it is made for the child (in memory, like the
+personalize page); other files (e-books, web pages, booklets) stay the general ones.
 """
 
 from __future__ import annotations
@@ -9,16 +11,20 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 from pathlib import PurePosixPath
+from typing import Any
 
-from flask import Flask, Response, abort, make_response, redirect, render_template, request
+from flask import Flask, Response, abort, g, make_response, redirect, render_template, request
 
 from ..emaildraft import SmtpSettings, compose_email, send_email
 from ..errors import HandoutError
+from ..markup import plain_text
+from ..personal import CareSheet
 from ..personalize import PersonalHandout
 from .app import desk, gettext, log
 from .personal_views import check_recipient
 from .settings import MAX_BASKET_ITEMS
-from .state import DeskState, Published
+from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
+from .state import DeskState, PersonalChoice, Published
 from .views import MEDIA_TYPES, file_label
 
 __all__ = ["register", "BASKET_COOKIE"]
@@ -42,29 +48,35 @@ def basket_items(state: DeskState) -> list[Published]:
     return [listed[k] for k in dict.fromkeys(keys) if k in listed][:MAX_BASKET_ITEMS]
 
 
-def show_basket(problem: str = "", status: int = 200, sent: bool = False):
+def show_basket(
+    problem: str = "", status: int = 200, sent: bool = False, problems: dict | None = None
+) -> tuple[str, int]:
     settings, state = desk()
     items = basket_items(state)
+    typed: Any = request.form if request.method == "POST" else {}
     page = render_template(
         "basket.html.j2",
         items=[(item, file_label(item), _title(state, item)) for item in items],
         problem=problem,
+        problems=problems or {},
         sent=sent,
         smtp=settings.smtp_configured,
         limit=MAX_BASKET_ITEMS,
-        typed_to=request.form.get("to", "") if request.method == "POST" else "",
+        fields=sheet_fields(),
+        typed=typed,
+        drugs=_drug_choices(state, items),
+        chosen_medicines=set(typed.getlist("medicines")) if typed else set(),
     )
     return page, status
 
 
-def add() -> Response:
+def add() -> Any:
     _, state = desk()
     listed = {entry.key for entry in state.published()}
     chosen = [key for key in request.form.getlist("key") if key in listed]
     if not chosen:
         return show_basket(gettext("Tick at least one file to add to the basket."), 400)
-    keys = [item.key for item in basket_items(state)] + chosen
-    keys = list(dict.fromkeys(keys))
+    keys = list(dict.fromkeys([item.key for item in basket_items(state)] + chosen))
     if len(keys) > MAX_BASKET_ITEMS:
         return show_basket(
             gettext("A basket holds at most %(count)s files.") % {"count": MAX_BASKET_ITEMS}, 400
@@ -78,11 +90,15 @@ def remove() -> Response:
     return _saved([item.key for item in basket_items(state) if item.key not in gone])
 
 
-def download_zip() -> Response:
+def download_zip() -> Any:
     _, state = desk()
     items = basket_items(state)
     if not items:
         return show_basket(gettext("The basket is empty."), 400)
+    try:
+        sheet = _sheet(state, items)
+    except SheetProblems as problems:
+        return show_basket(status=422, problems=problems.problems)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for item in items:
@@ -91,13 +107,13 @@ def download_zip() -> Response:
             info.compress_type = (
                 zipfile.ZIP_DEFLATED if item.format == "html" else zipfile.ZIP_STORED
             )
-            archive.writestr(info, _read(state, item))
+            archive.writestr(info, _file(state, item, sheet).pdf)
     response = Response(buffer.getvalue(), mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
     return response
 
 
-def email() -> Response:
+def email() -> Any:
     """The email with every file attached: a draft (.eml) or, with a mail server, sent."""
     settings, state = desk()
     items = basket_items(state)
@@ -106,21 +122,21 @@ def email() -> Response:
         return show_basket(gettext("Add at least one PDF to the basket to email it."), 400)
     send = request.form.get("action") == "send"
     recipient = request.form.get("to", "").strip()
-    if send and not (settings.smtp_configured and check_recipient(recipient)):
-        return show_basket(gettext("Type one email address, like name@example.org."), 422)
+    try:
+        sheet = _sheet(state, items)
+        if send and not (settings.smtp_configured and check_recipient(recipient)):
+            raise SheetProblems({"to": gettext("Type one email address, like name@example.org.")})
+    except SheetProblems as problems:
+        return show_basket(status=422, problems=problems.problems)
     first = pdfs[0]  # the message is in the language of the first PDF
-    handout = PersonalHandout(
-        state.resolved(first.variant, first.locale),
-        _read(state, first),
-        None,
-        PurePosixPath(first.path).name.removesuffix(".pdf"),
+    message = compose_email(
+        _file(state, first, sheet), state.config.source_dir, None, recipient or None, False
     )
-    message = compose_email(handout, state.config.source_dir, None, recipient or None, False)
     for item in items:
         if item is not first:
-            main, sub = _media_type(item).split("/")
+            main, sub = MEDIA_TYPES[item.format].split(";")[0].split("/")
             message.add_attachment(
-                _read(state, item),
+                _file(state, item, sheet).pdf,
                 maintype=main,
                 subtype=sub,
                 filename=PurePosixPath(item.path).name,
@@ -137,24 +153,48 @@ def email() -> Response:
     return show_basket(sent=True)
 
 
+def _sheet(state: DeskState, items: list[Published]) -> CareSheet | None:
+    """The care sheet typed on the basket page, validated; None when nothing was typed."""
+    if not form_data(request.form, request.form.getlist):
+        return None
+    drug_ids = {drug_id for drug_id, _, _ in _drug_choices(state, items)}
+    return read_sheet(request.form, request.form.getlist, drug_ids, gettext)
+
+
+def _file(state: DeskState, item: Published, sheet: CareSheet | None) -> PersonalHandout:
+    """The item's bytes (in ``.pdf`` whatever the format): made for the child when a care
+    sheet was given and the item is a PDF edition rendered from the layouts."""
+    if sheet is not None and item.format == "pdf" and item.edition in state.personal_editions:
+        choice = PersonalChoice(
+            item.variant, item.locale, item.paper or state.papers[0], item.edition
+        )
+        try:
+            return state.render_personal(choice, sheet)
+        except HandoutError:
+            log.error("personal render refused")
+            abort(500)
+    found = state.published_file(item.key)
+    if found is None:
+        abort(404)
+    stem = PurePosixPath(item.path).name.rsplit(".", 1)[0]
+    return PersonalHandout(state.resolved(item.variant, item.locale), found[1], None, stem)
+
+
+def _drug_choices(state: DeskState, items: list[Published]) -> list[tuple[str, str, str]]:
+    """The medicines of every topic in the basket, once each, in the nurse's language."""
+    locale = g.ui if g.ui in state.locales else next(iter(state.locales))
+    choices: dict[str, tuple[str, str, str]] = {}
+    for variant in dict.fromkeys(item.variant for item in items if item.format == "pdf"):
+        for drug in state.variant_drugs(variant, locale):
+            choices.setdefault(drug.id, (drug.id, plain_text(drug.generic), ", ".join(drug.brands)))
+    return list(choices.values())
+
+
 def _saved(keys: list[str]) -> Response:
     response = make_response(redirect("/basket", 303))
     response.set_cookie(BASKET_COOKIE, "|".join(keys), samesite="Strict", httponly=True, path="/")
     return response
 
 
-def _read(state: DeskState, item: Published) -> bytes:
-    found = state.published_file(item.key)
-    if found is None:
-        abort(404)
-    return found[1]
-
-
-def _media_type(item: Published) -> str:
-    return MEDIA_TYPES.get(item.format, "application/octet-stream").split(";")[0]
-
-
 def _title(state: DeskState, item: Published) -> str:
-    from ..markup import plain_text
-
     return plain_text(state.resolved(item.variant, item.locale).variant.title)
