@@ -534,3 +534,19 @@ def test_basket_personalizes_its_pdfs_and_keeps_other_files_general(client, desk
     message = email.message_from_bytes(draft.data, policy=email.policy.default)
     assert NAME not in message["Subject"]
     assert NAME in pdf_text(next(message.iter_attachments()).get_content())
+
+
+def test_every_output_in_the_formats_table_has_a_label_and_its_media_type(state):
+    from relapse_handouts.desk.state import Published
+    from relapse_handouts.desk.views import file_label, media_type
+    from relapse_handouts.formats import OUTPUTS
+
+    app = create_app(DeskSettings(state.config, secret=b"s" * 32), state)
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        for entry in OUTPUTS:
+            paper = "letter" if entry.per_paper else None
+            published = Published("x", "cns", "en-CA", entry.format, entry.edition, paper, None, 0)
+            assert media_type(published).split(";")[0] == entry.media_type
+            label = file_label(published)
+            assert label and (entry.edition == "standard" or "," in label), label

@@ -25,7 +25,7 @@ from .personal_views import check_recipient
 from .settings import MAX_BASKET_ITEMS
 from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice, Published
-from .views import MEDIA_TYPES, file_label
+from .views import file_label, media_type
 
 __all__ = ["register", "BASKET_COOKIE"]
 
@@ -134,7 +134,7 @@ def email() -> Any:
     )
     for item in items:
         if item is not first:
-            main, sub = MEDIA_TYPES[item.format].split(";")[0].split("/")
+            main, sub = media_type(item).split(";")[0].split("/")
             message.add_attachment(
                 _file(state, item, sheet).pdf,
                 maintype=main,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..config import BuildConfig
 from ..errors import HandoutError
 from ..files import read_bytes, within
-from ..formats import OUTPUTS, output_format
+from ..formats import EDITIONS, FORMATS, OUTPUTS, output_format
 from ..gather import gather
 from ..html import HtmlRenderer
 from ..model import Project
@@ -103,7 +103,12 @@ class DeskState:
     @property
     def editions(self) -> tuple[str, ...]:
         """Every PDF edition the pipeline knows, in the formats table's order."""
-        return tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
+        return EDITIONS
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        """Every kind of file the pipeline makes, in its order (the formats table)."""
+        return FORMATS
 
     @property
     def personal_editions(self) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from flask import (
     request,
 )
 
+from ..formats import output_format
 from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
 from .app import HANDOUT_CSP, UI_COOKIE, desk, gettext
@@ -31,14 +32,15 @@ _EDITIONS = {
     "large-print": N_("Large print"),
     "booklet": N_("Booklet to print"),
     "summary": N_("Summary"),
+    "audio": N_("Read aloud"),
 }
-_FORMATS = {"pdf": N_("PDF to print"), "epub": N_("E-book (EPUB)"), "html": N_("Web page")}
+_FORMATS = {
+    "pdf": N_("PDF to print"),
+    "epub": N_("E-book (EPUB)"),
+    "html": N_("Web page"),
+    "mp3": N_("Audio (MP3)"),
+}
 _PAPERS = {"letter": N_("Letter"), "a4": N_("A4")}
-MEDIA_TYPES = {
-    "pdf": "application/pdf",
-    "epub": "application/epub+zip",
-    "html": "text/html; charset=utf-8",
-}
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def find() -> str:
         variants={v.id: plain_text(v.title) for v in state.project.variants},
         editions={e: edition_label(e) for e in state.editions},
         papers={p: gettext(_PAPERS.get(p, p)) for p in state.papers},
-        formats={f: gettext(label) for f, label in _FORMATS.items()},
+        formats={f: format_label(f) for f in state.formats},
         file_label=file_label,
         back=request.full_path if request.query_string else "/",
     )
@@ -117,9 +119,7 @@ def published_file(key: str) -> Response:
         abort(404)
     entry, data = found
     show = request.args.get("show") == "1" or entry.format == "html"
-    response = Response(
-        data, content_type=MEDIA_TYPES.get(entry.format, "application/octet-stream")
-    )
+    response = Response(data, content_type=media_type(entry))
     name = PurePosixPath(entry.path).name
     response.headers["Content-Disposition"] = (
         f'{"inline" if show else "attachment"}; filename="{name}"'
@@ -144,16 +144,30 @@ def choose_language() -> Response:
     return response
 
 
+def media_type(entry: Published) -> str:
+    """The file's MIME type, from the pipeline's formats table."""
+    try:
+        media = output_format(entry.format, entry.edition).media_type
+    except KeyError:
+        return "application/octet-stream"
+    return f"{media}; charset=utf-8" if media.startswith("text/") else media
+
+
+def format_label(format: str) -> str:
+    return gettext(_FORMATS.get(format, format.upper()))
+
+
 def edition_label(edition: str) -> str:
     return gettext(_EDITIONS.get(edition, edition.replace("-", " ").capitalize()))
 
 
 def file_label(entry: Published) -> str:
     """'PDF to print, Large print, Letter', 'E-book (EPUB)', ... in the nurse's words."""
-    parts = [gettext(_FORMATS.get(entry.format, entry.format.upper()))]
-    if entry.format == "pdf":
+    parts = [format_label(entry.format)]
+    if entry.format == "pdf" or entry.edition != "standard":
         parts.append(edition_label(entry.edition))
-        parts.append(gettext(_PAPERS.get(entry.paper or "", entry.paper or "")))
+    if entry.paper:
+        parts.append(gettext(_PAPERS.get(entry.paper, entry.paper)))
     return ", ".join(p for p in parts if p)
 
 
@@ -171,7 +185,7 @@ def _filters(state: DeskState) -> dict[str, str]:
         "variant": state.variant_ids(),
         "edition": state.editions,
         "paper": state.papers,
-        "format": tuple(_FORMATS),
+        "format": state.formats,
     }
     chosen = {name: request.args.get(name, "") for name in known}
     chosen = {name: value if value in known[name] else "" for name, value in chosen.items()}
@@ -215,7 +229,7 @@ def _documents(state: DeskState) -> list[Document]:
 
 
 def _file_order(state: DeskState, entry: Published) -> tuple:
-    formats = list(_FORMATS)
+    formats = list(state.formats)
     editions = list(state.editions)
     return (
         formats.index(entry.format) if entry.format in formats else 9,
@@ -235,8 +249,6 @@ def _matches(document: Document, chosen: dict[str, str]) -> bool:
 def _file_ok(entry: Published, chosen: dict[str, str]) -> bool:
     if chosen["format"] and entry.format != chosen["format"]:
         return False
-    if entry.format != "pdf":
-        return not (chosen["edition"] not in ("", "standard") or chosen["paper"])
     if chosen["edition"] and entry.edition != chosen["edition"]:
         return False
     return not (chosen["paper"] and entry.paper != chosen["paper"])
