@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from .config import BuildConfig
 from .errors import HandoutError, Location
 from .html import HtmlDocument
+from .pdftags import fix_structure
 
 __all__ = ["PdfRenderer", "RenderedPdf", "ProjectOnlyFetcher", "BlockedResource", "MissingFonts"]
 
@@ -105,9 +106,11 @@ class _WarningCollector(logging.Handler):
 
 
 def _reading_direction(direction: str) -> Any:
-    """A WeasyPrint finisher telling viewers a right-to-left document pages leftwards."""
+    """A WeasyPrint finisher: the structure fixes of ``pdftags``, and telling viewers a
+    right-to-left document pages leftwards."""
 
     def finish(document: Any, pdf: Any) -> None:
+        fix_structure(document, pdf)
         if direction == "rtl":
             pdf.catalog["ViewerPreferences"]["Direction"] = "/R2L"
 

@@ -68,7 +68,8 @@ def _row(config: BuildConfig, report: QualityReport, slug: str, file_name: str) 
 
 
 def _pdf_checks(pdf: Path) -> str:
-    """The PDF/UA structure checks the tests also make: tags, language, title, fonts."""
+    """The PDF/UA structure checks the tests also make (tags, language, title, outline),
+    then outloud's PDF/UA-1 rules."""
     if not pdf.is_file():
         return "not built"
     reader = PdfReader(pdf)
@@ -83,7 +84,20 @@ def _pdf_checks(pdf: Path) -> str:
         )
         if not ok
     ]
-    return "ok" if not problems else "missing: " + ", ".join(problems)
+    verdict = "ok" if not problems else "missing: " + ", ".join(problems)
+    return f"{verdict}; {_outloud_summary(pdf)}"
+
+
+def _outloud_summary(pdf: Path) -> str:
+    """The PDF/UA-1 verdict of outloud, the independent checker CI runs, when installed."""
+    from .checkers import outloud_check, outloud_version
+
+    if outloud_version() is None:
+        return "outloud not installed: PDF/UA-1 not checked"
+    result = outloud_check(pdf)
+    if result.failed_to_run:
+        return f"outloud {result.version} could not check it: {result.failed_to_run}"
+    return f"outloud {result.version}: {result.errors} errors, {result.warnings} warnings"
 
 
 def _page_one(pdf: Path, picture: Path) -> str | None:

@@ -80,3 +80,50 @@ def test_every_tagged_pdf_has_the_pdf_ua_structure(real_build):
         assert re.search(rb"pdfuaid:part[^0-9]*1", metadata), path
         if locale == "ar":
             assert root["/ViewerPreferences"]["/Direction"] == "/R2L", path
+
+
+def _outloud_verdicts(paths) -> dict[str, list[str]]:
+    """outloud on each PDF, in processes (it is pure Python and CPU-bound): the errors and
+    the warnings not explained in README.md, per file; an empty dict when all pass."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
+
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = dict(zip(paths, pool.map(outloud_check, paths), strict=True))
+    problems = {}
+    for path, result in results.items():
+        bad = [
+            finding
+            for finding in result.findings
+            if finding.startswith("error") or finding.split()[1][:-1] not in EXPLAINED_PDF_WARNINGS
+        ]
+        if bad or result.failed_to_run:
+            problems[str(path)] = bad + ([result.failed_to_run] if result.failed_to_run else [])
+    return problems
+
+
+@pytest.mark.slow
+def test_outloud_passes_every_tagged_pdf(real_build):
+    output, _ = real_build
+    pdfs = [p for p in sorted(output.rglob("*.pdf")) if ".booklet." not in p.name]
+    assert len(pdfs) == 48 * 4
+    assert _outloud_verdicts(pdfs) == {}
+
+
+@pytest.mark.slow
+def test_outloud_passes_personalized_handouts_in_every_locale(tmp_path):
+    from tests.base import REPO, make_project, run_cli
+
+    project = make_project(tmp_path, "real")
+    paths = []
+    for locale in ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa"):
+        for paper in ("letter", "a4"):
+            out = tmp_path / f"{locale}.{paper}.pdf"
+            result = run_cli(
+                "--project", project, "personalize", "--variant", "cns", "--locale", locale,
+                "--sheet", REPO / "examples/care-sheet.yaml", "--paper", paper, "-o", out,
+            )  # fmt: skip
+            assert result.code == 0, result.err
+            paths.append(out)
+    assert _outloud_verdicts(paths) == {}

@@ -1,0 +1,149 @@
+"""Accessibility of the built files, proven by reading them back and by outloud.
+
+The PDF structure tree is read back with pypdf (table header scopes, lists, artifacts,
+one /Table per table), and outloud must find no error and no unexplained warning."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from relapse_handouts import build
+from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
+from tests.base import REPO, config_for, make_project
+
+# A long drug table over pages (large print), a one-medicine table that once lost its
+# header (fr-CA CAR T, large print), right to left (ar), and a standard English handout.
+NARROW = [
+    ("en-CA", "general", "standard", "relapsed-all.a4.pdf"),
+    ("en-CA", "general", "large-print", "relapsed-all.large-print.a4.pdf"),
+    ("fr-CA", "car-t", "large-print", "car-t-cell-therapy.large-print.a4.pdf"),
+    ("ar", "general", "standard", "relapsed-all.a4.pdf"),
+]
+
+
+@pytest.fixture(scope="module")
+def narrow_pdfs(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("a11y"), "real")
+    paths = []
+    for number, (locale, variant, edition, name) in enumerate(NARROW):
+        output = project / f"output-{number}"
+        config = config_for(
+            project,
+            output_dir=output,
+            locales=(locale,),
+            variants=(variant,),
+            formats=("pdf",),
+            papers=("a4",),
+            editions=(edition,),
+            jobs=1,
+        )
+        build(config)
+        paths.append(output / locale / name)
+    return paths
+
+
+def elements(reader: PdfReader):
+    """Every structure element in tree order, with the /S of its ancestors (nearest last)."""
+
+    def walk(node, ancestors):
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, ArrayObject) else [kids] if kids is not None else []
+        for kid in kids:
+            if not isinstance(kid, IndirectObject | DictionaryObject):
+                continue
+            element = kid.get_object()
+            if element.get("/Type") in ("/OBJR", "/MCR") or "/S" not in element:
+                continue
+            yield element, ancestors
+            yield from walk(element, (*ancestors, element["/S"]))
+
+    yield from walk(reader.trailer["/Root"]["/StructTreeRoot"], ())
+
+
+def test_table_header_cells_have_a_scope(narrow_pdfs):
+    for path in narrow_pdfs:
+        cells = [(e, up) for e, up in elements(PdfReader(path)) if e["/S"] == "/TH"]
+        assert cells, path
+        for cell, ancestors in cells:
+            group = ancestors[-2]  # TH < TR < THead or TBody
+            assert group in ("/THead", "/TBody"), (path, ancestors)
+            assert cell["/A"]["/Scope"] == ("/Column" if group == "/THead" else "/Row"), path
+
+
+def test_each_table_is_one_table_with_one_header_row(narrow_pdfs):
+    split_tables = 0
+    for path in narrow_pdfs:
+        reader = PdfReader(path)
+        for element, _ in elements(reader):
+            if element["/S"] != "/Table":
+                continue
+            kinds = [kid.get_object()["/S"] for kid in element["/K"]]
+            assert kinds[0] == "/Caption", path
+            assert kinds.count("/THead") == 1 and kinds.count("/TBody") == 1, (path, kinds)
+            body = next(k.get_object() for k in element["/K"] if k.get_object()["/S"] == "/TBody")
+            pages = {row.get_object().raw_get("/Pg").idnum for row in body["/K"]}
+            split_tables += len(pages) > 1
+    assert split_tables >= 1  # the large-print drug table runs over pages, as one /Table
+
+
+def test_glossary_and_facts_are_real_lists(narrow_pdfs):
+    for path in narrow_pdfs:
+        items = [up for e, up in elements(PdfReader(path)) if e["/S"] == "/LI"]
+        assert items
+        assert {up[-1] for up in items} == {"/L"}, path
+        lists = [e for e, _ in elements(PdfReader(path)) if e["/S"] == "/L"]
+        for element in lists:
+            assert {kid.get_object()["/S"] for kid in element["/K"]} == {"/LI"}, path
+
+
+def test_running_heads_and_footers_are_pagination_artifacts(narrow_pdfs):
+    for path in narrow_pdfs:
+        reader = PdfReader(path)
+        tree = reader.trailer["/Root"]["/StructTreeRoot"]
+        reachable = {e.indirect_reference.idnum for e, _ in elements(reader)}
+        nums = tree["/ParentTree"]["/Nums"]
+        for index in range(0, len(nums), 2):
+            mapping = nums[index + 1].get_object()
+            if isinstance(mapping, ArrayObject):  # a page: one entry per MCID
+                for entry in mapping:
+                    if isinstance(entry, IndirectObject):
+                        assert entry.idnum in reachable, (path, nums[index])
+        for number, page in enumerate(reader.pages):
+            content = page.get_contents().get_data()
+            # Every page but the first (no running head) has head, footer and page number.
+            artifacts = len(re.findall(rb"/Artifact\s*<</Type /Pagination>>\s*BDC", content))
+            assert artifacts >= (2 if number else 1), (path, number)
+            assert re.search(rb"/Span\s*<</MCID \d+>>\s*BDC", content), (path, number)
+
+
+def test_links_are_printed_and_reference_addresses_are_links(narrow_pdfs):
+    for path in narrow_pdfs:
+        reader = PdfReader(path)
+        uris = set()
+        for page in reader.pages:
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                assert annotation["/F"] & 4, path  # the Print flag
+                if "/A" in annotation:
+                    uris.add(annotation["/A"]["/URI"])
+        assert "https://www.cancer.gov/" in uris, path  # a reference's address
+
+
+def test_outloud_finds_no_error_and_only_explained_warnings(narrow_pdfs):
+    for path in narrow_pdfs:
+        result = outloud_check(path)
+        assert not result.failed_to_run, (path, result.failed_to_run)
+        assert [f for f in result.findings if f.startswith("error")] == [], path
+        rules = {f.split()[1].rstrip(":") for f in result.findings}
+        assert rules <= set(EXPLAINED_PDF_WARNINGS), (path, result.findings)
+
+
+def test_readme_explains_every_accepted_outloud_warning():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Accessibility") :]
+    for rule in EXPLAINED_PDF_WARNINGS:
+        assert f"`{rule}`" in section, rule
