@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 # Debian packages: the renderer's libraries and fonts, then the validators the tests use.
 RENDER_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig espeak-ng lame"
-TEST_DEBS="default-jre-headless poppler-utils qpdf chromium calibre nodejs npm"
+TEST_DEBS="default-jdk-headless poppler-utils qpdf chromium calibre nodejs npm"
 
 missing_debs() {
   local pkg out=""

@@ -61,13 +61,12 @@ class BuildProgress:
         from rich.table import Table
 
         table = Table(title=f"build summary: {output_dir}", title_justify="left")
-        for column in ("built", "up to date", "removed", "failed", "seconds"):
+        for column in ("built", "up to date", "removed", "seconds"):
             table.add_column(column, justify="right")
         table.add_row(
             str(len(result.built)),
             str(result.up_to_date),
             str(len(result.removed)),
-            "0",
             f"{result.seconds:.2f}",
         )
         Console(file=out, width=100, color_system=None if not out.isatty() else "auto").print(table)

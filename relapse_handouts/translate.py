@@ -59,10 +59,6 @@ class TranslationReport:
     obsolete: tuple[str, ...]
     units: dict[str, TranslatedUnit]
 
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
 
 def translation_path(source_dir: Path, locale: str) -> Path:
     folder = source_dir / "translations"

@@ -137,3 +137,26 @@ def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | No
         handout = project / "source/handouts/tiny.yaml"
         handout.write_text(handout.read_text().replace("One key point.", "One new key point."))
     return project
+
+
+EPUBCHECK_ALL = Path(__file__).resolve().parent / "tools/EpubCheckAll.java"
+
+
+def epubcheck(books: list[Path], reports: Path) -> dict[Path, list[tuple[str, str, str]]]:
+    """EPUBCheck's messages (id, severity, text) for each book, all checked in one Java
+    process (EPUBCheck's command line takes one book per JVM, ~5 s to start each)."""
+    import json
+    import subprocess
+
+    subprocess.run(
+        ["java", "-cp", str(EPUBCHECK_JAR), str(EPUBCHECK_ALL), str(reports), *map(str, books)],
+        check=True,
+        capture_output=True,
+        timeout=1800,
+    )
+    found = {}
+    for index, book in enumerate(books):
+        report = json.loads((reports / f"{index}.json").read_text(encoding="utf-8"))
+        assert report["checker"]["path"] == str(book)
+        found[book] = [(m["ID"], m["severity"], m["message"]) for m in report["messages"]]
+    return found

@@ -1,7 +1,11 @@
-"""Shared fixtures: one full build of the shipped content per test session."""
+"""Shared fixtures: the shipped content built once per test session, and a guard that
+fails any test during which the renderer (WeasyPrint) logged a warning."""
 
 from __future__ import annotations
 
+import logging
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,12 +14,46 @@ from relapse_handouts import BuildResult, build
 from relapse_handouts.formats import EDITIONS
 from tests.base import config_for, make_project
 
+# Locales of the quick default build besides the source: every script and direction.
+OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
+
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> tuple[Path, BuildResult]:
-    """The shipped source built in every format; (output folder, result)."""
+    """The shipped source, built as two filtered builds into one output folder: every
+    variant in English in every format and edition (read-aloud ones included), and the
+    general and CNS handouts in the other locales (standard PDFs, EPUB, web page).
+    (output folder, result of both)"""
     project = make_project(tmp_path_factory.mktemp("real"), "real")
+    english = build(config_for(project, jobs=2, locales=("en-CA",)))
+    others = build(
+        config_for(
+            project,
+            jobs=2,
+            locales=OTHER_LOCALES,
+            variants=("general", "cns"),
+            formats=("pdf", "epub", "html"),
+            editions=("standard",),
+        )
+    )
+    result = replace(
+        others,
+        built=english.built + others.built,
+        warnings=english.warnings + others.warnings,
+    )
+    assert result.warnings == ()
+    return project / "output", result
+
+
+@pytest.fixture(scope="session")
+def full_build(real_build, tmp_path_factory) -> tuple[Path, BuildResult]:
+    """The whole matrix (every variant, locale, format, edition and paper), for the slow
+    validator sweeps: a copy of ``real_build``'s project completed by a plain build."""
+    output, _ = real_build
+    project = tmp_path_factory.mktemp("full") / "project"
+    shutil.copytree(output.parent, project, symlinks=True)
     result = build(config_for(project, jobs=2))
+    assert result.warnings == ()
     return project / "output", result
 
 
@@ -24,6 +62,43 @@ def tiny_build(tmp_path_factory) -> tuple[Path, BuildResult]:
     project = make_project(tmp_path_factory.mktemp("tiny"))
     result = build(config_for(project, jobs=1))
     return project / "output", result
+
+
+class _RendererLog(logging.Handler):
+    """Records WeasyPrint's warnings in a file, so that those of forked worker processes
+    are seen too (after WeasyPrint's own test suite, which fails on any unexpected log)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.path = path
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(f"{record.name}: {record.getMessage()}\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def renderer_log(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("renderer-log") / "warnings.txt"
+    path.touch()
+    handler = _RendererLog(path)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield path
+    logger.removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
+def no_renderer_warnings(request, renderer_log):
+    """Fails the test if the renderer logged a warning while it ran (session builds it
+    started included), unless it is marked ``renderer_warnings`` (it provokes them)."""
+    start = renderer_log.stat().st_size
+    yield
+    with renderer_log.open(encoding="utf-8") as log:
+        log.seek(start)
+        logged = log.read()
+    if logged and request.node.get_closest_marker("renderer_warnings") is None:
+        pytest.fail(f"unexpected renderer warnings:\n{logged}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ def test_shipped_content_passes_every_gate():
 
     result = run_cli("--project", REPO, "check")
     assert result.code == 0, result.err
+    assert "source OK" in result.out
     english = [line.split() for line in result.out.splitlines() if " en-CA " in line]
     assert len(english) == 8
     for _variant, _locale, grade, _smog, _ease, per_sentence, verdict in english:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -77,9 +78,16 @@ def normalise(html: str) -> str:
 
 @pytest.mark.parametrize("section_id", ["about", "treatment"])
 def test_golden_parts(tmp_path, section_id):
-    """The meaning-bearing markup of a section, compared with a reviewed golden copy."""
+    """The meaning-bearing markup of a section, compared with a reviewed golden copy.
+    After an intended change of the layouts, regenerate the copies and review the diff:
+        REGENERATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_html.py -k golden
+        git diff tests/golden
+    """
     html = normalise(render_part(make_project(tmp_path), section_id))
     golden = GOLDEN / f"tiny-{section_id}.html"
+    if os.environ.get("REGENERATE_GOLDEN") == "1":
+        golden.write_text(html + "\n", encoding="utf-8")
+        pytest.skip(f"rewrote {golden.name}: review it with 'git diff tests/golden'")
     assert html == golden.read_text(encoding="utf-8").strip()
 
 

@@ -35,9 +35,6 @@ def test_locale_pdf_is_tagged_with_its_language_and_script(real_build, locale):
     text = "".join(page.extract_text() for page in reader.pages)
     assert "\ufffd" not in text
     assert len(re.findall(SCRIPTS[locale], text)) > 200
-    if SHIPPED[locale].review.status == "draft":
-        first = reader.pages[0].extract_text()
-        assert re.search(r"\S", first)  # notice checked by the translated catalog below
 
 
 @pytest.mark.parametrize("locale", list(SHIPPED))
