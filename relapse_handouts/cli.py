@@ -275,9 +275,11 @@ def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     for problem in problems:
         print(problem.format(), file=err)
     if getattr(config, "report", False):
+        from .files import output_lock
         from .review import write_review
 
-        print(f"wrote {write_review(config, project, reports)}", file=out)
+        with output_lock(config.output_dir):  # not while a build writes there
+            print(f"wrote {write_review(config, project, reports)}", file=out)
     failed = bool(problems) or (config.strict and bool(warnings))
     print(
         ("check FAILED" if failed else "source OK") + f": {len(project.handouts)} "

@@ -240,3 +240,19 @@ def test_translations_update_never_writes_through_a_symlinked_folder(project, tm
     assert result.code == 1
     assert "leads outside" in result.err and "Traceback" not in result.err
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "huge"])
+def test_translation_must_be_a_small_regular_file(project, kind):
+    config = config_for(project)
+    path = project / "source/translations/fr-CA.yaml"
+    path.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(FileRefused) as caught:
+        load_translation(load_project(config), config.source_dir, "fr-CA", Path("x/fr-CA.yaml"))
+    expected = "not a regular file" if kind == "fifo" else "file is larger than 4 MB"
+    assert caught.value.format().startswith(f"x/fr-CA.yaml: error: {expected}")
