@@ -22,6 +22,7 @@ NARROW = [
     ("en-CA", "general", "large-print", "relapsed-all.large-print.a4.pdf"),
     ("fr-CA", "car-t", "large-print", "car-t-cell-therapy.large-print.a4.pdf"),
     ("ar", "general", "standard", "relapsed-all.a4.pdf"),
+    ("pa", "cns", "large-print", "relapsed-all-cns.large-print.a4.pdf"),
 ]
 
 
@@ -140,6 +141,24 @@ def test_outloud_finds_no_error_and_only_explained_warnings(narrow_pdfs):
         assert [f for f in result.findings if f.startswith("error")] == [], path
         rules = {f.split()[1].rstrip(":") for f in result.findings}
         assert rules <= set(EXPLAINED_PDF_WARNINGS), (path, result.findings)
+
+
+def test_every_character_of_large_print_is_at_least_18_pt(narrow_pdfs):
+    """Running heads, footers, references and the QR caption included (APH: 18 pt)."""
+    import pymupdf
+
+    large = [path for path in narrow_pdfs if ".large-print." in path.name]
+    assert len(large) == 3
+    for path in large:
+        sizes = {}
+        with pymupdf.open(path) as document:
+            for page in document:
+                for block in page.get_text("dict")["blocks"]:
+                    for line in block.get("lines", []):
+                        for span in line["spans"]:
+                            if span["text"].strip():
+                                sizes.setdefault(round(span["size"], 1), span["text"])
+        assert min(sizes) >= 18, (path.name, {s: t for s, t in sizes.items() if s < 18})
 
 
 def test_readme_explains_every_accepted_outloud_warning():
