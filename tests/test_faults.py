@@ -189,3 +189,32 @@ def test_kill_9_while_publishing_then_the_next_build_repairs(built):
     assert manifest_matches_disk(output)
     paths = {e["path"] for e in json.loads((output / "manifest.json").read_text())["outputs"]}
     assert {"en-CA/tiny.html", "en-CA/tiny.epub"} <= paths
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        (
+            "concurrent.futures.process.BrokenProcessPool",
+            "a rendering process stopped unexpectedly",
+        ),
+        ("builtins.MemoryError", "out of memory; build fewer outputs at once"),
+    ],
+)
+def test_a_crashed_worker_or_no_memory_is_one_line(built, monkeypatch, fault, message):
+    import importlib
+
+    module, name = fault.rsplit(".", 1)
+    error = getattr(importlib.import_module(module), name)
+    edit_text(built)
+    before = snapshot(built / "output")
+
+    def crash(*args, **kwargs):
+        raise error()
+
+    monkeypatch.setattr("relapse_handouts.render.render_outputs", crash)
+    result = run_cli("--project", built, *NARROW)
+    assert result.code == 1
+    assert result.err.startswith(f"make_docs.py: error: {message}")
+    assert result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert snapshot(built / "output") == before
