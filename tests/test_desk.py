@@ -257,6 +257,7 @@ def test_problems_in_french_when_the_nurse_reads_french(client):
         ("child_first_name", "Ma\x07ya", "invisible character (U+0007)"),
         ("child_first_name", "M" * 61, "at most 60 characters"),
         ("next_appointment", "x" * 81, "at most 80 characters"),
+        ("care_team-0-role", "Oncologist", "Fill this in too"),  # a contact without a name
     ],
 )
 def test_hostile_input_is_refused_as_on_the_command_line(client, field, value, words):

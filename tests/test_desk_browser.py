@@ -150,6 +150,12 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     assert [p.get_filename() for p in message.iter_attachments()] == [
         "relapsed-all-cns.large-print.letter.pdf", "relapsed-all-cns.epub"
     ]  # fmt: skip
+    # The basket's care sheet: a mistake is shown in place.
+    page.get_by_text("Personalize the PDFs for the child").click()
+    page.locator("#care_team-0-phone").fill("soon")
+    page.get_by_role("button", name=re.compile("zip")).click()
+    assert page.locator("#care_team-0-phone-problem").is_visible()
+    check_page(page, shots, "basket-problems")
     page.goto(server.url + "/no/such/page")
     check_page(page, shots, "error-404")
 

@@ -186,7 +186,7 @@ def _in_words(message: str, _: Callable[[str], str]) -> str:
         return _("Type a number.")
     if "valid date" in message:
         return _("Type a date, like 2026-12-03 09:30.")
-    if message == "Field required":
+    if message in ("Field required", "required field is missing"):
         return _("Fill this in too, or leave the whole row empty.")
     if "at least 1 character" in message:
         return _("Fill this in, or leave the whole row empty.")
