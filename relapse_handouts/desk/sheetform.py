@@ -182,6 +182,8 @@ def _in_words(message: str, _: Callable[[str], str]) -> str:
         return _("This medicine is not in this handout.")
     if message == "unknown field":
         return _("This field is not part of the care sheet.")
+    if "not a temperature" in message:
+        return _("Not a temperature: write a number with °C or °F, as your team teaches it.")
     if "valid number" in message or "valid integer" in message:
         return _("Type a number.")
     if "valid date" in message:
@@ -190,4 +192,4 @@ def _in_words(message: str, _: Callable[[str], str]) -> str:
         return _("Fill this in too, or leave the whole row empty.")
     if "at least 1 character" in message:
         return _("Fill this in, or leave the whole row empty.")
-    return _("Check this field: %(problem)s") % {"problem": message}
+    return _("Check this field: %(problem)s") % {"problem": message.removeprefix("Value error, ")}
