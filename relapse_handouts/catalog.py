@@ -59,6 +59,7 @@ def _locale_section(
     config: BuildConfig, locale: str, project: Project, manifest: Manifest
 ) -> dict[str, Any]:
     _ = ui_translations(config.source_dir, locale, project.site.source_locale).gettext
+    signed = _signed_date(project, locale)
     topics = []
     for handout in project.handouts:
         for variant in project.variants:
@@ -70,15 +71,12 @@ def _locale_section(
                 and e["handout"] == handout.id
             ]
             if entries:
-                topics.append(_topic(handout, variant, entries, locale, _))
-    info = project.site.locales[locale]
+                topics.append(_topic(handout, variant, entries, locale, _, signed))
     return {
         "locale": locale,
         "dir": text_direction(locale),
-        "name": info.name,
-        "draft": _("Draft translation, not yet reviewed")
-        if info.review.status != "reviewed"
-        else "",
+        "name": project.site.locales[locale].name,
+        "draft": _draft_label(project, locale, _),
         "topics": topics,
     }
 
@@ -89,6 +87,7 @@ def _topic(
     entries: list[dict[str, Any]],
     locale: str,
     _: Callable[[str], str],
+    signed: Any,
 ) -> dict[str, Any]:
     """One handout x variant: its links in the formats table's order, labelled from it."""
     ordered = sorted(entries, key=_order)
@@ -111,14 +110,33 @@ def _topic(
         "description": plain_text(variant.description),
         "links": links,
         "pages": _("%(count)s pages") % {"count": pages} if pages else "",
+        # Only a date a named reviewer signed; a draft shows none.
         "reviewed": _("Last reviewed %(date)s")
-        % {"date": format_date(handout.last_reviewed, "long", locale=babel_locale(locale))},
+        % {"date": format_date(signed, "long", locale=babel_locale(locale))}
+        if signed
+        else "",
     }
 
 
 def _size(size: int) -> str:
     # Audio runs to megabytes; a handout's PDF to kilobytes.
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1024))} KB"
+
+
+def _draft_label(project: Project, locale: str, _: Any) -> str:
+    """Same rule as the handouts: the content's sign-off first, then the translation's."""
+    locales = project.site.locales
+    if not locales[project.site.source_locale].review.signed:
+        return _("Draft, not yet reviewed")
+    return "" if locales[locale].review.signed else _("Draft translation, not yet reviewed")
+
+
+def _signed_date(project: Project, locale: str) -> Any:
+    locales = project.site.locales
+    reviews = (locales[project.site.source_locale].review, locales[locale].review)
+    if not all(review.signed for review in reviews):
+        return None
+    return max(review.date for review in reviews if review.date)
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int]:

@@ -169,6 +169,7 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
             ("sections", s, "subsections", i) for i in range(len(section.get("subsections", [])))
         ]
     _check_unique(file, places, "id", errors)
+    _check_citations(file, places, known, errors)
     for at in places:
         section_id = _get(data, at + ("id",))
         if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
@@ -178,6 +179,53 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
                 field=dotted(at + ("id",)),
                 hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}",
             )
+
+
+def _check_citations(
+    file: YamlFile, places: list[Path_], known: _KnownIds, errors: ErrorCollector
+) -> None:
+    """The citation gate: a block marked ``beyond_seed`` (a fact the seed page does not
+    give) must cite a reference, and every cited reference must be in the handout's
+    ``references`` list (so it is printed, numbered, in every variant)."""
+    listed = set(file.data.get("references", []))
+    for place in places:
+        for b, block in enumerate(_get(file.data, place + ("blocks",)) or []):
+            if not isinstance(block, dict):
+                continue
+            at = place + ("blocks", b)
+            cited = list(block.get("cites") or [])
+            texts = [v for v in _strings(block)]
+            cited += [h[4:] for t in texts for h in link_targets(t) if h.startswith("ref:")]
+            if block.get("beyond_seed") and not cited:
+                errors.add(
+                    "this block states facts beyond the seed page but cites no reference",
+                    file.locate(at + ("beyond_seed",)),
+                    field=dotted(at),
+                    hint="add 'cites: [reference-id]' naming the source that supports it "
+                    "(references.yaml), or keep to what the seed page says",
+                )
+            for index, ref_id in enumerate(block.get("cites") or []):
+                if ref_id not in known.references or ref_id not in listed:
+                    where = "references.yaml" if ref_id not in known.references else (
+                        "this handout's 'references' list"
+                    )
+                    errors.add(
+                        f"cited reference '{ref_id}' is not in {where}",
+                        file.locate(at + ("cites", index)),
+                        field=dotted(at + ("cites", index)),
+                        hint="cite an id from references.yaml that the handout lists",
+                    )
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings(value)
 
 
 def _check_unique(file: YamlFile, places: list[Path_], field: str, errors: ErrorCollector) -> None:

@@ -41,8 +41,8 @@ def build_epub(document: HtmlDocument, renderer: HtmlRenderer) -> bytes:
 
 
 def _modified(document: HtmlDocument) -> datetime:
-    reviewed = document.resolved.handout.last_reviewed
-    return datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=UTC)
+    updated = document.resolved.handout.updated
+    return datetime(updated.year, updated.month, updated.day, tzinfo=UTC)
 
 
 def _new_book(document: HtmlDocument) -> epub.EpubBook:
@@ -59,7 +59,7 @@ def _new_book(document: HtmlDocument) -> epub.EpubBook:
     book.add_metadata("DC", "description", plain_text(resolved.variant.description))
     for keyword in resolved.handout.keywords:
         book.add_metadata("DC", "subject", keyword)
-    book.add_metadata("DC", "date", resolved.handout.last_reviewed.isoformat())
+    book.add_metadata("DC", "date", resolved.handout.updated.isoformat())
     _add_accessibility_metadata(book)
     return book
 

@@ -64,7 +64,7 @@ def gather(config: BuildConfig, also_translate: Iterable[str] = ()) -> Gathered:
     plan = plan_outputs(project, config.unfiltered())
     specs = plan_outputs(project, config)
     locales = tuple(dict.fromkeys(spec.locale for spec in specs))
-    # Release builds refuse draft translations.
+    # Release builds refuse anything no named reviewer signed (English included).
     _check_release(config, project, locales)
     # Translate the content model into each locale once: missing units stop the build.
     projects, warnings = translate_all(project, config.source_dir, config.root, locales)
@@ -81,18 +81,23 @@ def gather(config: BuildConfig, also_translate: Iterable[str] = ()) -> Gathered:
 
 
 def _check_release(config: BuildConfig, project: Project, locales: tuple[str, ...]) -> None:
+    """A release ships only what a named reviewer signed: the content (the source
+    locale, always) and each translation built."""
     if not config.release:
         return
     errors = ErrorCollector()
-    for locale in locales:
-        if project.site.locales[locale].review.status != "reviewed":
-            errors.add(
-                f"locale {locale} is a draft translation",
-                Location(Path("source/site.yaml")),
-                field=f"locales.{locale}.review",
-                hint="a release needs a qualified reviewer's sign-off (status: "
-                "reviewed, reviewer, date), or leave the locale out with --locale",
-            )
+    source = project.site.source_locale
+    for locale in dict.fromkeys((source, *locales)):
+        if project.site.locales[locale].review.signed:
+            continue
+        what = "the content" if locale == source else "a draft translation"
+        errors.add(
+            f"locale {locale} is {what}, not signed by a reviewer",
+            Location(Path("source/site.yaml")),
+            field=f"locales.{locale}.review",
+            hint="a release needs a named reviewer's sign-off (status: reviewed, reviewer, "
+            "role, date)" + ("" if locale == source else ", or leave the locale out with --locale"),
+        )
     errors.raise_if_any()
 
 

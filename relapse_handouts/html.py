@@ -27,6 +27,7 @@ from .files import read_text
 from .formats import OutputFormat
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
+from .model import Review
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
 from .templates import ProjectLoader
@@ -155,8 +156,9 @@ class HtmlRenderer:
     def _context(self, resolved: ResolvedHandout) -> dict[str, Any]:
         self._environment(resolved)
         _ = self._translations[resolved.locale].gettext
-        handout, review = resolved.handout, resolved.locale_info.review
-        last_reviewed = _format_date(handout.last_reviewed, resolved.locale)
+        handout = resolved.handout
+        signed = resolved.last_reviewed
+        version = handout.content_version
         return {
             "handout": handout,
             "variant": resolved.variant,
@@ -164,7 +166,10 @@ class HtmlRenderer:
             "drugs": resolved.drugs,
             "glossary": resolved.glossary,
             "references": resolved.references,
+            "ref_numbers": {ref.id: n for n, ref in enumerate(resolved.references, 1)},
             "is_draft": resolved.is_draft,
+            "draft_kind": resolved.draft_kind,
+            "last_reviewed": signed,
             "lang": resolved.locale,
             "dir": resolved.direction,
             "personal": resolved.personal,
@@ -174,13 +179,22 @@ class HtmlRenderer:
             ),
             "appointment_text": _appointment_text(resolved),
             "document_title": plain_text(resolved.variant.title),
-            "footer_text": _("Version %(version)s · Last reviewed %(date)s")
-            % {"version": handout.content_version, "date": last_reviewed},
-            "review_text": (
-                _("Reviewed by %(reviewer)s, %(date)s")
-                % {"reviewer": review.reviewer, "date": _format_date(review.date, resolved.locale)}
-                if review.status == "reviewed" and review.reviewer and review.date
-                else _("Draft, not yet reviewed by a qualified translator")
+            "footer_text": (
+                _("Version %(version)s · Last reviewed %(date)s")
+                % {"version": version, "date": _format_date(signed, resolved.locale)}
+                if signed
+                else _("Version %(version)s · Draft, not yet reviewed") % {"version": version}
+            ),
+            "draft_header": (
+                _("Draft, not yet reviewed")
+                if resolved.draft_kind == "content"
+                else _("Draft translation, not yet reviewed")
+            ),
+            "review_text": _signature(resolved.source_review, resolved.locale, _),
+            "translation_text": (
+                _signature(resolved.locale_info.review, resolved.locale, _)
+                if resolved.locale != resolved.site.source_locale
+                else None
             ),
         }
 
@@ -286,6 +300,17 @@ def _css_counters(template: str) -> Markup:
         if piece
     ]
     return Markup(" ".join(content))
+
+
+def _signature(review: Review, locale: str, _: Any) -> str:
+    """'Reviewed by <name>, <role>, <date>' only for a signed review, else 'Draft'."""
+    if review.signed and review.reviewer and review.role and review.date:
+        return _("Reviewed by %(reviewer)s, %(role)s, %(date)s") % {
+            "reviewer": review.reviewer,
+            "role": review.role,
+            "date": _format_date(review.date, locale),
+        }
+    return _("Draft, not yet reviewed")
 
 
 def _appointment_text(resolved: ResolvedHandout) -> str:

@@ -11,6 +11,8 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
+from urllib.parse import urlsplit
+
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -19,6 +21,7 @@ from pydantic import (
     Field,
     Tag,
     field_validator,
+    model_validator,
 )
 
 __all__ = [
@@ -31,6 +34,8 @@ __all__ = [
     "DrugTable",
     "QuestionList",
     "CareTeamBox",
+    "CallDetails",
+    "BlockBase",
     "Block",
     "Subsection",
     "Section",
@@ -74,6 +79,28 @@ LocaleTag = Annotated[str, AfterValidator(_language_tag)]
 Condition = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(min_length=1, max_length=2000)]
 
+# Hosts reserved for examples and tests (RFC 2606, RFC 6761): never printed on paper.
+_PLACEHOLDER_HOSTS = ("example", "test", "invalid", "localhost")
+
+
+def _real_address(url: str) -> str:
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    labels = host.split(".")
+    if (
+        not host
+        or labels[-1] in _PLACEHOLDER_HOSTS
+        or (len(labels) >= 2 and labels[-2] == "example")
+        or host.startswith("127.")
+    ):
+        raise ValueError(
+            f"'{host or url}' is a placeholder address (example, test, invalid and localhost "
+            "hosts are reserved); use the real published address, or leave the field out"
+        )
+    return url
+
+
+WebAddress = Annotated[str, Field(pattern=r"^https?://\S+$"), AfterValidator(_real_address)]
+
 # Sections every resolved handout must keep, by role (references and disclaimer are
 # added by the layout from the handout's metadata and the site's disclaimer).
 SECTION_ROLES = ("about", "treatment", "questions")
@@ -98,50 +125,60 @@ def _items(value: Any) -> Any:
     return value
 
 
-class Paragraph(Strict):
+class BlockBase(Strict):
+    """What every block may carry: a stable id, a condition, and its sources.
+
+    ``beyond_seed: true`` marks a block that states a fact the seed page does not give;
+    such a block must cite a reference (``cites`` ids, or a ``[x](ref:id)`` link in its
+    text), and ``check`` fails it otherwise. Cited references print as numbered notes.
+    """
+
+    id: Slug | None = None
+    when: Condition | None = None
+    beyond_seed: bool = False
+    cites: tuple[Slug, ...] = ()
+
+
+class Paragraph(BlockBase):
     p: Markdown
-    id: Slug | None = None
-    when: Condition | None = None
 
 
-class BulletList(Strict):
+class BulletList(BlockBase):
     list: tuple[TextItem, ...] = Field(min_length=1)
-    id: Slug | None = None
-    when: Condition | None = None
     _items = field_validator("list", mode="before")(_items)
 
 
-class KeyMessage(Strict):
+class KeyMessage(BlockBase):
     """A boxed message the reader must not miss (bordered, not only coloured)."""
 
     key: Markdown
-    id: Slug | None = None
-    when: Condition | None = None
 
 
-class DrugTable(Strict):
+class DrugTable(BlockBase):
     """The drugs of one group from ``drugs.yaml``, as a table."""
 
     drugs: Slug
     caption: Markdown
-    id: Slug | None = None
-    when: Condition | None = None
 
 
-class QuestionList(Strict):
+class QuestionList(BlockBase):
     questions: tuple[TextItem, ...] = Field(min_length=1)
-    id: Slug | None = None
-    when: Condition | None = None
     _items = field_validator("questions", mode="before")(_items)
 
 
-class CareTeamBox(Strict):
+class CareTeamBox(BlockBase):
     """A box with ruled lines for the care team's names and numbers."""
 
     care_team: Literal[True]
     rows: int = Field(default=4, ge=1, le=8)
-    id: Slug | None = None
-    when: Condition | None = None
+
+
+class CallDetails(BlockBase):
+    """The fever temperature and the number to call: blanks to fill in by hand on a
+    printed handout, the care sheet's values on one child's handout. Never a default
+    number: each care team sets its own."""
+
+    call_details: Literal[True]
 
 
 _BLOCK_KEYS = {
@@ -151,6 +188,7 @@ _BLOCK_KEYS = {
     "drugs": "drugs",
     "questions": "questions",
     "care_team": "care_team",
+    "call_details": "call_details",
 }
 
 
@@ -166,12 +204,13 @@ Block = Annotated[
     | Annotated[KeyMessage, Tag("key")]
     | Annotated[DrugTable, Tag("drugs")]
     | Annotated[QuestionList, Tag("questions")]
-    | Annotated[CareTeamBox, Tag("care_team")],
+    | Annotated[CareTeamBox, Tag("care_team")]
+    | Annotated[CallDetails, Tag("call_details")],
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",
         custom_error_message="a block needs one of the keys p, list, key, drugs, "
-        "questions, care_team",
+        "questions, care_team, call_details",
     ),
 ]
 _BLOCK_CLASSES = {
@@ -181,6 +220,7 @@ _BLOCK_CLASSES = {
     "drugs": DrugTable,
     "questions": QuestionList,
     "care_team": CareTeamBox,
+    "call_details": CallDetails,
 }
 
 
@@ -196,7 +236,7 @@ class Section(Strict):
 
     id: Slug
     title: Markdown
-    role: Literal["about", "treatment", "questions"] | None = None
+    role: Literal["about", "treatment", "questions", "urgent", "support", "care-team"] | None = None
     when: Condition | None = None
     blocks: tuple[Block, ...] = ()
     subsections: tuple[Subsection, ...] = ()
@@ -208,7 +248,9 @@ class Handout(Strict):
     description: Markdown
     audience: Markdown
     content_version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
-    last_reviewed: dt.date
+    # The date this content version was written (document metadata, reproducible builds).
+    # Who reviewed it, and when, is recorded per locale in site.yaml, never here.
+    updated: dt.date
     next_review: dt.date
     keywords: tuple[str, ...] = ()
     key_points: tuple[TextItem, ...] = Field(min_length=1)
@@ -237,13 +279,35 @@ class GlossaryTerm(Strict):
 class Reference(Strict):
     id: Slug
     citation: str
-    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    url: WebAddress | None = None
 
 
 class Review(Strict):
+    """A locale's sign-off. 'reviewed' needs the named person, their role and the date
+    they signed; a draft names nobody (no reviewer is printed unless one signed)."""
+
     status: Literal["draft", "reviewed"]
-    reviewer: str | None = None
+    reviewer: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    role: Annotated[str, Field(min_length=2, max_length=100)] | None = None
     date: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _signed_or_draft(self) -> Review:
+        named = (self.reviewer, self.role, self.date)
+        if self.status == "reviewed" and None in named:
+            raise ValueError(
+                "a reviewed locale needs reviewer (a named person), role and date; "
+                "until someone signs, use {status: draft}"
+            )
+        if self.status == "draft" and any(value is not None for value in named):
+            raise ValueError(
+                "a draft names no reviewer, role or date; set status: reviewed once they sign"
+            )
+        return self
+
+    @property
+    def signed(self) -> bool:
+        return self.status == "reviewed"
 
 
 class LocaleInfo(Strict):
@@ -271,9 +335,11 @@ class Site(Strict):
     """Publisher-wide settings: who publishes, which locales, tailoring attributes."""
 
     organisation: str
-    organisation_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
-    publisher_url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = None
+    organisation_url: WebAddress | None = None
+    publisher_url: WebAddress | None = None
     source_credit: Markdown
+    # Who to contact (the care team; the seed's helpline as the seed gives it).
+    contact: tuple[Markdown, ...] = ()
     source_locale: LocaleTag
     locales: dict[LocaleTag, LocaleInfo] = Field(min_length=1)
     papers: tuple[Literal["letter", "a4"], ...] = ("letter", "a4")

@@ -8,6 +8,7 @@ written to the manifest, a cache, logs, file names or PDF metadata.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -20,7 +21,7 @@ from .resolve import ResolvedHandout
 from .validation import report_invalid
 from .yamlfile import read_yaml
 
-__all__ = ["CareSheet", "Contact", "load_sheet", "personalize", "LIMITS"]
+__all__ = ["CareSheet", "Contact", "UrgentContact", "load_sheet", "personalize", "LIMITS"]
 
 # Documented in README, "One child's handout".
 LIMITS = {
@@ -75,6 +76,20 @@ class Contact(BaseModel):
     after_hours: Phone | None = None
 
 
+def _temperature(value: str) -> str:
+    if not re.fullmatch(r"[34][0-9]([.,][0-9])? ?°? ?[CF]", value.strip()):
+        raise ValueError("not a temperature: write a number with °C or °F, as your team teaches it")
+    return value.strip()
+
+
+class UrgentContact(BaseModel):
+    """Who the family calls right away (fever, bleeding...), and the number."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    who: _text(LIMITS["name"])  # type: ignore[valid-type]
+    phone: Phone
+
+
 class CareSheet(BaseModel):
     """What a nurse fills in for one child (see ``examples/care-sheet.yaml``)."""
 
@@ -84,6 +99,11 @@ class CareSheet(BaseModel):
     next_appointment: dt.datetime | dt.date | _text(LIMITS["appointment"]) | None = None  # type: ignore[valid-type]
     medicines: tuple[str, ...] = Field(default=(), max_length=LIMITS["medicines"])
     notes: _text(LIMITS["notes"], newlines=True) | None = None  # type: ignore[valid-type]
+    # The care team's own fever threshold, as they teach it (no default is ever printed).
+    fever_temperature: (
+        Annotated[str, Field(max_length=12), AfterValidator(_temperature)] | None
+    ) = None
+    call_right_away: UrgentContact | None = None
 
 
 _NOT_A_PHONE = "not a phone number: use digits, spaces, + ( ) - . and 'ext'"

@@ -61,9 +61,9 @@ def _build(
     on_done: Callable[[Artifact], None] | None,
 ) -> BuildResult:
     started = time.perf_counter()
-    # Fingerprint every input; if nothing selected changed since the last build, stop here.
+    # Fingerprint every input; if nothing selected changed since the last build, stop here
+    # (never for --release: its sign-off checks must run on every release build).
     prints, state = fingerprint(config), load_state(config.output_dir)
-    # A release always gathers: what it refuses (drafts, stale recordings) is checked anew.
     if not force and not config.release and state.is_current(prints, config):
         selected = sum(config.selects(spec) for spec in state.planned.values())
         return BuildResult(None, (), (), selected, seconds=_since(started))

@@ -6,6 +6,7 @@ Returns a ``ResolvedHandout``: a new frozen value holding exactly what one outpu
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from .model import (
     LocaleInfo,
     Project,
     Reference,
+    Review,
     Section,
     Site,
     Variant,
@@ -56,8 +58,29 @@ class ResolvedHandout:
     personal: CareSheet | None = None  # one child's care sheet (personalize), else None
 
     @property
+    def source_review(self) -> Review:
+        """The sign-off of the content itself (the source locale's review)."""
+        return self.site.locales[self.site.source_locale].review
+
+    @property
+    def draft_kind(self) -> str | None:
+        """'content' while no named reviewer signed the source, 'translation' while the
+        content is signed but this translation is not, None when both are signed."""
+        if not self.source_review.signed:
+            return "content"
+        return None if self.locale_info.review.signed else "translation"
+
+    @property
     def is_draft(self) -> bool:
-        return self.locale_info.review.status != "reviewed"
+        return self.draft_kind is not None
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        """The date a named reviewer signed what this reader gets, or None (a draft)."""
+        if self.is_draft:
+            return None
+        dates = [self.source_review.date, self.locale_info.review.date]
+        return max(date for date in dates if date is not None)
 
 
 def variant_profile(site: Site, variant: Variant) -> Profile:

@@ -38,6 +38,8 @@ def iter_units(data: dict[str, Any]) -> Iterator[Unit]:
     site = data["site"]
     yield Unit("site.organisation", ("site", "organisation"), site["organisation"])
     yield Unit("site.source_credit", ("site", "source_credit"), site["source_credit"])
+    for index, text in enumerate(site.get("contact", ())):
+        yield Unit(f"site.contact.{index}", ("site", "contact", index), text)
     for index, text in enumerate(site["disclaimer"]):
         yield Unit(f"site.disclaimer.{index}", ("site", "disclaimer", index), text)
     for v, variant in enumerate(data["variants"]):

@@ -27,7 +27,7 @@ def test_manifest_lists_every_output(real_build):
         assert entry["sha256"] == hashlib.sha256(data).hexdigest()
         assert entry["handout"] == "relapsed-all"
         assert entry["locale"] in ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
-        assert entry["content_version"] == "1.0.0"
+        assert entry["content_version"] == "1.1.0"
         assert "source/handouts/relapsed-all.yaml" in entry["sources"]
         if entry["format"] == "pdf":
             assert entry["pages"] > 1

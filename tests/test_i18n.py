@@ -59,10 +59,9 @@ def test_draft_locale_says_so_on_every_page_and_chapter(real_build, locale):
     output, _ = real_build
     from relapse_handouts.i18n import ui_translations
 
-    notice = ui_translations(REPO / "source", locale, "en-CA").gettext(
-        "Draft translation, not yet reviewed"
-    )
-    assert notice != "Draft translation, not yet reviewed"
+    # The content itself is not signed yet, so every locale carries the draft notice.
+    notice = ui_translations(REPO / "source", locale, "en-CA").gettext("Draft, not yet reviewed")
+    assert locale == "en-CA" or notice != "Draft, not yet reviewed"
 
     def squeeze(text: str) -> str:
         # Text extraction puts Gurmukhi vowel signs in drawing order, not reading order:

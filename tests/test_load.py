@@ -73,9 +73,9 @@ def test_missing_field(tmp_path):
 def test_wrong_type(tmp_path):
     project = make_project(tmp_path)
     handout = project / "source/handouts/tiny.yaml"
-    replace_in(handout, "last_reviewed: 2026-01-15", "last_reviewed: last spring")
+    replace_in(handout, "updated: 2026-01-15", "updated: last spring")
     [message] = load_errors(project)
-    assert f"tiny.yaml:{line_of(handout, 'last spring')}: error: last_reviewed:" in message
+    assert f"tiny.yaml:{line_of(handout, 'last spring')}: error: updated:" in message
     assert "date" in message
 
 

@@ -76,7 +76,8 @@ def test_footer_and_header_carry_page_numbers_version_and_review_date(real_build
     pages = len(reader.pages)
     first, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
     assert f"Page 1 of {pages}" in first
-    assert "Version 1.0.0" in first and "Last reviewed November 1, 2026" in first
+    # No named reviewer has signed the shipped content: no review date is claimed.
+    assert "Version 1.1.0 · Draft, not yet reviewed" in first and "Last reviewed" not in first
     assert "Treatments for relapsed or refractory childhood ALL" in second
     entry = next(e for e in result.manifest.entries if e["path"] == "en-CA/relapsed-all.letter.pdf")
     assert entry["pages"] == pages

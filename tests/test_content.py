@@ -1,0 +1,194 @@
+"""The shipped content, read the way a nurse educator reads it: each variant's built text
+says what is true for that variant and nothing that belongs to another (issue 10).
+
+Every check reads the built web page of one variant (the same parts as PDF and EPUB)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from relapse_handouts import BuildErrors, HandoutError, load_project
+from tests.base import config_for, make_project, run_cli
+
+VARIANTS = {
+    "general": "relapsed-all",
+    "marrow": "relapsed-all-bone-marrow",
+    "cns": "relapsed-all-cns",
+    "testicular": "relapsed-all-testicular",
+    "refractory": "refractory-all",
+    "blinatumomab": "blinatumomab",
+    "car-t": "car-t-cell-therapy",
+    "transplant": "stem-cell-transplant",
+}
+
+# Words that must appear in a variant's text: each correction of issue 10, section 2 and 3.
+REQUIRED = {
+    "blinatumomab": [
+        "bispecific T-cell engager",
+        "CD19",
+        "day and night, for weeks",
+        "continuous IV infusion",
+        "central line",
+        "cytokine release syndrome",
+        "nervous system",
+        "Other names",
+    ],
+    "car-t": [
+        "aged 3 to 25",
+        "did not respond to treatment (refractory)",
+        "came back after a stem cell transplant",
+        "came back two or more times",
+        "cannot have a stem cell transplant",
+        "only at special treatment centres",
+        "chemotherapy first",
+        "cytokine release syndrome",
+        "It does not work for every child",
+    ],
+    "refractory": ["primary refractory", "There is no standard treatment for refractory"],
+    "marrow": ["first remission", "Blasts are young blood cells", "A few blasts", "Other names"],
+    "cns": ["affected area", "spinal taps"],
+    "testicular": ["affected area", "ability to have children"],
+    "transplant": ["unrelated donor or cord blood"],
+}
+# Words that must not: relapse-only text in the refractory handout, the general
+# "targeted therapy blocks proteins" text under blinatumomab, absolutes the seed does
+# not make, and the overclaiming column name.
+FORBIDDEN = {
+    "refractory": [
+        "where the leukemia came back",
+        "Where ALL can come back",
+        "between treatment and the relapse",
+        "since treatment",
+        "first remission",
+        "came back in the",
+    ],
+    "blinatumomab": ["block", "Block", "stops the cancer"],
+    "car-t": ["They grow in number, attack the leukemia cells and destroy them"],
+    "cns": ["brain and spine", "only if", "testicles", "ability to have children"],
+    "testicular": ["brain and spine", "only if", "CAR T", "blinatumomab"],
+    "marrow": ["testicles", "extramedullary"],
+    "transplant": ["blinatumomab", "CAR T", "refractory ALL did not"],
+}
+EVERY_VARIANT = [
+    "When to call right away",
+    "has a fever",
+    "trouble breathing",
+    "confused or has a seizure",
+    "A fever is a temperature of",
+    "Support for your family",
+    "social worker",
+    "child life specialist",
+    "psychologist",
+    "1-888-939-3333",
+]
+NEVER = ["Brand names in Canada", "example.org", "Reviewed by", "Last reviewed"]
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory) -> Path:
+    """Every variant of the shipped content in English, as web pages."""
+    project = make_project(tmp_path_factory.mktemp("content"), "real")
+    result = run_cli("--project", project, "build", "--locale", "en-CA", "--format", "html")
+    assert result.code == 0, result.err
+    return project / "output" / "en-CA"
+
+
+def text_of(folder: Path, variant: str) -> str:
+    html = (folder / f"{VARIANTS[variant]}.html").read_text(encoding="utf-8")
+    main = html[html.index("<main") :]
+    words = re.sub(r"<[^>]+>", " ", main).replace("&#39;", "'")
+    return re.sub(r"\s+([,.:])", r"\1", re.sub(r"\s+", " ", words))
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_each_variant_says_what_belongs_to_it(english, variant):
+    text = text_of(english, variant)
+    for words in REQUIRED.get(variant, []) + EVERY_VARIANT:
+        assert words in text, f"{variant}: missing {words!r}"
+    for words in FORBIDDEN.get(variant, []) + NEVER:
+        assert words not in text, f"{variant}: {words!r} does not belong"
+
+
+@pytest.mark.parametrize("variant", ["blinatumomab", "car-t", "refractory", "general", "marrow"])
+def test_immune_therapy_variants_teach_the_signs_of_their_side_effects(english, variant):
+    text = text_of(english, variant)
+    start = text.index("When to call right away Call")
+    section = text[start : text.index("What relapsed", start)]
+    assert "Cytokine release syndrome (CRS): fever, chills" in section
+    assert "Nervous system effects: confusion" in section
+
+
+@pytest.mark.parametrize("variant", ["cns", "testicular", "transplant"])
+def test_other_variants_do_not_list_immune_side_effects(english, variant):
+    assert "Cytokine release syndrome" not in text_of(english, variant)
+
+
+def test_hard_fact_comes_with_what_the_family_can_do(english):
+    text = text_of(english, "marrow")
+    box = text[text.index("Important: The more time") :]
+    box = box[: box.index("How relapsed ALL is treated", 1)]
+    assert "Ask the care team" in box and "help your family" in box
+
+
+def test_no_invented_threshold_or_number_on_a_generic_handout(english):
+    for variant in VARIANTS:
+        html = (english / f"{VARIANTS[variant]}.html").read_text(encoding="utf-8")
+        block = html[html.index('class="call-details"') :]
+        block = block[: block.index("</div>")]
+        assert block.count('class="blank') == 3, variant
+        assert not re.search(r"\d", re.sub(r"<[^>]+>", "", block)), variant
+
+
+def test_citations_link_to_the_numbered_reference(english):
+    html = (english / "blinatumomab.html").read_text(encoding="utf-8")
+    refs = re.findall(r'<li id="ref-([a-z0-9-]+)"', html)
+    cited = re.findall(r'<a class="cite" href="#ref-([a-z0-9-]+)">(\d+)</a>', html)
+    assert ("hc-blincyto-2017", str(refs.index("hc-blincyto-2017") + 1)) in cited
+    for ref_id, number in cited:
+        assert refs[int(number) - 1] == ref_id
+
+
+def test_every_beyond_seed_block_of_the_shipped_handout_cites(tmp_path):
+    project = load_project(config_for(make_project(tmp_path, "real")))
+    marked = [
+        block
+        for section in project.handouts[0].sections
+        for block in section.blocks
+        if block.beyond_seed
+    ]
+    assert len(marked) >= 8
+    assert all(block.cites for block in marked)
+
+
+def gate_errors(project: Path) -> list[str]:
+    with pytest.raises(HandoutError) as caught:
+        load_project(config_for(project))
+    error = caught.value
+    return [e.format() for e in (error.errors if isinstance(error, BuildErrors) else [error])]
+
+
+def test_citation_gate_fails_an_uncited_fact(tmp_path):
+    project = make_project(tmp_path)
+    handout = project / "source/handouts/tiny.yaml"
+    text = handout.read_text()
+    text = text.replace(
+        "      - p: Leukemia cells are called [blasts](glossary:blasts).\n",
+        "      - p: Leukemia cells are called [blasts](glossary:blasts).\n"
+        "      - p: A fact the seed does not give.\n        beyond_seed: true\n",
+    )
+    handout.write_text(text)
+    line = text.splitlines().index("        beyond_seed: true") + 1
+    [message] = gate_errors(project)
+    assert message.startswith(f"source/handouts/tiny.yaml:{line}: error: sections[0].blocks[1]")
+    assert "cites no reference" in message and "hint: add 'cites:" in message
+    result = run_cli("--project", project, "check")
+    assert result.code == 1 and "cites no reference" in result.err
+    # Citing a reference the handout lists passes; one it does not list is refused.
+    handout.write_text(text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [ref-two]\n"))
+    assert load_project(config_for(project))
+    handout.write_text(text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [nope]\n"))
+    [message] = gate_errors(project)
+    assert "cited reference 'nope' is not in references.yaml" in message

@@ -1,0 +1,98 @@
+"""No PDF wastes a sheet: the last page carries more than a few lines (issue 10, 4), and a
+personalized handout fills in the fever temperature and the number to call (issue 10, 3)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from tests.base import REPO, make_project, run_cli
+
+# A last page with fewer body lines than this is "a page with only a few lines".
+MIN_LAST_PAGE_LINES = 6
+
+
+def body_lines(page_text: str, running: set[str]) -> list[str]:
+    """The text lines of a page without its running header and footer."""
+    lines = [line.strip() for line in page_text.splitlines() if line.strip()]
+    return [line for line in lines if not any(part in line for part in running)]
+
+
+def running_words(reader: PdfReader) -> set[str]:
+    """Header and footer lines: the lines every page but the first has in common."""
+    pages = [set(page.extract_text().splitlines()) for page in reader.pages[1:]]
+    if len(pages) < 2:
+        return set()
+    common = set.intersection(*pages)
+    # "Page X of Y" differs per page: recognise it by the total.
+    return {line for line in common if line.strip()} | {f"of {len(reader.pages)}"}
+
+
+def last_page_lines(pdf: Path) -> int:
+    reader = PdfReader(pdf)
+    return len(body_lines(reader.pages[-1].extract_text(), running_words(reader)))
+
+
+def test_no_pdf_of_the_shipped_content_ends_on_a_nearly_empty_page(real_build):
+    output, _ = real_build
+    pdfs = [p for p in sorted(output.rglob("*.pdf")) if ".booklet." not in p.name]
+    assert len(pdfs) >= 8 * 6 * 4
+    short = {str(p.relative_to(output)): last_page_lines(p) for p in pdfs}
+    short = {path: lines for path, lines in short.items() if lines < MIN_LAST_PAGE_LINES}
+    assert not short, f"last pages with fewer than {MIN_LAST_PAGE_LINES} lines: {short}"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return make_project(tmp_path_factory.mktemp("lastpage"), "real")
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "fr-CA", "ar", "pa"])
+def test_personalized_cns_handout_fills_in_when_to_call(project, tmp_path, locale):
+    out = tmp_path / f"cns-{locale}.pdf"
+    result = run_cli(
+        "--project", project, "personalize", "--variant", "cns", "--locale", locale,
+        "--sheet", REPO / "examples/care-sheet.yaml", "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert last_page_lines(out) >= MIN_LAST_PAGE_LINES
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(out).pages))
+    sheet = yaml.safe_load((REPO / "examples/care-sheet.yaml").read_text(encoding="utf-8"))
+    assert sheet["fever_temperature"].split()[0] in text
+    assert sheet["call_right_away"]["phone"] in text
+    if locale == "en-CA":
+        assert f"A fever is a temperature of {sheet['fever_temperature']} or higher" in text
+        assert "Oncology clinic" in text and "then write them here" not in text
+
+
+def test_unfilled_care_sheet_keeps_blanks(project, tmp_path):
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text("child_first_name: Sam\n", encoding="utf-8")
+    out = tmp_path / "sam.pdf"
+    result = run_cli(
+        "--project", project, "personalize", "--variant", "general", "--locale", "en-CA",
+        "--sheet", sheet, "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(out).pages))
+    assert "then write them here" in text
+    assert re.search(r"A fever is a temperature of\s+or higher", text)
+
+
+@pytest.mark.parametrize(
+    "value", ["hot", "38", "100 °K", "<b>38</b>", "38.0 °C" + "x" * 20]
+)
+def test_fever_temperature_is_refused_unless_it_reads_as_one(project, tmp_path, value):
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(yaml.safe_dump({"fever_temperature": value}), encoding="utf-8")
+    result = run_cli(
+        "--project", project, "personalize", "--variant", "cns", "--locale", "en-CA",
+        "--sheet", sheet, "-o", tmp_path / "x.pdf",
+    )  # fmt: skip
+    assert result.code == 1
+    assert "sheet.yaml:1: error: fever_temperature:" in result.err
+    assert value not in result.err  # never echoes what was typed
