@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts import BuildErrors, HandoutError, load_project, resolve_handout
+from relapse_handouts.formats import output_format
 from relapse_handouts.html import HtmlRenderer
 from tests.base import REPO, config_for, edit_yaml, make_project, run_cli
 
@@ -123,5 +124,5 @@ def test_real_address_gives_a_short_link(tmp_path):
     resolved = resolve_handout(
         loaded, loaded.handouts[0], loaded.variants[0], loaded.site.source_locale
     )
-    document = HtmlRenderer(config_for(project)).render(resolved, "web")
+    document = HtmlRenderer(config_for(project)).render(resolved, output_format("html"))
     assert "https://www.cancer.ca/handouts/en-CA/" in document.html
