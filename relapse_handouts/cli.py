@@ -42,7 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="treat warnings, the renderer's included, as errors"
     )
     build_cmd.add_argument(
-        "--release", action="store_true", help="refuse drafts (any locale not signed by a named reviewer) and overdue reviews"
+        "--release",
+        action="store_true",
+        help="refuse drafts (any locale not signed by a named reviewer) and overdue reviews",
     )
     build_cmd.add_argument(
         "--force", action="store_true", help="rebuild every output, even those that are up to date"

@@ -206,8 +206,10 @@ def _check_citations(
                 )
             for index, ref_id in enumerate(block.get("cites") or []):
                 if ref_id not in known.references or ref_id not in listed:
-                    where = "references.yaml" if ref_id not in known.references else (
-                        "this handout's 'references' list"
+                    where = (
+                        "references.yaml"
+                        if ref_id not in known.references
+                        else ("this handout's 'references' list")
                     )
                     errors.add(
                         f"cited reference '{ref_id}' is not in {where}",

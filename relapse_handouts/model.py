@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
-
 from urllib.parse import urlsplit
 
 from pydantic import (

@@ -100,9 +100,9 @@ class CareSheet(BaseModel):
     medicines: tuple[str, ...] = Field(default=(), max_length=LIMITS["medicines"])
     notes: _text(LIMITS["notes"], newlines=True) | None = None  # type: ignore[valid-type]
     # The care team's own fever threshold, as they teach it (no default is ever printed).
-    fever_temperature: (
-        Annotated[str, Field(max_length=12), AfterValidator(_temperature)] | None
-    ) = None
+    fever_temperature: Annotated[str, Field(max_length=12), AfterValidator(_temperature)] | None = (
+        None
+    )
     call_right_away: UrgentContact | None = None
 
 

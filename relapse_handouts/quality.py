@@ -84,7 +84,8 @@ def assess(
             f"{label}: review was due {resolved.handout.next_review.isoformat()}",
             where,
             field="next_review",
-            hint="have a named reviewer check the content and sign it in site.yaml (locales.<locale>.review), then update updated, next_review and content_version",
+            hint="have a named reviewer check the content and sign it in site.yaml "
+            "(locales.<locale>.review), then update updated, next_review and content_version",
         )
         (errors if release else warnings).append(overdue)
     return QualityReport(

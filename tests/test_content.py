@@ -187,8 +187,12 @@ def test_citation_gate_fails_an_uncited_fact(tmp_path):
     result = run_cli("--project", project, "check")
     assert result.code == 1 and "cites no reference" in result.err
     # Citing a reference the handout lists passes; one it does not list is refused.
-    handout.write_text(text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [ref-two]\n"))
+    handout.write_text(
+        text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [ref-two]\n")
+    )
     assert load_project(config_for(project))
-    handout.write_text(text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [nope]\n"))
+    handout.write_text(
+        text.replace("beyond_seed: true\n", "beyond_seed: true\n        cites: [nope]\n")
+    )
     [message] = gate_errors(project)
     assert "cited reference 'nope' is not in references.yaml" in message

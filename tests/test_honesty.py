@@ -54,7 +54,9 @@ def test_unsigned_english_is_a_visible_draft_and_release_refuses_it(tmp_path):
     assert "Draft, not yet reviewed" in text
     result = run_cli("--project", project, "build", "--release", "--format", "html")
     assert result.code == 1
-    assert "source/site.yaml: error: locales.en-CA.review: locale en-CA is the content" in result.err
+    assert (
+        "source/site.yaml: error: locales.en-CA.review: locale en-CA is the content" in result.err
+    )
 
 
 def test_draft_pdf_says_so_on_every_page(tmp_path):

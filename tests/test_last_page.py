@@ -83,9 +83,7 @@ def test_unfilled_care_sheet_keeps_blanks(project, tmp_path):
     assert re.search(r"A fever is a temperature of\s+or higher", text)
 
 
-@pytest.mark.parametrize(
-    "value", ["hot", "38", "100 °K", "<b>38</b>", "38.0 °C" + "x" * 20]
-)
+@pytest.mark.parametrize("value", ["hot", "38", "100 °K", "<b>38</b>", "38.0 °C" + "x" * 20])
 def test_fever_temperature_is_refused_unless_it_reads_as_one(project, tmp_path, value):
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(yaml.safe_dump({"fever_temperature": value}), encoding="utf-8")

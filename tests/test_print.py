@@ -9,9 +9,10 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
+from relapse_handouts import load_project
 from relapse_handouts.i18n import is_latin_script
 from relapse_handouts.pdfpost import booklet_order
-from tests.base import make_project, run_cli, snapshot
+from tests.base import REPO, config_for, make_project, run_cli, snapshot
 
 
 def body_font_sizes(path) -> list[float]:
@@ -85,9 +86,11 @@ def test_booklet_sheets_fold_into_reading_order(real_build, paper):
 
 def test_every_pdf_is_within_its_email_budget(real_build):
     output, result = real_build
+    budget = load_project(config_for(REPO)).site.pdf_budget_kb
+    assert (budget.latin, budget.other) <= (120, 700)  # small enough to email
     for artifact in result.built:
         if artifact.spec.format == "pdf":
-            limit = 100 if is_latin_script(artifact.spec.locale) else 600
+            limit = budget.latin if is_latin_script(artifact.spec.locale) else budget.other
             assert len(artifact.data) <= limit * 1024, artifact.spec.path
 
 
