@@ -256,3 +256,30 @@ def test_translation_must_be_a_small_regular_file(project, kind):
         load_translation(load_project(config), config.source_dir, "fr-CA", Path("x/fr-CA.yaml"))
     expected = "not a regular file" if kind == "fifo" else "file is larger than 4 MB"
     assert caught.value.format().startswith(f"x/fr-CA.yaml: error: {expected}")
+
+
+@pytest.mark.parametrize("name", ["../../../outside.wav", "/etc/outside.wav"])
+def test_a_recording_file_name_never_leaves_its_folder(project, tmp_path, name):
+    from relapse_handouts.audio.recordings import load_recordings
+
+    (tmp_path / "outside.wav").write_bytes(b"RIFF")
+    (project / "source/recordings/en-CA").mkdir(parents=True)
+    (project / "source/recordings/en-CA.yaml").write_text(
+        f'units:\n  tiny.key_points.0:\n    source: "abc"\n    file: "{name}"\n'
+    )
+    with pytest.raises(HandoutError) as caught:
+        load_recordings(load_project(config_for(project)), project / "source", "en-CA")
+    message = caught.value.format()
+    assert "source/recordings/en-CA.yaml:2: error: units.tiny.key_points.0.file" in message
+
+
+def test_a_recordings_list_that_is_a_list_is_a_clear_error(project):
+    from relapse_handouts.audio.recordings import load_recordings
+
+    (project / "source/recordings").mkdir()
+    (project / "source/recordings/en-CA.yaml").write_text("- a\n- b\n")
+    with pytest.raises(HandoutError) as caught:
+        load_recordings(load_project(config_for(project)), project / "source", "en-CA")
+    assert caught.value.format().startswith(
+        "source/recordings/en-CA.yaml:1: error: expected a mapping with the key 'units'"
+    )

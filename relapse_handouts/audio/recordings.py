@@ -120,8 +120,14 @@ def _load(
     if not path.is_file():
         return Recordings(locale, {}, ())
     shown = path.relative_to(source_dir.parent)
-    file = read_yaml(path, shown)
-    entries = (file.data or {}).get("units") or {}
+    file = read_yaml(path, shown, inside=(source_dir,))
+    entries = file.data.get("units") if isinstance(file.data, dict) else None
+    if not isinstance(entries, dict):
+        raise HandoutError(
+            "expected a mapping with the key 'units' holding one entry per recorded unit",
+            file.locate(()),
+            hint="start the file with 'units:', then '  <unit id>: {file: ..., source: ...}'",
+        )
     units = {unit.id: unit for unit in found}
     errors, by_text = ErrorCollector(), {}
     warnings: list[HandoutError] = []
@@ -165,7 +171,12 @@ def _recording(
         )
         return None
     audio = folder / str(entry["file"])
-    if not audio.is_file() or audio.suffix.lower() not in (".wav", ".mp3"):
+    # A file name from data, never a path: "../../secret.wav" must not leave the folder.
+    if (
+        Path(str(entry["file"])).name != str(entry["file"])
+        or not audio.is_file()
+        or (audio.suffix.lower() not in (".wav", ".mp3"))
+    ):
         errors.add(
             f"no WAV or MP3 file {audio.name} in {folder.name}/",
             where,
