@@ -163,6 +163,20 @@ def test_the_page_plays_its_first_section_and_the_highlight_moves(built, tmp_pat
     assert playing > 0 and errors == []
 
 
+def test_without_its_mp3_the_page_says_so_instead_of_offering_dead_buttons(built, tmp_path):
+    playwright = pytest.importorskip("playwright.sync_api")
+    page_file = tmp_path / "tiny.audio.html"  # alone: no tiny.mp3 next to it
+    shutil.copy(built / "output/ar/tiny.audio.html", page_file)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        page.locator("button.read-aloud-all").click()
+        page.locator("#read-aloud-missing").wait_for(state="visible", timeout=10_000)
+        assert page.locator("button.read-aloud-button").count() == 0
+        browser.close()
+
+
 def test_same_source_gives_the_same_bytes(built, tmp_path):
     again = audio_project(tmp_path)  # a fresh output folder: nothing cached
     assert build_audio(again).code == 0
