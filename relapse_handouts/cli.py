@@ -352,7 +352,12 @@ def _email_settings(config: BuildConfig, args: argparse.Namespace) -> Any:
     for option, value in (("--to", args.to), ("--from", args.sender)):
         if value:
             checked_address(value, option)
-    return SmtpSettings.from_environment() if args.send else None
+    if not args.send:
+        return None
+    from .load import load_project
+
+    # The host may come from site.yaml ('smtp'); credentials only from the environment.
+    return SmtpSettings.from_environment(load_project(config).site.smtp)
 
 
 def _run_email(

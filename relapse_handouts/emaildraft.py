@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -95,18 +96,23 @@ class SmtpSettings:
     deadline: float = 60.0
 
     @classmethod
-    def from_environment(cls) -> SmtpSettings:
-        host = os.environ.get("HANDOUTS_SMTP_HOST")
+    def from_environment(cls, server: Any = None) -> SmtpSettings:
+        """The environment's settings, else ``server`` (``site.yaml``'s ``smtp``) for the
+        host, port and STARTTLS; credentials only ever from the environment."""
+        host = os.environ.get("HANDOUTS_SMTP_HOST") or (server.host if server else None)
         if not host:
             raise HandoutError(
-                "HANDOUTS_SMTP_HOST is not set",
-                hint="set HANDOUTS_SMTP_HOST (and _PORT, _STARTTLS, _USER, "
-                "_PASSWORD) to send, or leave out --send to write a draft",
+                "no mail server: HANDOUTS_SMTP_HOST is not set and source/site.yaml has no smtp",
+                hint="set HANDOUTS_SMTP_HOST (and _PORT, _STARTTLS, _USER, _PASSWORD) or "
+                "'smtp: {host: ..., port: 587}' in source/site.yaml to send, or leave out "
+                "--send to write a draft",
             )
+        port = str(server.port) if server else "587"
+        starttls = "1" if (server.starttls if server else True) else "0"
         return cls(
             _header_text(host, "HANDOUTS_SMTP_HOST"),
-            _setting("HANDOUTS_SMTP_PORT", "587", 1, 65535),
-            os.environ.get("HANDOUTS_SMTP_STARTTLS", "1") == "1",
+            _setting("HANDOUTS_SMTP_PORT", port, 1, 65535),
+            os.environ.get("HANDOUTS_SMTP_STARTTLS", starttls) == "1",
             os.environ.get("HANDOUTS_SMTP_USER"),
             os.environ.get("HANDOUTS_SMTP_PASSWORD"),
             float(_setting("HANDOUTS_SMTP_TIMEOUT", "60", 1, 3600)),

@@ -330,6 +330,15 @@ class Readability(Strict):
     min_reading_ease: dict[str, float] = {}
 
 
+class SmtpServer(Strict):
+    """The clinic's mail server, for sending handouts (user and password come from the
+    environment, never from a file: HANDOUTS_SMTP_USER and HANDOUTS_SMTP_PASSWORD)."""
+
+    host: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", max_length=253)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    starttls: bool = True
+
+
 class Site(Strict):
     """Publisher-wide settings: who publishes, which locales, tailoring attributes."""
 
@@ -347,6 +356,7 @@ class Site(Strict):
     pdf_budget_kb: PdfBudget = PdfBudget()
     readability: Readability = Readability()
     medical_terms: tuple[Slug, ...] = ()
+    smtp: SmtpServer | None = None
 
 
 class Variant(Strict):

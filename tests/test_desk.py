@@ -551,3 +551,34 @@ def test_every_output_in_the_formats_table_has_a_label_and_its_media_type(state)
             assert media_type(published).split(";")[0] == entry.media_type
             label = file_label(published)
             assert label and (entry.edition == "standard" or "," in label), label
+
+
+def test_site_yaml_can_name_the_mail_server(state, monkeypatch):
+    from relapse_handouts.emaildraft import SmtpSettings
+    from relapse_handouts.model import SmtpServer
+
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    for name in ("HOST", "PORT", "STARTTLS"):
+        monkeypatch.delenv(f"HANDOUTS_SMTP_{name}", raising=False)
+    server = SmtpServer(host="127.0.0.1", port=port, starttls=False)
+    site = state.project.site.model_copy(update={"smtp": server})
+    monkeypatch.setattr(state, "project", state.project.model_copy(update={"site": site}))
+    try:
+        settings = SmtpSettings.from_environment(server)
+        assert (settings.host, settings.port, settings.starttls) == ("127.0.0.1", port, False)
+        client = make_client(state)  # no HANDOUTS_SMTP_HOST: the site's server
+        page = client.get("/personalize?variant=cns&locale=en-CA").get_data(as_text=True)
+        assert 'value="send"' in page
+        sent = client.post(
+            "/personalize", data=personal_form(token(client), action="send", to="f@example.org")
+        )
+        assert sent.status_code == 200 and len(inbox.messages) == 1
+    finally:
+        controller.stop()
+    with pytest.raises(HandoutError, match="HANDOUTS_SMTP_HOST is not set"):
+        SmtpSettings.from_environment(None)

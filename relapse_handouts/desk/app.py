@@ -130,6 +130,12 @@ def desk(app: Flask | None = None) -> tuple[DeskSettings, DeskState]:
     return (app or current_app).extensions["desk"]  # type: ignore[no-any-return]
 
 
+def can_send() -> bool:
+    """Whether a mail server is named: HANDOUTS_SMTP_HOST, or ``smtp`` in site.yaml."""
+    settings, state = desk()
+    return settings.smtp_configured or state.project.site.smtp is not None
+
+
 def gettext(message: str) -> str:
     words = getattr(g, "words", None)
     return words.gettext(message) if words else message

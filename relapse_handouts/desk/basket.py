@@ -20,7 +20,7 @@ from ..errors import HandoutError
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
-from .app import desk, gettext, log
+from .app import can_send, desk, gettext, log
 from .personal_views import check_recipient
 from .settings import MAX_BASKET_ITEMS
 from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
@@ -60,7 +60,7 @@ def show_basket(
         problem=problem,
         problems=problems or {},
         sent=sent,
-        smtp=settings.smtp_configured,
+        smtp=can_send(),
         limit=MAX_BASKET_ITEMS,
         fields=sheet_fields(),
         typed=typed,
@@ -124,7 +124,7 @@ def email() -> Any:
     recipient = request.form.get("to", "").strip()
     try:
         sheet = _sheet(state, items)
-        if send and not (settings.smtp_configured and check_recipient(recipient)):
+        if send and not (can_send() and check_recipient(recipient)):
             raise SheetProblems({"to": gettext("Type one email address, like name@example.org.")})
     except SheetProblems as problems:
         return show_basket(status=422, problems=problems.problems)
@@ -146,7 +146,7 @@ def email() -> Any:
         response.headers["Content-Disposition"] = 'attachment; filename="handouts.eml"'
         return response
     try:
-        send_email(message, SmtpSettings.from_environment())
+        send_email(message, SmtpSettings.from_environment(state.project.site.smtp))
     except HandoutError:
         log.error("sending failed")  # never the address
         return show_basket(gettext("The email could not be sent. Download the draft instead."), 502)

@@ -19,7 +19,7 @@ from ..errors import HandoutError
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
-from .app import desk, gettext, log
+from .app import can_send, desk, gettext, log
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
 
@@ -64,7 +64,7 @@ def personalize_post() -> Any:
     drug_ids = {drug.id for drug in state.variant_drugs(choice.variant, choice.locale)}
     try:
         sheet = read_sheet(request.form, request.form.getlist, drug_ids, gettext)
-        _check_options(options, settings.smtp_configured)
+        _check_options(options, can_send())
     except SheetProblems as problems:
         page = render_template(
             "personalize.html.j2", **_form_context(state, choice, request.form, problems.problems)
@@ -89,7 +89,7 @@ def _respond(state: DeskState, handout: PersonalHandout, options: Options, passw
         )
         if options.action == "send":
             try:
-                send_email(message, SmtpSettings.from_environment())
+                send_email(message, SmtpSettings.from_environment(state.project.site.smtp))
             except HandoutError:
                 log.error("sending failed")  # never the address or the message
                 return render_template(
@@ -200,6 +200,6 @@ def _form_context(
         "problems": problems,
         "papers": state.papers,
         "editions": {e: edition_label(e) for e in state.personal_editions},
-        "smtp": desk()[0].smtp_configured,
+        "smtp": can_send(),
         "sheet_type": CareSheet,
     }
