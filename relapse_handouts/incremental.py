@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .config import BuildConfig
-from .files import sha256_of
+from .errors import HandoutError
+from .files import read_text, sha256_of
 from .formats import SHARED_SOURCES, output_format
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
@@ -254,7 +255,8 @@ class BuildState:
 
 def load_state(output_dir: Path) -> BuildState:
     try:
-        data = json.loads((output_dir / STATE_NAME).read_text(encoding="utf-8"))
+        # Through the reader: a FIFO or device in its place must not hang the build.
+        data = json.loads(read_text(output_dir / STATE_NAME))
         return BuildState(
             data["plan_digest"],
             data["source_locale"],
@@ -262,5 +264,5 @@ def load_state(output_dir: Path) -> BuildState:
             data.get("catalog_key", ""),
             data.get("planned", {}),
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (HandoutError, ValueError, KeyError, TypeError):
         return BuildState("", "", {})

@@ -6,13 +6,21 @@ so a reader never sees half a file and a failed build leaves the old one.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .files import atomic_write, remove_temp_files, replace_all, within
+from .errors import HandoutError
+from .files import (
+    MAX_ASSET_BYTES,
+    atomic_write,
+    read_text,
+    remove_temp_files,
+    replace_all,
+    sha256_of,
+    within,
+)
 from .formats import has_editions
 
 if TYPE_CHECKING:
@@ -106,14 +114,14 @@ def recover(output_dir: Path) -> tuple[str, ...]:
 
 def _matches(output_dir: Path, entry: dict[str, Any]) -> bool:
     try:
-        data = (output_dir / entry["path"]).read_bytes()
-    except (OSError, KeyError, TypeError):
+        path = within(output_dir, *str(entry["path"]).split("/"))
+        return sha256_of(path, limit=MAX_ASSET_BYTES) == entry.get("sha256")
+    except (HandoutError, KeyError, TypeError):
         return False
-    return hashlib.sha256(data).hexdigest() == entry.get("sha256")
 
 
 def _previous_entries(output_dir: Path) -> list[dict[str, Any]]:
     try:
-        return json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return json.loads(read_text(output_dir / MANIFEST_NAME))["outputs"]
+    except (HandoutError, ValueError, KeyError, TypeError):
         return []

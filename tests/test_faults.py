@@ -218,3 +218,19 @@ def test_a_crashed_worker_or_no_memory_is_one_line(built, monkeypatch, fault, me
     assert result.err.startswith(f"make_docs.py: error: {message}")
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert snapshot(built / "output") == before
+
+
+def test_a_fifo_in_place_of_the_manifest_or_state_does_not_hang(built):
+    for name in ("manifest.json", ".build-state.json"):
+        (built / "output" / name).unlink()
+        os.mkfifo(built / "output" / name)
+    result = subprocess.run(
+        [sys.executable, "make_docs.py", "--project", str(built)] + list(NARROW),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (built / "output/manifest.json").is_file()  # replaced by a regular file
+    assert manifest_matches_disk(built / "output")
