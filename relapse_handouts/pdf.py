@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ class MissingFonts(HandoutError):
 
 
 _MISSING_GLYPH = ".notdef glyph rendered"
+# WeasyPrint warns on import when fontconfig has no fonts; _require_fonts says it clearly.
+warnings.filterwarnings("ignore", message=".*FontConfig.*Expect ugly output", category=UserWarning)
 _FONT_HINT = (
     "install fonts that cover every language built (Debian: fonts-noto-core, "
     "fonts-noto-cjk; 'bash run.sh setup' installs them)"
