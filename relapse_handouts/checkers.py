@@ -10,17 +10,30 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "CheckResult",
     "EXPLAINED_PDF_WARNINGS",
+    "AXE_TAGS",
     "outloud_check",
     "outloud_version",
+    "axe_version",
+    "web_checks",
+    "open_chromium",
 ]
+
+# axe-core rule sets: WCAG 2.0-2.2 levels A and AA, and Deque's best practices.
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice")
+NARROWEST = 320  # CSS px: WCAG 1.4.10 reflow
+CHROMIUM = "/usr/bin/chromium"
 
 # outloud warnings left on the handouts on purpose; each is explained (the same words)
 # in README.md's accessibility section. Any other warning fails the tests.
@@ -94,6 +107,56 @@ def outloud_check(path: Path) -> CheckResult:
         findings,
         failed_to_run=result.error or "",
     )
+
+
+def axe_version() -> str | None:
+    try:
+        from axe_playwright_python.base import AXE_SCRIPT
+    except ImportError:
+        return None
+    found = re.search(r"axe v([0-9.]+)", AXE_SCRIPT[:200])
+    return found.group(1) if found else "unknown"
+
+
+@contextmanager
+def open_chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (its own browser download is not used)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def web_checks(browser: Any, path: Path) -> CheckResult:
+    """axe-core (WCAG 2.2 AA and best practices) on the page as loaded, then reflow: at
+    320 CSS px the page must not scroll sideways."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": NARROWEST, "height": 800})
+    try:
+        page.goto(path.resolve().as_uri())
+        options = {"runOnly": {"type": "tag", "values": list(AXE_TAGS)}}
+        response = Axe().run(page, options={**options, "resultTypes": ["violations"]}).response
+        widths = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+    finally:
+        page.close()
+    findings = [
+        f"error {v['id']}: {v['help']} ({len(v['nodes'])} element(s), first "
+        f"{' '.join(map(str, v['nodes'][0]['target']))})"
+        for v in response["violations"]
+    ]
+    if widths[0] > widths[1]:
+        findings.append(
+            f"error reflow: {widths[0]} px wide at a {widths[1]} px viewport (WCAG 1.4.10)"
+        )
+    version = f"{axe_version()} (Chromium {browser.version})"
+    return CheckResult("axe-core", version, len(findings), 0, tuple(findings))
 
 
 def _run_json(command: list[str], env: dict | None = None, timeout: int = 600) -> dict:
