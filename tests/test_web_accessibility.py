@@ -48,7 +48,8 @@ FOCUS_STATE = """() => {
           index: [...document.querySelectorAll('a[href], input, button, [tabindex]')].indexOf(e),
           outline: style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth),
           shadow: style.boxShadow !== 'none', width: box.width, height: box.height,
-          inView: box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth};
+          inView: box.bottom > 0 && box.top < innerHeight
+                  && box.right > 0 && box.left < innerWidth};
 }"""
 
 
