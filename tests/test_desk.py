@@ -582,3 +582,17 @@ def test_site_yaml_can_name_the_mail_server(state, monkeypatch):
         controller.stop()
     with pytest.raises(HandoutError, match="HANDOUTS_SMTP_HOST is not set"):
         SmtpSettings.from_environment(None)
+
+
+def test_fever_number_and_who_to_call_reach_the_pdf(client):
+    form = personal_form(
+        token(client),
+        fever_temperature="38.3 °C",
+        **{"call_right_away-who": "Oncology clinic", "call_right_away-phone": "604-555-0111"},
+    )
+    response = client.post("/personalize", data=form)
+    assert response.status_code == 200, response.get_data(as_text=True)[-400:]
+    text = pdf_text(response.data)
+    assert "38.3" in text and "604-555-0111" in text and "Oncology clinic" in text
+    bad = client.post("/personalize", data={**form, "fever_temperature": "hot"})
+    assert bad.status_code == 422 and 'id="fever_temperature-problem"' in bad.get_data(as_text=True)

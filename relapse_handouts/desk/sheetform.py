@@ -38,7 +38,7 @@ LABELS = {
     "next_appointment": N_("Next appointment"),
     "medicines": N_("Medicines in this child's plan"),
     "notes": N_("Notes for the family"),
-    "fever_temperature": N_("Fever temperature"),
+    "fever_temperature": N_("Fever temperature, as your team teaches it (like 38.3 °C)"),
     "fever_call": N_("Who to call for a fever"),
     "call_right_away": N_("Who to call right away (fever, bleeding)"),
     "who": N_("Who"),
