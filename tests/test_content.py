@@ -196,3 +196,42 @@ def test_citation_gate_fails_an_uncited_fact(tmp_path):
     )
     [message] = gate_errors(project)
     assert "cited reference 'nope' is not in references.yaml" in message
+
+
+# Wording fixed in the translations (issue 10, section 5): (locale, variant, wrong, right).
+TRANSLATION_FIXES = [
+    ("es", "transplant", "ciclo de quimioterapia", "segundo tratamiento de quimioterapia"),
+    ("es", "car-t", "receptores quiméricos de antígenos", "receptores de antígenos quiméricos"),
+    ("es", "cns", "quimioterapia fuerte", "quimioterapia intensiva"),
+    ("zh-Hans", "general", "随时", "孩子的医疗团队会帮助您"),
+    ("zh-Hans", "marrow", "髓内复发", "骨髓复发"),
+    ("pa", "cns", "ਰੀੜ੍ਹ ਦੀ ਹੱਡੀ ਦੀ ਨਾੜੀ", "ਰੀੜ੍ਹ ਦੀ ਤੰਤੂ-ਡੋਰੀ"),
+    ("fr-CA", "general", "de l'infirmière ou", "du personnel infirmier"),
+    ("ar", "general", "الطبيب أو الممرض أو فريق", "الممرض أو الممرضة"),
+]
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory) -> Path:
+    """Every variant in every translation, as web pages."""
+    project = make_project(tmp_path_factory.mktemp("translated"), "real")
+    result = run_cli("--project", project, "build", "--format", "html")
+    assert result.code == 0, result.err
+    return project / "output"
+
+
+@pytest.mark.parametrize("locale, variant, wrong, right", TRANSLATION_FIXES)
+def test_translation_wording_is_fixed(translated, locale, variant, wrong, right):
+    text = text_of(translated / locale, variant).replace("&#39;", "'")
+    assert wrong not in text and right in text
+
+
+@pytest.mark.parametrize("locale", ["fr-CA", "es", "zh-Hans", "ar", "pa"])
+def test_translations_carry_the_corrections(translated, locale):
+    """The new sections and citations reach every language: the numbers to call, the
+    blanks and the cited notes are the same as in English."""
+    html = (translated / locale / "blinatumomab.html").read_text(encoding="utf-8")
+    assert "1-888-939-3333" in html and "911" in html
+    assert html.count('class="blank') == 3
+    assert '<a class="cite" href="#ref-hc-blincyto-2017">' in html
+    assert 'id="support"' in html and 'id="when-to-call"' in html
