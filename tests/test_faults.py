@@ -7,6 +7,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -234,3 +235,40 @@ def test_a_fifo_in_place_of_the_manifest_or_state_does_not_hang(built):
     assert result.returncode == 0, result.stderr
     assert (built / "output/manifest.json").is_file()  # replaced by a regular file
     assert manifest_matches_disk(built / "output")
+
+
+def mount_tmpfs(folder, kilobytes):
+    """A real file system of ``kilobytes`` mounted at ``folder`` (root only)."""
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kilobytes}k", "tmpfs", str(folder)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root); the simulated test covers it")
+
+
+def test_a_really_full_disk_changes_nothing(built, tmp_path):
+    used = sum(p.stat().st_size for p in (built / "output").rglob("*") if p.is_file())
+    disk = tmp_path / "disk"
+    mount_tmpfs(disk, used // 1024 + 256)
+    try:
+        output = disk / "output"
+        shutil.copytree(built / "output", output)
+        filler = os.open(disk / "filler", os.O_WRONLY | os.O_CREAT)
+        try:  # fill the disk up
+            while True:
+                os.write(filler, b"\0" * 4096)
+        except OSError:
+            pass
+        finally:
+            os.close(filler)
+        edit_text(built)
+        before = snapshot(output)
+        result = run_cli(
+            "--project", built, "build", "-o", output, "--format", "html", "--format", "epub"
+        )
+        assert_clean_failure(result, "error: cannot write: No space left on device", "free some")
+        assert snapshot(output) == before
+    finally:
+        subprocess.run(["umount", str(disk)], check=False)
