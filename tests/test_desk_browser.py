@@ -333,3 +333,30 @@ def _contains(path: Path, name: str) -> bool:
     except OSError:
         return False
     return any(form in data for form in (name.encode(), name.encode("utf-16-le")))
+
+
+def test_everything_works_without_javascript(server, browser):
+    context = browser.new_context(accept_downloads=True, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/")
+        page.get_by_label("Type to filter").fill("arabic")
+        page.get_by_role("button", name="Show handouts").click()
+        assert page.locator("li.document").count() == 1
+        page.get_by_role("link", name=re.compile("^Personalize")).first.click()
+        page.get_by_label("Child's first name").fill(NAME)
+        pdf = downloaded(page, lambda: page.get_by_role("button", name="Download the PDF").click())
+        assert NAME in pdf_text(pdf)
+        page.goto(server.url + "/?locale=ar")
+        page.get_by_label(re.compile("E-book")).check()
+        page.get_by_label(re.compile("Standard, Letter")).check()
+        page.get_by_role("button", name=re.compile("Add the ticked files")).click()
+        draft = downloaded(
+            page, lambda: page.get_by_role("button", name=re.compile("Email draft")).click()
+        )
+        message = email.message_from_bytes(draft, policy=email.policy.default)
+        assert [p.get_filename() for p in message.iter_attachments()] == [
+            "relapsed-all-cns.letter.pdf", "relapsed-all-cns.epub"
+        ]  # fmt: skip
+    finally:
+        context.close()
