@@ -596,3 +596,15 @@ def test_fever_number_and_who_to_call_reach_the_pdf(client):
     assert "38.3" in text and "604-555-0111" in text and "Oncology clinic" in text
     bad = client.post("/personalize", data={**form, "fever_temperature": "hot"})
     assert bad.status_code == 422 and 'id="fever_temperature-problem"' in bad.get_data(as_text=True)
+
+
+def test_personalize_in_every_language(client, state):
+    csrf = token(client)
+    for locale in state.locales:
+        response = client.post(
+            "/personalize", data=personal_form(csrf, locale=locale, child_first_name=NAME)
+        )
+        assert response.status_code == 200 and response.mimetype == "application/pdf", locale
+        reader = PdfReader(BytesIO(response.data))
+        assert reader.trailer["/Root"]["/Lang"] == locale
+        assert NAME in pdf_text(response.data), locale
