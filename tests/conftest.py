@@ -11,28 +11,34 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts import BuildResult, build
-from relapse_handouts.formats import EDITIONS
+from relapse_handouts.formats import EDITIONS, OUTPUTS
 from tests.base import config_for, make_project
 
 # Locales of the quick default build besides the source: every script and direction.
 OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
+# Formats and editions of the quick build: what is read, not heard.
+QUICK_FORMATS = ("pdf", "epub", "html")
+PRINTED = tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
 
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> tuple[Path, BuildResult]:
     """The shipped source, built as two filtered builds into one output folder: every
-    variant in English in every format and edition (read-aloud ones included), and the
-    general and CNS handouts in the other locales (standard PDFs, EPUB, web page).
+    variant in English in every print edition, EPUB and web page, and the general and CNS
+    handouts in the other locales (standard PDFs, EPUB, web page). The read-aloud outputs
+    of the real content are left to ``full_build`` (tests/test_audio*.py use a tiny root).
     (output folder, result of both)"""
     project = make_project(tmp_path_factory.mktemp("real"), "real")
-    english = build(config_for(project, jobs=2, locales=("en-CA",)))
+    english = build(
+        config_for(project, jobs=2, locales=("en-CA",), formats=QUICK_FORMATS, editions=PRINTED)
+    )
     others = build(
         config_for(
             project,
             jobs=2,
             locales=OTHER_LOCALES,
             variants=("general", "cns"),
-            formats=("pdf", "epub", "html"),
+            formats=QUICK_FORMATS,
             editions=("standard",),
         )
     )
