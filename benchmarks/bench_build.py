@@ -5,7 +5,8 @@
 
 Works on a copy of the project in a temporary folder, so the real source and output/
 are never touched. Figures:
-  cold full matrix      wall time of a forced build of every output, all cores
+  cold full matrix      wall time of a forced build of every read output (PDF editions,
+                        EPUB, web page; read-aloud outputs: bench_audio.py), all cores
   floor                 sum of raw WeasyPrint render times of the same final HTML of every
                         tagged PDF, in one warm process (what no pipeline can go below)
   overhead ratio        wall x cores / floor (target <= 1.15): the pipeline's own cost
@@ -38,6 +39,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from relapse_handouts import BuildConfig, build  # noqa: E402
+from relapse_handouts.formats import OUTPUTS  # noqa: E402
+
+# The read matrix (PDF editions, EPUB, web page), as in earlier runs: the read-aloud
+# outputs have their own benchmark (bench_audio.py) and no WeasyPrint floor.
+READ = tuple(entry for entry in OUTPUTS if entry.renderer != "read-aloud")
+FILTERS = {
+    "formats": tuple(dict.fromkeys(entry.format for entry in READ)),
+    "editions": tuple(dict.fromkeys(entry.edition for entry in READ)),
+}
+FILTER_ARGS = [
+    *(arg for name in FILTERS["formats"] for arg in ("--format", name)),
+    *(arg for name in FILTERS["editions"] for arg in ("--edition", name)),
+]
 from relapse_handouts.i18n import is_latin_script  # noqa: E402
 
 
@@ -107,18 +121,18 @@ def main() -> None:
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder) / "project")
-        config = BuildConfig.for_project(project, jobs=cores)
+        config = BuildConfig.for_project(project, jobs=cores, **FILTERS)
         started = time.perf_counter()
         result = build(config, force=True)
         wall = time.perf_counter() - started
-        floor, pdf_count = weasyprint_floor(BuildConfig.for_project(project))
+        floor, pdf_count = weasyprint_floor(BuildConfig.for_project(project, **FILTERS))
         started = time.perf_counter()
-        single = build(BuildConfig.for_project(project, jobs=1), force=True)
+        single = build(BuildConfig.for_project(project, jobs=1, **FILTERS), force=True)
         one_worker = time.perf_counter() - started
         assert len(single.built) == len(result.built)
-        noop = min(command_seconds(project, "build") for _ in range(3))
+        noop = min(command_seconds(project, "build", *FILTER_ARGS) for _ in range(3))
         edit_one_paragraph(project)
-        edit = command_seconds(project, "build")
+        edit = command_seconds(project, "build", *FILTER_ARGS)
         edit_one_paragraph(project)
         preview = command_seconds(
             project, "build", "--locale", "fr-CA", "--variant", "general", "--format", "html"
