@@ -26,7 +26,9 @@ __all__ = ["Narration", "Timing", "Narrator", "LAME_SETTINGS", "bitrate_for"]
 # speech, or 16 kbit/s (120 KB a minute) when that keeps a long handout within budget.
 LAME_SETTINGS = ("-m", "m", "--cbr", "-q", "7", "--noreplaygain")
 BITRATES_KBPS = (24, 16, 8)
-AUDIO_BUDGET_BYTES = 4_500_000  # the EPUB's target is 5 MB; its text and cover take the rest
+# The EPUB's target is 5 MB; its text, cover and SMIL files take about 0.1 MB. 8 kbit/s
+# (poor, but understandable) only for narrations over 40 minutes.
+AUDIO_BUDGET_BYTES = 4_800_000
 PAUSE_SECONDS = 0.35  # between two elements
 PART_PAUSE_SECONDS = 0.9  # between two parts (sections)
 END_SECONDS = 0.5  # after the last element, so the last clip ends inside the file
