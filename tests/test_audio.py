@@ -310,6 +310,23 @@ def test_a_stale_recording_warns_and_a_release_refuses_it(tmp_path):
         load_recordings(handout.project, project / "source", "en-CA", True)
 
 
+def test_a_recording_in_the_wrong_audio_format_is_an_error_before_rendering(tmp_path):
+    project = audio_project(tmp_path)
+    _record(project, "tiny.key_points.0", source_hash("One key point."))
+    with wave.open(str(project / "source/recordings/en-CA/key-point.wav"), "wb") as writer:
+        writer.setnchannels(2)
+        writer.setsampwidth(2)
+        writer.setframerate(44100)
+        writer.writeframes(bytes(4 * 4410))
+    handout = Handout(project, "en-CA")
+    with pytest.raises(HandoutError) as raised:
+        load_recordings(handout.project, project / "source", "en-CA")
+    message = raised.value.format()
+    assert "source/recordings/en-CA.yaml:2: error: units.tiny.key_points.0.file:" in message
+    assert "key-point.wav is 44100 Hz, 2 channel(s), 16-bit" in message
+    assert "22050 Hz mono 16-bit" in message
+
+
 def test_a_recording_of_an_unknown_unit_is_an_error(tmp_path):
     project = audio_project(tmp_path)
     _record(project, "tiny.no_such_unit", "abc")

@@ -11,8 +11,10 @@ computer voice reads that unit instead, so the audio matches the words), and
 
 from __future__ import annotations
 
+import wave
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,7 @@ from ..units import Unit, iter_units, source_hash
 from ..yamlfile import read_yaml
 from .narration import RecordingLookup
 from .script import Utterance, normalized
-from .speech import SpeechCache
+from .speech import SAMPLE_RATE, SpeechCache
 
 __all__ = [
     "Recording",
@@ -138,6 +140,8 @@ def _load(
         recording = _recording(unit_id, entry, units, path.parent / locale, where, errors)
         if recording is None:
             continue
+        if every_unit:  # before rendering: a WAV the narration cannot use is an error now
+            _check_wav(recording, where, errors)
         if not recording.current:
             stale = _stale(recording, file.locate(("units", unit_id, "source")))
             (errors.extend if release else warnings.append)(stale)
@@ -186,6 +190,32 @@ def _recording(
         return None
     current = str(entry["source"]) == source_hash(units[unit_id].text)
     return Recording(unit_id, audio, str(entry["source"]), current)
+
+
+def _check_wav(recording: Recording, where: Location, errors: ErrorCollector) -> None:
+    if recording.file.suffix.lower() != ".wav":
+        return  # MP3s are decoded (and checked) when the narration is made
+    data = read_bytes(recording.file, recording.shown, (recording.file.parent,))
+    name = recording.shown.name
+    try:
+        with wave.open(BytesIO(data), "rb") as reader:
+            rate, channels, width = (
+                reader.getframerate(),
+                reader.getnchannels(),
+                reader.getsampwidth(),
+            )
+    except (wave.Error, EOFError) as error:
+        rate, channels, width, problem = 0, 0, 0, f"{name} is not a WAV file ({error})"
+    else:
+        problem = f"{name} is {rate} Hz, {channels} channel(s), {8 * width}-bit"
+    if (rate, channels, width) != (SAMPLE_RATE, 1, 2):
+        errors.add(
+            problem,
+            where,
+            field=f"units.{recording.unit_id}.file",
+            hint="narration must be 22050 Hz mono 16-bit: ffmpeg -i IN -ar 22050 -ac 1 "
+            "-sample_fmt s16 OUT.wav",
+        )
 
 
 def _stale(recording: Recording, where: Location) -> HandoutError:
