@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up whatever is missing (Debian packages, .venv, pinned Python packages), then run a task.
-#   bash run.sh build [make_docs.py build options]   build every output into output/
+#   bash run.sh build [make_docs.py build options]   build every output into output/, then audit it
 #   bash run.sh test  [pytest options]               run the whole test suite
 #   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
 #   bash run.sh serve [--host H --port P --workers N] the nurse desk on http://127.0.0.1:8000/
@@ -59,13 +59,30 @@ setup_ace() {
     echo "run.sh: WARNING: Ace by DAISY could not be installed; its tests will be skipped" >&2
 }
 
+audit_output() {
+  # The build's -o/--output folder, passed on to the audit.
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -o|--output) echo "-o $2"; return ;;
+      --output=*) echo "-o ${1#--output=}"; return ;;
+    esac
+    shift
+  done
+}
+
 task=${1:-build}
 [ $# -gt 0 ] && shift
 case "$task" in
   build|docs)
     install_debs $RENDER_DEBS
     setup_venv
-    if [ "$task" = build ]; then exec .venv/bin/python make_docs.py build "$@"; fi
+    if [ "$task" = build ]; then
+      .venv/bin/python make_docs.py build "$@"
+      # Then the independent accessibility checkers (outloud, EPUBCheck + Ace, axe-core in
+      # Chromium) on what changed since they last ran; output/accessibility.html shows it.
+      # A checker that is not installed ('bash run.sh setup' installs them all) is reported.
+      exec .venv/bin/python make_docs.py audit $(audit_output "$@")
+    fi
     exec .venv/bin/python make_docs.py "$@" ;;
   serve)
     install_debs $RENDER_DEBS

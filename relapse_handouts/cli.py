@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.add_argument(
         "--report", action="store_true", help="also write output/review.html for the editor"
     )
+    audit_cmd = commands.add_parser(
+        "audit",
+        help="run the accessibility checkers on output/ and write output/accessibility.html",
+    )
+    audit_cmd.add_argument("-o", "--output", type=Path, help="output folder (default: output/)")
+    audit_cmd.add_argument(
+        "-j", "--jobs", type=int, default=0, help="checker processes (default: one per core)"
+    )
+    audit_cmd.set_defaults(locale=[])
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
@@ -183,7 +192,7 @@ _FILTERED = ("build", "check", "list")
 
 
 def _config(args: argparse.Namespace) -> BuildConfig:
-    output = args.output if args.command == "build" else None
+    output = args.output if args.command in ("build", "audit") else None
     locales = args.locale if isinstance(args.locale, list) else [args.locale]
     return BuildConfig.for_project(
         args.project,
@@ -380,4 +389,19 @@ def _run_email(
     return ()
 
 
-_COMMANDS = {"check": _run_check, "list": _run_list}
+def _run_audit(config: BuildConfig, out: TextIO, err: TextIO) -> int:
+    """Check what the last build made; exit 1 when a file fails its checker."""
+    from .audit import audit
+
+    result = audit(config.output_dir, config.root, config.jobs, lambda line: print(line, file=err))
+    for path in result.failing:
+        print(f"{path}: fails its accessibility checker (details in the report)", file=err)
+    print(
+        f"wrote {result.report}: {len(result.failing)} file(s) fail, "
+        f"{len(result.unchecked)} not checked (checker missing)",
+        file=out,
+    )
+    return 1 if result.failing else 0
+
+
+_COMMANDS = {"check": _run_check, "list": _run_list, "audit": _run_audit}

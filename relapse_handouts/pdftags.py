@@ -9,6 +9,7 @@ rewrite, so the file keeps its object streams and its size).
 - A table split across pages is one ``/Table`` again: the header row WeasyPrint repeats
   on each page becomes an artifact, and the rows of each page join the first part.
 - Link annotations get the Print flag, so print and screen carry the same links.
+- Empty /Span elements (blanks to write on) leave the tree.
 - A list set in columns is one /L again (WeasyPrint makes one per column).
 - Element ids (table headers) are listed in the ``IDTree`` the ``/Headers`` refer through.
 
@@ -32,6 +33,7 @@ def fix_structure(document: Any, pdf: Any) -> None:
     _artifact_untreed_content(pdf, tree)
     _join_split_tables(document, tree)
     _join_list_columns(tree)
+    _drop_empty_spans(tree)
     _scope_header_cells(tree)
     _print_links(pdf)
     _write_id_tree(pdf, tree)
@@ -192,6 +194,14 @@ def _join_list_columns(tree: _Tree) -> None:
                 for item in tree.kids(column):
                     item["P"] = element.reference
                     element["K"].append(item.reference)
+
+
+def _drop_empty_spans(tree: _Tree) -> None:
+    """An empty inline box (a blank to write on) is tagged as a /Span with nothing in it:
+    it says nothing to a reader, so it leaves the tree."""
+    for element in list(tree.walk()):
+        if element.get("S") == "/Span" and not element.get("K"):
+            tree.detach(element)
 
 
 def _scope_header_cells(tree: _Tree) -> None:

@@ -102,6 +102,8 @@ def _build(
     manifest = publish(config.output_dir, artifacts, removed)
     # The catalog page for nurses lists everything now in output/.
     _write_catalog(config, gathered, manifest)
+    # The accessibility report, from the checkers' cached results (`audit` runs them).
+    _write_accessibility_report(config)
     _save_state(config, prints, state, gathered, keys, removed)
     return BuildResult(
         manifest, artifacts, warnings, len(gathered.specs) - len(todo), removed, _since(started)
@@ -136,6 +138,12 @@ def _recording_warnings(config: BuildConfig, gathered: Gathered) -> tuple[Handou
 
     projects = {locale: gathered.projects[locale] for locale in gathered.locales}
     return check_recordings(projects, config.source_dir, config.release)
+
+
+def _write_accessibility_report(config: BuildConfig) -> None:
+    from .audit import write_report
+
+    write_report(config.output_dir, config.root)
 
 
 def _write_catalog(config: BuildConfig, gathered: Gathered, manifest: Manifest) -> None:
