@@ -47,8 +47,8 @@ EXPLAINED_PDF_WARNINGS = {
     "its empty cells are meant to be empty",
     "TBL-014": "a drug table that runs over pages is one /Table (its repeated header an "
     "artifact); outloud looks for a table only on the page where it starts",
-    "TXT-003": "Punjabi bold: HarfBuzz draws one glyph of a shaped Gurmukhi cluster that "
-    "has no text of its own; the cluster's text is mapped on its other glyphs",
+    "TXT-003": "Punjabi: HarfBuzz draws one glyph of a shaped Gurmukhi cluster that "
+    "has no text of its own (WeasyPrint maps the cluster's text to another glyph)",
     "TXT-004": "Arabic: the initial, medial, final and isolated forms of a letter are "
     "different glyphs that all stand for that one letter, as they should",
 }
