@@ -95,7 +95,9 @@ class AuditResult:
     unchecked: tuple[str, ...]  # files with a claim that no checker could look at here
 
 
-def audit(output_dir: Path, root: Path, jobs: int = 0, log: Callable[[str], None] = print) -> Path:
+def audit(
+    output_dir: Path, root: Path, jobs: int = 0, log: Callable[[str], None] = print
+) -> AuditResult:
     """Check every file not checked in its current version, then write the report."""
     versions = tool_versions()
     cache = _load_cache(output_dir)

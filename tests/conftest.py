@@ -125,9 +125,3 @@ def desk_project(tmp_path_factory) -> Path:
         )
     )
     return project
-
-
-def pytest_configure(config) -> None:
-    config.addinivalue_line(
-        "markers", "slow: takes minutes (checker sweeps over every built file); CI runs it"
-    )

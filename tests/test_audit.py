@@ -13,6 +13,8 @@ from relapse_handouts import build
 from relapse_handouts.checkers import open_chromium, tool_versions, web_checks
 from tests.base import config_for, make_project, run_cli
 
+pytestmark = pytest.mark.slow  # every checker over a narrow build: about 1.5 minutes
+
 
 @pytest.fixture(scope="module")
 def audited(tmp_path_factory):

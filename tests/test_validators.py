@@ -93,15 +93,13 @@ def _outloud_verdicts(paths) -> dict[str, list[str]]:
     return problems
 
 
-@pytest.mark.slow
-def test_outloud_passes_every_tagged_pdf(real_build):
-    output, _ = real_build
+def test_outloud_passes_every_tagged_pdf(full_build):
+    output, _ = full_build
     pdfs = [p for p in sorted(output.rglob("*.pdf")) if ".booklet." not in p.name]
     assert len(pdfs) == 48 * 4
     assert _outloud_verdicts(pdfs) == {}
 
 
-@pytest.mark.slow
 def test_outloud_passes_personalized_handouts_in_every_locale(tmp_path):
     from tests.base import REPO, make_project, run_cli
 
