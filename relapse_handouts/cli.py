@@ -12,11 +12,17 @@ from typing import Any, TextIO
 
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError, printable
-from .formats import has_editions
+from .formats import OUTPUTS, has_editions
 from .pipeline import build, check
 from .progress import BuildProgress
 
 __all__ = ["main"]
+
+# PDF editions a child's handout can be made in: those rendered from the layouts (the
+# booklet is imposed from the standard PDF afterwards).
+PERSONAL_EDITIONS = tuple(
+    entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,6 +132,12 @@ def _add_one_handout(command: argparse.ArgumentParser) -> None:
         help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml",
     )
     command.add_argument("--paper", choices=PAPERS, default="letter")
+    command.add_argument(
+        "--edition",
+        choices=PERSONAL_EDITIONS,
+        default="standard",
+        help="the PDF edition (default: standard; summary: the one-page summary)",
+    )
     command.add_argument("--child-name", help="child's first name (overrides the sheet)")
     command.add_argument(
         "--medicine",
@@ -333,6 +345,7 @@ def _run_personalize(config: BuildConfig, args: argparse.Namespace, out: TextIO)
         locale=args.locale,
         sheet_path=args.sheet,
         paper=args.paper,
+        edition=args.edition,
         password=password,
         with_epub=bool(getattr(args, "epub", None)),
         overrides={"child_first_name": args.child_name, "medicines": tuple(args.medicine)},

@@ -59,6 +59,11 @@ class OutputFormat:
         extra_layouts: other layouts it reads beyond the parts (booklet: notes page).
         part_heading: heading level of each part's title (EPUB chapters start at h1).
         tagged: a tagged, accessible file (PDF/UA); untagged files are print-only.
+        extract: the template picks sections by their ``role`` instead of showing every
+            part; with no glossary or reference list on the page, glossary words,
+            citations and links to other sections print as plain text.
+        max_pages: the most pages a PDF may have; a longer one fails the build, naming
+            the variant, locale and paper (the one-page summary).
     """
 
     format: str
@@ -75,6 +80,8 @@ class OutputFormat:
     extra_layouts: tuple[str, ...] = ()
     part_heading: int = 2
     tagged: bool = True
+    extract: bool = False
+    max_pages: int | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -121,6 +128,21 @@ OUTPUTS: tuple[OutputFormat, ...] = (
         post_processing=("impose-booklet",),
         extra_layouts=("notes.html.j2",),
         tagged=False,
+    ),
+    # The one sheet a nurse hands over (issue 10): key points, when to call, three
+    # questions, the care-team box and where to read the full handout; 11 pt or more.
+    OutputFormat(
+        format="pdf",
+        edition="summary",
+        renderer="pdf",
+        template="summary.html.j2",
+        stylesheets=("content.css", "print.css", "summary.css"),
+        file_name="{slug}.summary.{paper}.pdf",
+        media_type="application/pdf",
+        labels={"letter": N_("One-page summary, Letter"), "a4": N_("One-page summary, A4")},
+        per_paper=True,
+        extract=True,
+        max_pages=1,
     ),
     OutputFormat(
         format="epub",

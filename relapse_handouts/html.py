@@ -24,7 +24,7 @@ from markupsafe import Markup
 from .config import BuildConfig
 from .errors import HandoutError, Location
 from .files import read_text
-from .formats import OutputFormat
+from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
 from .model import Review
@@ -88,13 +88,14 @@ class HtmlRenderer:
         (web pages with narration, see ``audio.edition``) marks the parts with ids and
         gives the player the page shows."""
         env = self._environment(resolved)
-        context = self._context(resolved)
+        context = {**self._context(resolved), "extract": output.extract}
         if output.renderer == "pdf" and context["update_link"]:
             # Printed copies carry a QR code to the latest version online.
             context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
+        # An extract (the summary) picks its sections in its template: no parts.
         parts = tuple(
             self._render_part(env, context, kind, item, output.part_heading)
-            for kind, item in _part_plan(resolved)
+            for kind, item in (() if output.extract else _part_plan(resolved))
         )
         player = None
         if read_aloud is not None:
@@ -111,6 +112,7 @@ class HtmlRenderer:
                     "inline_css": Markup(self.stylesheets(output)),
                     "paper_css": _PAPER_CSS.get(paper or "letter"),
                     "edition": output.edition,
+                    "standard_file": _standard_file(output, resolved, paper),
                     "read_aloud": player,
                 },
             )
@@ -174,6 +176,7 @@ class HtmlRenderer:
             "dir": resolved.direction,
             "personal": resolved.personal,
             "qr_uri": None,
+            "extract": False,
             "update_link": update_link(
                 resolved.site.publisher_url, resolved.locale, resolved.variant.slug
             ),
@@ -266,8 +269,24 @@ def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:
     return plan + [("references", None), ("about", None)]
 
 
-def _markdown_filter(text: str) -> Markup:
-    return render_inline(text, _resolve_link)
+@jinja2.pass_context
+def _markdown_filter(context: Any, text: str) -> Markup:
+    # An extract has no glossary, reference list or other sections to link to.
+    return render_inline(text, _extract_link if context.get("extract") else _resolve_link)
+
+
+def _extract_link(href: str) -> tuple[str, str] | None:
+    return None if href.startswith(("glossary:", "ref:", "#")) else (href, "external")
+
+
+def _standard_file(output: OutputFormat, resolved: ResolvedHandout, paper: str | None) -> str:
+    """The file name of the full handout in ``output``'s format and paper (the summary
+    says where to read more)."""
+    try:
+        standard = output_format(output.format)
+    except KeyError:
+        return ""
+    return standard.path_name(resolved.variant.slug, paper if standard.per_paper else None)
 
 
 def _resolve_link(href: str) -> tuple[str, str]:

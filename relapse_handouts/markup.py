@@ -14,8 +14,9 @@ from markupsafe import Markup
 
 __all__ = ["link_targets", "render_inline", "plain_text", "LinkResolver"]
 
-# href -> (href to write, CSS class); hrefs already checked at load time.
-LinkResolver = Callable[[str], tuple[str, str]]
+# href -> (href to write, CSS class), or None to print the link's words as plain text;
+# hrefs already checked at load time.
+LinkResolver = Callable[[str], tuple[str, str] | None]
 
 
 def _parser() -> MarkdownIt:
@@ -56,11 +57,20 @@ def plain_text(text: str) -> str:
 def render_inline(text: str, resolve: LinkResolver) -> Markup:
     """Escaped HTML of ``text`` with its links turned into the target's hrefs."""
     tokens = list(_inline_tokens(text))
+    dropped: list[bool] = []  # per open link, whether it prints as plain text
+    kept = []
     for token in tokens:
         if token.type == "link_open":
-            href, css_class = resolve(token.attrGet("href") or "")
-            token.attrSet("href", href)
-            if css_class:
-                token.attrSet("class", css_class)
+            target = resolve(token.attrGet("href") or "")
+            dropped.append(target is None)
+            if target is None:
+                continue
+            token.attrSet("href", target[0])
+            if target[1]:
+                token.attrSet("class", target[1])
+        elif token.type == "link_close" and dropped.pop():
+            continue
+        kept.append(token)
+    tokens = kept
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     return Markup(html.strip())

@@ -20,7 +20,14 @@ from .errors import HandoutError, Location
 from .html import HtmlDocument
 from .pdftags import fix_structure
 
-__all__ = ["PdfRenderer", "RenderedPdf", "ProjectOnlyFetcher", "BlockedResource", "MissingFonts"]
+__all__ = [
+    "PdfRenderer",
+    "RenderedPdf",
+    "ProjectOnlyFetcher",
+    "BlockedResource",
+    "MissingFonts",
+    "TooManyPages",
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,10 @@ class BlockedResource(HandoutError):
 
 class MissingFonts(HandoutError):
     """No font is installed, or none draws some characters of the text."""
+
+
+class TooManyPages(HandoutError):
+    """An edition with a page limit (the one-page summary) does not fit in it."""
 
 
 _MISSING_GLYPH = ".notdef glyph rendered"
@@ -69,6 +80,33 @@ def _refuse_missing_glyphs(document: HtmlDocument, messages: list[str]) -> None:
         f"installed fonts and would print as empty boxes: {', '.join(codes[:8])}",
         Location(Path(resolved.source_files[0]) if resolved.source_files else Path("source")),
         hint=_FONT_HINT,
+    )
+
+
+def _refuse_too_many_pages(document: HtmlDocument, pages: int) -> None:
+    """An edition with ``max_pages`` in the formats table fails when it runs longer, naming
+    the variant, locale and paper, at the file whose text is to be shortened."""
+    limit = document.output.max_pages if document.output else None
+    if limit is None or pages <= limit:
+        return
+    resolved = document.resolved
+    translated = resolved.locale != resolved.site.source_locale
+    where = (
+        Path("source/translations") / f"{resolved.locale}.yaml"
+        if translated
+        else Path(resolved.source_files[0] if resolved.source_files else "source")
+    )
+    assert document.output is not None
+    edition = document.output.edition
+    raise TooManyPages(
+        f"the {edition} edition of variant '{resolved.variant.id}' in {resolved.locale} "
+        f"({document.paper}) runs to {pages} pages; it must fit on {limit}",
+        Location(where),
+        hint=(
+            f"shorten what the {edition} edition shows in {resolved.locale} (key points, 'when to "
+            "call right away', the first three questions) or, for a personalized one, the "
+            "care sheet's contacts and notes; look at the PDF to see what spills over"
+        ),
     )
 
 
@@ -158,4 +196,5 @@ class PdfRenderer:
         finally:
             logger.removeHandler(collector)
         _refuse_missing_glyphs(document, collector.messages)
+        _refuse_too_many_pages(document, len(page_set.pages))
         return RenderedPdf(data, len(page_set.pages), tuple(collector.messages))

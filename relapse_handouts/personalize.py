@@ -30,6 +30,7 @@ class PersonalRequest:
     locale: str
     sheet_path: Path | None = None
     paper: str = "letter"
+    edition: str = "standard"  # a PDF edition made from the layouts (formats.py)
     password: str | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
     with_epub: bool = False
@@ -57,11 +58,12 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     # The document gather resolved for this variant and locale, with the child's sheet.
     variant = gathered.variant(request.variant)
     resolved = personalize(gathered.documents[handout.id, variant.id, request.locale], sheet)
-    # Render the standard PDF (protected when asked) and, on request, the EPUB.
+    # Render the PDF edition asked for (protected when asked) and, on request, the EPUB.
     from .pdf import PdfRenderer
 
     html = HtmlRenderer(config)
-    pdf = PdfRenderer(config).render(html.render(resolved, output_format("pdf"), request.paper))
+    output = output_format("pdf", request.edition)
+    pdf = PdfRenderer(config).render(html.render(resolved, output, request.paper))
     if config.strict and pdf.warnings:
         raise HandoutError(f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings")
     data = encrypt_pdf(pdf.data, request.password) if request.password else pdf.data
@@ -70,7 +72,8 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
         from .epub import build_epub
 
         epub = build_epub(html.render(resolved, output_format("epub")), html)
-    return PersonalHandout(resolved, data, epub, f"{variant.slug}.{request.paper}")
+    stem = output.path_name(variant.slug, request.paper).removesuffix(".pdf")
+    return PersonalHandout(resolved, data, epub, stem)
 
 
 def _one_document(config: BuildConfig, request: PersonalRequest) -> BuildConfig:
@@ -83,7 +86,7 @@ def _one_document(config: BuildConfig, request: PersonalRequest) -> BuildConfig:
         locales=(request.locale,),
         formats=("pdf",),
         papers=(request.paper,),
-        editions=("standard",),
+        editions=(request.edition,),
     )
 
 

@@ -24,7 +24,7 @@ def test_list_prints_matrix(tmp_path):
     result = run_cli("--project", make_project(tmp_path), "list")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert len(lines) == 11  # 3 PDF editions x 2 papers, EPUB, HTML, read aloud EPUB/HTML/MP3
+    assert len(lines) == 13  # 4 PDF editions x 2 papers, EPUB, HTML, read aloud EPUB/HTML/MP3
     assert lines[0].split() == [
         "general",
         "en-CA",

@@ -23,9 +23,9 @@ def test_nothing_changed_means_nothing_rendered(tmp_path):
     project = make_project(tmp_path)
     first = build(config_for(project, jobs=1))
     again = build(config_for(project, jobs=1))
-    # 6 PDFs (3 editions x 2 papers), EPUB, HTML, and read aloud: EPUB, HTML, MP3
-    assert len(first.built) == 11
-    assert again.built == () and again.up_to_date == 11
+    # 8 PDFs (4 editions x 2 papers), EPUB, HTML, and read aloud: EPUB, HTML, MP3
+    assert len(first.built) == 13
+    assert again.built == () and again.up_to_date == 13
 
 
 def test_noop_build_never_imports_weasyprint(tmp_path):
@@ -44,7 +44,7 @@ def test_noop_build_never_imports_weasyprint(tmp_path):
 
 def test_editing_one_locale_rebuilds_only_that_locale(tmp_path):
     project = translated_tiny(tmp_path)
-    assert len(build(config_for(project, jobs=1)).built) == 22
+    assert len(build(config_for(project, jobs=1)).built) == 26
     path = project / "source/translations/fr-CA.yaml"
     units = yaml.safe_load(path.read_text())
     units["units"]["tiny.about.0"]["text"] = (
@@ -64,6 +64,8 @@ def test_editing_one_locale_rebuilds_only_that_locale(tmp_path):
         "fr-CA/tiny.large-print.letter.pdf",
         "fr-CA/tiny.letter.pdf",
         "fr-CA/tiny.mp3",
+        "fr-CA/tiny.summary.a4.pdf",
+        "fr-CA/tiny.summary.letter.pdf",
     ]
 
 
@@ -81,13 +83,13 @@ def test_editing_a_style_rebuilds_the_formats_using_it(tmp_path):
     ]
     with (project / "styles/content.css").open("a") as css:
         css.write("\np { word-spacing: 0.01em; }\n")
-    assert len(build(config_for(project, jobs=1)).built) == 10  # all but the MP3
+    assert len(build(config_for(project, jobs=1)).built) == 12  # all but the MP3
 
 
 def test_force_and_a_deleted_file_rebuild(tmp_path):
     project = make_project(tmp_path)
     build(config_for(project, jobs=1))
-    assert len(build(config_for(project, jobs=1), force=True).built) == 11
+    assert len(build(config_for(project, jobs=1), force=True).built) == 13
     (project / "output/en-CA/tiny.epub").unlink()
     assert rendered(build(config_for(project, jobs=1))) == ["en-CA/tiny.epub"]
 
@@ -104,7 +106,7 @@ def test_outputs_of_a_removed_variant_are_cleaned(tmp_path):
     variants.write_text(yaml.safe_dump(data))
     result = build(config_for(project, jobs=1))
     # variants.yaml is an input of every output, so the remaining ones are rebuilt too.
-    assert len(result.removed) == 11 and len(result.built) == 11
+    assert len(result.removed) == 13 and len(result.built) == 13
     assert not (project / "output/en-CA/tiny-extra.letter.pdf").exists()
     manifest = json.loads((project / "output/manifest.json").read_text())
     assert all("extra" not in entry["path"] for entry in manifest["outputs"])
@@ -175,10 +177,10 @@ def test_any_filtered_build_then_a_full_build_leaves_every_output(tmp_path, monk
 
     edit_yaml(project / "source/translations/fr-CA.yaml", translate_second)
     filtered = build(config_for(project, jobs=1, **selection))
-    assert 0 < len(filtered.built) < 44
+    assert 0 < len(filtered.built) < 52
     # The same filtered build again is up to date; the full build writes the rest.
     assert build(config_for(project, jobs=1, **selection)).built == ()
-    assert len(build(config_for(project, jobs=1)).built) == 44 - len(filtered.built)
+    assert len(build(config_for(project, jobs=1)).built) == 52 - len(filtered.built)
     every_planned_output_is_current(project)
     # A filtered build after a full one has nothing to do either.
     assert build(config_for(project, jobs=1, **selection)).built == ()
@@ -203,7 +205,7 @@ def test_a_full_build_gathers_once(tmp_path, monkeypatch):
             if hasattr(module, name):
                 monkeypatch.setattr(module, name, counted(name, getattr(module, name)))
     result = build(config_for(project, jobs=2))
-    assert len(result.built) == 22
+    assert len(result.built) == 26
     counts = collections.Counter(calls.read_text().split())
     # One load; one translation (fr-CA; en-CA is the source); two documents resolved.
     assert counts == {"load_project": 1, "translate_project": 1, "resolve_handout": 2}

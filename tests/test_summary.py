@@ -1,0 +1,234 @@
+"""The one-page summary edition (issue 10, 4): one side of one sheet at 11 pt or more in
+every locale, made of the handout's key points, "when to call right away", three
+questions, the care-team box and where to read the full handout; personalized with the
+care sheet's fever number and contacts; a summary that does not fit fails the build."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
+from tests.base import REPO, config_for, edit_yaml, make_project, run_cli, snapshot
+
+MIN_POINTS = 11  # the smallest type the summary may use, running head and footer included
+SHEET = REPO / "examples/care-sheet.yaml"
+
+
+def font_sizes(path: Path) -> dict[float, str]:
+    """Each font size used for text in ``path``, with an example of its text."""
+    import pymupdf
+
+    sizes: dict[float, str] = {}
+    with pymupdf.open(path) as document:
+        for page in document:
+            for block in page.get_text("dict")["blocks"]:
+                for line in block.get("lines", []):
+                    for span in line["spans"]:
+                        if span["text"].strip():
+                            sizes.setdefault(round(span["size"], 2), span["text"])
+    return sizes
+
+
+def text_of(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(path).pages))
+
+
+def assert_one_readable_page(path: Path) -> None:
+    assert len(PdfReader(path).pages) == 1, path
+    sizes = font_sizes(path)
+    assert min(sizes) >= MIN_POINTS, (path, {s: t for s, t in sizes.items() if s < MIN_POINTS})
+
+
+def summaries(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.summary.*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return make_project(tmp_path_factory.mktemp("summary"), "real")
+
+
+@pytest.fixture(scope="module")
+def built(project) -> Path:
+    """Summaries only (a build of its own: the session's ``real_build`` narrates every
+    handout): every English variant, and the general handout (the longest "when to call":
+    it has the signs of both immune therapies) in a locale of every other script and
+    direction; both papers. The output folder."""
+    from relapse_handouts import build
+
+    for locales, variants in ((("en-CA",), ()), (("fr-CA", "zh-Hans", "ar", "pa"), ("general",))):
+        config = config_for(
+            project,
+            jobs=2,
+            variants=variants,
+            locales=locales,
+            formats=("pdf",),
+            editions=("summary",),
+        )
+        assert build(config).warnings == ()
+    return project / "output"
+
+
+def test_english_summaries_are_one_page_at_11_pt_or_more(built):
+    output = built
+    english = summaries(output / "en-CA")
+    assert len(english) == 8 * 2  # every variant, Letter and A4
+    for path in english:
+        assert_one_readable_page(path)
+
+
+def test_summaries_in_other_scripts_are_one_page_at_11_pt_or_more(built):
+    paths = [p for p in summaries(built) if p.parent.name != "en-CA"]
+    assert len(paths) == 4 * 2
+    for path in paths:
+        assert_one_readable_page(path)
+
+
+def test_summary_holds_what_a_family_needs_first(built):
+    output = built
+    text = text_of(output / "en-CA/relapsed-all.summary.letter.pdf")
+    # The first five of the general handout's six key points.
+    assert "Refractory ALL did not respond to the first treatment." in text
+    assert "Know the signs that mean you should call right away." in text
+    assert "Write down your questions." not in text
+    # When to call right away, whole, with its blanks and the signs of both therapies.
+    assert "When to call right away" in text and "has trouble breathing" in text
+    assert "Cytokine release syndrome (CRS)" in text and "call 911" in text
+    assert "A fever is a temperature of" in text and "Who to call:" in text
+    # The first three questions, not the fourth.
+    assert "Three questions to ask" in text
+    assert "Where has the leukemia come back?" in text
+    assert "What treatment do you suggest for my child? Why?" in text
+    assert "What are the goals of this treatment?" not in text
+    # The care-team box, where to read more, and no citation notes without their list.
+    assert "Write in the names and numbers of your child's care team." in text
+    assert "Treatments for relapsed or refractory childhood ALL" in text
+    assert "relapsed-all.letter.pdf" in text
+    assert not re.search(r"\[\d+(, \d+)*\]", text)
+    assert "Draft, not yet reviewed" in text
+
+
+def test_summary_links_only_what_is_on_the_page(built):
+    """Glossary words, citations and section links are plain text on the sheet: there
+    is no glossary or reference list to go to."""
+    output = built
+    reader = PdfReader(output / "en-CA/car-t-cell-therapy.summary.a4.pdf")
+    annotations = reader.pages[0].get("/Annots", [])
+    assert [a.get_object().get("/Subtype") for a in annotations if "/Dest" in a] == []
+
+
+def test_summary_reads_right_to_left_in_arabic(built):
+    """The first column ("when to call", which names CRS) is on the left of an English
+    sheet and on the right of an Arabic one."""
+    import pymupdf
+
+    def crs_x(path: Path) -> float:
+        with pymupdf.open(path) as document:
+            page = document[0]
+            words = [w for w in page.get_text("words") if "CRS" in w[4]]
+            return words[0][0] / page.rect.width
+
+    assert crs_x(built / "en-CA/relapsed-all.summary.letter.pdf") < 0.5
+    assert crs_x(built / "ar/relapsed-all.summary.letter.pdf") > 0.5
+
+
+def test_summaries_pass_outloud(built):
+    output = built
+    for path in (
+        output / "en-CA/blinatumomab.summary.letter.pdf",
+        built / "ar/relapsed-all.summary.a4.pdf",
+    ):
+        result = outloud_check(path)
+        assert not result.failed_to_run, (path, result.failed_to_run)
+        assert [f for f in result.findings if f.startswith("error")] == [], path
+        rules = {f.split()[1].rstrip(":") for f in result.findings}
+        assert rules <= set(EXPLAINED_PDF_WARNINGS), (path, result.findings)
+
+
+def test_catalog_lists_the_summary(built):
+    output = built
+    catalog = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="en-CA/relapsed-all-cns.summary.letter.pdf"' in catalog
+    assert "One-page summary, A4" in catalog
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "ar"])
+def test_personalized_summary_fills_in_fever_number_and_contacts(project, tmp_path, locale):
+    out = tmp_path / "summary.pdf"
+    result = run_cli(
+        "--project", project, "personalize", "--variant", "cns", "--locale", locale,
+        "--sheet", SHEET, "--edition", "summary", "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert_one_readable_page(out)
+    sheet = yaml.safe_load(SHEET.read_text(encoding="utf-8"))
+    text = text_of(out)
+    assert sheet["fever_temperature"].split()[0] in text
+    assert sheet["call_right_away"]["phone"] in text
+    for contact in sheet["care_team"]:
+        assert contact["phone"] in text
+        assert contact["name"].split()[-1] in text
+    assert "Maya" in text
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_summary_that_does_not_fit_fails_the_build_naming_variant_and_locale(tmp_path):
+    project = make_project(tmp_path, "real")
+    handout = project / "source/handouts/relapsed-all.yaml"
+
+    def many_signs(data: dict) -> None:
+        urgent = next(s for s in data["sections"] if s.get("role") == "urgent")
+        signs = next(b for b in urgent["blocks"] if b.get("id") == "signs")
+        signs["list"] += [f"has sign number {n} that needs a call" for n in range(40)]
+
+    edit_yaml(handout, many_signs)
+    (project / "output").mkdir()
+    before = snapshot(project / "output")
+    result = run_cli(
+        "--project", project, "build", "--locale", "en-CA", "--variant", "cns",
+        "--format", "pdf", "--edition", "summary", "--paper", "a4",
+    )  # fmt: skip
+    assert result.code == 1
+    assert "Traceback" not in result.err
+    assert re.search(
+        r"^source/handouts/relapsed-all\.yaml: error: the summary edition of variant 'cns' in "
+        r"en-CA \(a4\) runs to \d pages; it must fit on 1$",
+        result.err,
+        re.MULTILINE,
+    ), result.err
+    assert "hint: shorten what the summary edition shows in en-CA" in result.err
+    assert snapshot(project / "output") == before
+
+
+def test_a_personalized_summary_that_does_not_fit_fails_clearly(project, tmp_path):
+    sheet = yaml.safe_load(SHEET.read_text(encoding="utf-8"))
+    contact = {"name": "A long name for a care team member", "role": "Nurse practitioner",
+               "phone": "604-555-0100 ext 1234", "after_hours": "604-555-0199 ext 5678"}  # fmt: skip
+    sheet["care_team"] = [contact] * 8  # the most a care sheet may hold
+    path = tmp_path / "sheet.yaml"
+    path.write_text(yaml.safe_dump(sheet), encoding="utf-8")
+    out = tmp_path / "summary.pdf"
+    result = run_cli(
+        "--project", project, "personalize", "--variant", "car-t", "--locale", "pa",
+        "--sheet", path, "--edition", "summary", "-o", out,
+    )  # fmt: skip
+    if result.code == 0:  # it fits after all: then it is one page
+        assert len(PdfReader(out).pages) == 1
+        return
+    assert "the summary edition of variant 'car-t' in pa (letter) runs to" in result.err
+    assert "source/translations/pa.yaml" in result.err
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_every_summary_of_the_whole_matrix_is_one_page_at_11_pt_or_more(full_build):
+    output, _ = full_build
+    paths = summaries(output)
+    assert len(paths) == 8 * 6 * 2
+    for path in paths:
+        assert_one_readable_page(path)
