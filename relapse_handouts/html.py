@@ -12,6 +12,7 @@ import datetime
 import gettext
 import re
 import traceback
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +222,7 @@ class HtmlRenderer:
                 plain=plain_text,
                 css_string=_css_string,
                 css_counters=_css_counters,
+                direction=_direction,
                 date=lambda value: _format_date(value, locale),
             )
             self._environments[locale] = env
@@ -298,6 +300,18 @@ def _resolve_link(href: str) -> tuple[str, str]:
     if href.startswith("#"):
         return href, "section-link"
     return href, "external"
+
+
+def _direction(value: str) -> str:
+    """``rtl`` or ``ltr``, from the first letter with a strong direction, as HTML's
+    ``dir="auto"`` decides (which WeasyPrint does not); numbers alone read left to right."""
+    for char in str(value):
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
 
 
 def _css_string(value: str) -> Markup:

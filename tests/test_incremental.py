@@ -140,6 +140,8 @@ def test_full_build_after_an_edition_filtered_build_writes_the_other_editions(tm
         "en-CA/tiny.booklet.letter.pdf",
         "en-CA/tiny.large-print.a4.pdf",
         "en-CA/tiny.large-print.letter.pdf",
+        "en-CA/tiny.summary.a4.pdf",
+        "en-CA/tiny.summary.letter.pdf",
     ]
     every_planned_output_is_current(project)
 
