@@ -87,6 +87,8 @@ def test_summaries_in_other_scripts_are_one_page_at_11_pt_or_more(built):
     assert len(paths) == 4 * 2
     for path in paths:
         assert_one_readable_page(path)
+        # Markdown that did not parse (zh-Hans bold ending in a full-width colon) shows.
+        assert "**" not in text_of(path), path
 
 
 def test_summary_holds_what_a_family_needs_first(built):
