@@ -113,8 +113,8 @@ def audit(
         log(f"audit: checking {len(chosen)} {kind} file(s)")
         for target, results in zip(chosen, run(output_dir, chosen, workers), strict=True):
             cache[_key(target, versions)] = [r.as_record() for r in results]
-    data = json.dumps(cache, indent=1, sort_keys=True).encode()
-    atomic_write(output_dir / CACHE_NAME, data)
+        # Saved after each kind: an interrupted audit keeps what it has checked.
+        atomic_write(output_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
     rows = _rows(output_dir, versions, cache)
     return AuditResult(
         write_report(output_dir, root),
