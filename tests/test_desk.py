@@ -608,3 +608,35 @@ def test_personalize_in_every_language(client, state):
         reader = PdfReader(BytesIO(response.data))
         assert reader.trailer["/Root"]["/Lang"] == locale
         assert NAME in pdf_text(response.data), locale
+
+
+def test_the_one_page_summary_is_personalized_or_refused_clearly(client, state, monkeypatch):
+    """The summary edition from the form: the fever number and contacts filled in, on one
+    page; a care team too long for one page is a problem shown on the form (422)."""
+    from relapse_handouts.pdf import TooManyPages
+
+    csrf = token(client)
+    form = personal_form(
+        csrf,
+        edition="summary",
+        child_first_name=NAME,
+        fever_temperature="38.3 °C",
+        **{"call_right_away-who": "Oncology clinic", "call_right_away-phone": "604-555-0111"},
+        **{"care_team-0-name": "Dr. Alex Chen", "care_team-0-phone": "604-555-0100"},
+    )
+    response = client.post("/personalize", data=form)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "summary" in response.headers["Content-Disposition"]
+    assert len(PdfReader(BytesIO(response.data)).pages) == 1
+    text = pdf_text(response.data)
+    assert "38.3" in text and "604-555-0111" in text and "604-555-0100" in text
+
+    # The desk's three contact rows always fit today; the refusal is for longer sheets.
+    def too_long(*args, **kwargs):
+        raise TooManyPages("the summary edition of variant 'cns' in en-CA runs to 2 pages")
+
+    monkeypatch.setattr(state, "render_personal", too_long)
+    refused = client.post("/personalize", data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "does not fit on the one-page summary" in page and 'href="#edition"' in page

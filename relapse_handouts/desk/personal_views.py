@@ -17,6 +17,7 @@ from flask import Flask, Response, abort, g, render_template, request
 from ..emaildraft import SmtpSettings, checked_address, compose_email, send_email
 from ..errors import HandoutError
 from ..markup import plain_text
+from ..pdf import TooManyPages
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
 from .app import can_send, desk, gettext, log
@@ -73,6 +74,17 @@ def personalize_post() -> Any:
     password = make_password() if options.protect else None
     try:
         handout = state.render_personal(choice, sheet, password, options.with_epub)
+    except TooManyPages:  # many long contacts: the one-page summary cannot hold them
+        too_long = {
+            "edition": gettext(
+                "The care team does not fit on the one-page summary: list fewer contacts "
+                "or choose another edition."
+            )
+        }
+        page = render_template(
+            "personalize.html.j2", **_form_context(state, choice, request.form, too_long)
+        )
+        return page, 422
     except HandoutError as error:  # the pipeline refused: say so, without what was typed
         log.error("personal render refused: %s", type(error).__name__)
         abort(500)
