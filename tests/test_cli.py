@@ -47,7 +47,13 @@ def test_build_filters_by_format_and_paper(tmp_path):
         for p in (project / "output").rglob("*")
         if p.is_file()
     )
-    assert built == [".build-state.json", "en-CA/tiny.a4.pdf", "index.html", "manifest.json"]
+    assert built == [
+        ".build-state.json",
+        "accessibility.html",
+        "en-CA/tiny.a4.pdf",
+        "index.html",
+        "manifest.json",
+    ]
 
 
 def test_unknown_locale_is_a_clear_error(tmp_path):

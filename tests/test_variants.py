@@ -22,6 +22,7 @@ def texts(real_build) -> dict[str, str]:
     return {
         path.name.split(".")[0]: pdf_text(path)
         for path in sorted((output / "en-CA").glob("*.letter.pdf"))
+        if path.name.count(".") == 2  # the standard edition: <slug>.letter.pdf
     }
 
 
