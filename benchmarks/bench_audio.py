@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Read-aloud benchmark for this machine (not a test): prints the figures README records.
+"""Read-aloud benchmark for this machine (not a test): prints the figures of RESULTS.md.
 
     .venv/bin/python benchmarks/bench_audio.py [-j WORKERS] [--locale CODE ...]
 

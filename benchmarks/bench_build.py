@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build benchmark for this machine (not a test): prints the figures README records.
+"""Build benchmark for this machine (not a test): prints the figures of RESULTS.md.
 
     .venv/bin/python benchmarks/bench_build.py
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Nurse desk benchmark for this machine (not a test): prints the figures README records.
+"""Nurse desk benchmark for this machine (not a test): prints the figures of RESULTS.md.
 
     .venv/bin/python benchmarks/bench_desk.py [--requests 20] [--clients 8]
 

@@ -39,7 +39,7 @@ NARROWEST = 320  # CSS px: WCAG 1.4.10 reflow
 CHROMIUM = "/usr/bin/chromium"
 
 # outloud warnings left on the handouts on purpose; each is explained (the same words)
-# in README.md's accessibility section. Any other warning fails the tests.
+# in docs/accessibility.md. Any other warning fails the tests.
 EXPLAINED_PDF_WARNINGS = {
     "ORD-001": "list bullets and numbers are drawn after the page's text by WeasyPrint "
     "(and the QR block after its page); the tag tree keeps the reading order",

@@ -6,7 +6,7 @@ stage (stylesheets), the render stage (renderer and post-processing), the publis
 stage (media type), the catalog (link labels) and the review page (which file to show).
 
 Adding an edition is one ``OutputFormat`` entry in ``OUTPUTS`` plus its template in
-``layouts/`` (see README, "Adding an output"). No other module names an edition.
+``layouts/`` (see docs/architecture.md, "The formats table"). No other module names an edition.
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ class HtmlRenderer:
             raise HandoutError(
                 f"undefined variable: {error.message}",
                 self._template_location(error, name),
-                hint="use a variable the layout is given (README, 'Layouts')",
+                hint="use a variable the layout is given (docs/authoring.md, 'Layouts and styles')",
             ) from None
 
     def _template_location(self, error: Exception, name: str) -> Location:

@@ -66,7 +66,7 @@ def ui_translations(source_dir: Path, locale: str, source_locale: str) -> gettex
             f"no layout catalog for {locale}",
             Location(shown),
             hint=f"create it with 'pybabel init -i source/locale/messages.pot -d source/locale "
-            f"-l {babel_locale(locale)}' and translate it (README, 'Languages')",
+            f"-l {babel_locale(locale)}' and translate it (docs/translating.md, 'Layout words')",
         )
     data = read_bytes(path, shown, inside=(source_dir,))
     catalog = read_po(BytesIO(data), locale=babel_locale(locale))

@@ -71,7 +71,7 @@ def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFi
             errors.add(
                 "required file is missing",
                 Location(_shown(config, source / name)),
-                hint=f"create source/{name} (see README, 'Source files')",
+                hint=f"create source/{name} (see docs/authoring.md, 'Source files')",
             )
     handout_paths = sorted((source / "handouts").glob("*.yaml"))
     if not handout_paths:

@@ -23,7 +23,7 @@ from .yamlfile import read_yaml
 
 __all__ = ["CareSheet", "Contact", "UrgentContact", "load_sheet", "personalize", "LIMITS"]
 
-# Documented in README, "One child's handout".
+# Documented in docs/desk.md, "One child's handout".
 LIMITS = {
     "name": 60,
     "role": 60,
@@ -61,7 +61,7 @@ def _text(limit: int, newlines: bool = False) -> Any:
     ]
 
 
-# A phone number: digits, spaces, + ( ) - . and an optional extension (README limits).
+# A phone number: digits, spaces, + ( ) - . and an optional extension (docs/desk.md limits).
 Phone = Annotated[
     str,
     Field(max_length=LIMITS["phone"], pattern=r"^\+?[0-9 ().\-]{3,24}( ?(ext\.?|x) ?[0-9]{1,6})?$"),
@@ -131,7 +131,7 @@ def load_sheet(path: Path | None, overrides: dict[str, Any], drug_ids: set[str])
             errors,
             echo_input=False,
             messages={"string_pattern_mismatch": _NOT_A_PHONE},
-            hint="see README, 'One child's handout', for each field's limits",
+            hint="see docs/desk.md, 'One child's handout', for each field's limits",
         )
         errors.raise_if_any()
         raise

@@ -58,7 +58,10 @@ def _short(value: Any) -> str:
 
 def _hint(problem: Mapping[str, Any]) -> str | None:
     if problem["type"] == "extra_forbidden":
-        return "remove it or check its spelling; the fields are listed in README, 'Source files'"
+        return (
+            "remove it or check its spelling; "
+            "the fields are listed in docs/authoring.md, 'Source files'"
+        )
     if problem["type"] == "missing":
         return f"add '{problem['loc'][-1]}:' here"
     if problem["type"] == "string_pattern_mismatch" and "a-z0-9" in problem["msg"]:

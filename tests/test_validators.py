@@ -74,7 +74,7 @@ def test_every_tagged_pdf_has_the_pdf_ua_structure(full_build):
 
 def _outloud_verdicts(paths) -> dict[str, list[str]]:
     """outloud on each PDF, in processes (it is pure Python and CPU-bound): the errors and
-    the warnings not explained in README.md, per file; an empty dict when all pass."""
+    the warnings not explained in docs/accessibility.md, per file; an empty dict when all pass."""
     from concurrent.futures import ProcessPoolExecutor
 
     from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
