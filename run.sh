@@ -1,16 +1,28 @@
 #!/usr/bin/env bash
 # Set up whatever is missing (Debian packages, .venv, pinned Python packages), then run a task.
-#   bash run.sh build [make_docs.py build options]   build every output into output/, then audit it
+#   bash run.sh build [make_docs.py build options]   build every output into output/, then run the
+#                                                    accessibility checkers on it (audit)
 #   bash run.sh test  [pytest options]               run the whole test suite
 #   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
 #   bash run.sh serve [--host H --port P --workers N] the nurse desk on http://127.0.0.1:8000/
 # Each step is skipped when already done, so a second call starts in well under a second.
+# Each step that did work prints how long it took (benchmarks/RESULTS.md records them).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages: the renderer's libraries and fonts, then the validators the tests use.
+# Debian packages: the renderer's libraries and fonts; what the build's accessibility audit
+# runs (Java for EPUBCheck, Node.js for Ace, Chromium for axe-core); what only the tests use.
 RENDER_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig espeak-ng lame"
-TEST_DEBS="default-jdk-headless poppler-utils qpdf chromium calibre nodejs npm"
+AUDIT_DEBS="default-jre-headless chromium nodejs npm"
+TEST_DEBS="default-jdk-headless poppler-utils qpdf calibre"
+
+timed() {
+  # Run a step; say how long it took when it took a second or more.
+  local name=$1 start=$SECONDS
+  shift
+  "$@"
+  [ $((SECONDS - start)) -lt 1 ] || echo "run.sh: $name took $((SECONDS - start)) s" >&2
+}
 
 missing_debs() {
   local pkg out=""
@@ -44,6 +56,23 @@ setup_venv() {
   echo "$want" > "$stamp"
 }
 
+setup_project() {
+  # The project itself, editable, so .venv/bin/relapse-handouts exists (same as make_docs.py).
+  [ -x .venv/bin/relapse-handouts ] && return 0
+  echo "run.sh: installing the project into .venv" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+}
+
+setup() {
+  # Everything a task needs, each step timed: Debian packages, Python packages, the project,
+  # Ace by DAISY when the task runs the checkers.
+  local debs=$1 ace=$2
+  timed "Debian packages" install_debs $debs
+  timed "Python packages" setup_venv
+  timed "project install" setup_project
+  if [ "$ace" = ace ]; then timed "Ace by DAISY" setup_ace; fi
+}
+
 setup_ace() {
   # Ace by DAISY (EPUB accessibility checker); it drives Debian's Chromium, never downloads one.
   [ -x tools/node_modules/.bin/ace-cli ] && return 0
@@ -73,31 +102,24 @@ audit_output() {
 task=${1:-build}
 [ $# -gt 0 ] && shift
 case "$task" in
-  build|docs)
-    install_debs $RENDER_DEBS
-    setup_venv
-    if [ "$task" = build ]; then
-      .venv/bin/python make_docs.py build "$@"
-      # Then the independent accessibility checkers (outloud, EPUBCheck + Ace, axe-core in
-      # Chromium) on what changed since they last ran; output/accessibility.html shows it.
-      # A checker that is not installed ('bash run.sh setup' installs them all) is reported.
-      exec .venv/bin/python make_docs.py audit $(audit_output "$@")
-    fi
+  build)
+    setup "$RENDER_DEBS $AUDIT_DEBS" ace
+    timed "build" .venv/bin/python make_docs.py build "$@"
+    # Then the independent accessibility checkers (outloud, EPUBCheck + Ace, axe-core in
+    # Chromium) on what changed since they last ran; output/accessibility.html shows it.
+    timed "audit" .venv/bin/python make_docs.py audit $(audit_output "$@") ;;
+  docs)
+    setup "$RENDER_DEBS" no
     exec .venv/bin/python make_docs.py "$@" ;;
   serve)
-    install_debs $RENDER_DEBS
-    setup_venv
+    setup "$RENDER_DEBS" no
     # The desk serves what is in output/: bring it up to date first (a no-op when current).
     .venv/bin/python make_docs.py build
     exec .venv/bin/python -m relapse_handouts.desk "$@" ;;
   test)
-    install_debs $RENDER_DEBS $TEST_DEBS
-    setup_venv
-    setup_ace
+    setup "$RENDER_DEBS $AUDIT_DEBS $TEST_DEBS" ace
     exec .venv/bin/python -m pytest "$@" ;;
   setup)
-    install_debs $RENDER_DEBS $TEST_DEBS
-    setup_venv
-    setup_ace ;;
+    setup "$RENDER_DEBS $AUDIT_DEBS $TEST_DEBS" ace ;;
   *) echo "usage: bash run.sh build|test|docs|serve|setup [args]" >&2; exit 2 ;;
 esac
