@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from .config import BuildConfig
 from .errors import HandoutError
 from .files import read_text, sha256_of
+from .fonts import ProjectFonts, project_fonts
 from .formats import SHARED_SOURCES, output_format
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
@@ -43,7 +43,6 @@ _NOT_RENDERING = {
     "incremental.py",
     "personal.py",
 }
-_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 # What decides the list of outputs: the matrix's source files and the code planning it.
 _PLAN_INPUTS = ("source/site.yaml", "source/variants.yaml")
 _PLAN_CODE = ("relapse_handouts/formats.py", "relapse_handouts/plan.py")
@@ -126,7 +125,9 @@ def _catalog_dir(locale: str) -> str:
     return locale.replace("-", "_")
 
 
-def fingerprint(config: BuildConfig) -> Fingerprint:
+def fingerprint(config: BuildConfig, fonts: ProjectFonts | None = None) -> Fingerprint:
+    """Hashes of the project's files and of the environment; ``fonts`` are the project's
+    fonts (found here when not given)."""
     files: dict[str, str] = {}
     package_dir = Path(__file__).parent
     for folder in (config.source_dir, config.layouts_dir, config.styles_dir, package_dir):
@@ -136,17 +137,17 @@ def fingerprint(config: BuildConfig) -> Fingerprint:
             if path.is_file() and "__pycache__" not in path.parts:
                 name = path.relative_to(base).as_posix()
                 files[name] = sha256_of(path, Path(name), inside)  # inside the project
-    return Fingerprint(files, _environment())
+    return Fingerprint(files, _environment(fonts or project_fonts(config)))
 
 
-def _environment() -> str:
+def _environment(fonts: ProjectFonts) -> str:
     """Python, the installed packages (their dist-info names carry the versions) and the
-    font files the renderer can select."""
+    font files the renderer is offered (the styles' families only: ``fonts.py``)."""
     parts = [sys.version]
     for folder in sorted({Path(p) for p in sys.path if p.endswith("site-packages")}):
         if folder.is_dir():
             parts += sorted(name for name in os.listdir(folder) if name.endswith(".dist-info"))
-    parts += _font_files()
+    parts += fonts.key_parts()
     parts += _speech_tools()
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -164,35 +165,6 @@ def _speech_tools() -> list[str]:
 
 
 _SPEECH_DATA = ("/usr/lib/x86_64-linux-gnu/espeak-ng-data", "/usr/share/espeak-ng-data")
-
-
-def _font_files() -> list[str]:
-    """Every font file fontconfig offers the renderer (under the same configuration
-    WeasyPrint reads, FONTCONFIG_FILE included), with its size and time: a font added,
-    removed or updated changes the key, wherever it lives. Folder times are the
-    fallback when fontconfig's ``fc-list`` is missing."""
-    try:
-        listed = subprocess.run(
-            ["fc-list", "--format", "%{file}\n"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return [
-            f"{folder}:{os.stat(folder).st_mtime_ns}"
-            for root in _FONT_DIRS
-            for folder, _, _ in sorted(os.walk(root))
-        ]
-    parts = []
-    for name in sorted(set(listed.splitlines())):
-        try:
-            info = os.stat(name)
-        except OSError:
-            continue
-        parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-    return parts
 
 
 @dataclass(frozen=True)

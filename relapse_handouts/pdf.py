@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
+from .fonts import ensure_project_fonts
 from .html import HtmlDocument
 from .pdftags import fix_structure
 
@@ -162,6 +163,7 @@ class PdfRenderer:
     """Renders print documents; build one per process and reuse it."""
 
     def __init__(self, config: BuildConfig) -> None:
+        ensure_project_fonts(config)  # before fontconfig loads: only the styles' fonts
         from weasyprint.text.fonts import FontConfiguration
 
         _require_fonts()

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .config import BuildConfig
 from .errors import ErrorCollector, HandoutError, Location
+from .fonts import project_fonts, use_project_fonts
 from .incremental import STATE_NAME, BuildState, Fingerprint, fingerprint, load_state
 
 if TYPE_CHECKING:
@@ -63,7 +64,8 @@ def _build(
     started = time.perf_counter()
     # Fingerprint every input; if nothing selected changed since the last build, stop here
     # (never for --release: its sign-off checks must run on every release build).
-    prints, state = fingerprint(config), load_state(config.output_dir)
+    fonts = project_fonts(config)  # the files the styles' font families name, only those
+    prints, state = fingerprint(config, fonts), load_state(config.output_dir)
     if not force and not config.release and state.is_current(prints, config):
         selected = sum(config.selects(spec) for spec in state.planned.values())
         return BuildResult(None, (), (), selected, seconds=_since(started))
@@ -87,7 +89,8 @@ def _build(
     # Outputs of earlier builds that the source no longer plans are removed.
     planned = {spec.path.as_posix() for spec in gathered.plan}
     removed = tuple(sorted(path for path in state.outputs if path not in planned))
-    # Render in memory (in parallel); nothing in output/ is touched yet.
+    # Render in memory (in parallel) with exactly those fonts; nothing in output/ is touched.
+    use_project_fonts(config, fonts)
     if on_start:
         on_start(len(todo))
     artifacts = render_outputs(config, gathered.documents, todo, on_done)

@@ -1,6 +1,8 @@
 """Fonts: text no installed font can draw fails the build (with or without --strict), no
-fonts at all is a clear message instead of a crash, and the incremental key follows the
-font files fontconfig offers. Each build runs in a process with its own fontconfig."""
+fonts at all is a clear message instead of a crash, the renderer is offered exactly the
+font files of the families the styles name (a font added to the machine changes nothing),
+and the incremental key follows those files. Each build runs in a process with its own
+fontconfig."""
 
 from __future__ import annotations
 
@@ -13,9 +15,15 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts.errors import HandoutError, Location
+from relapse_handouts.fonts import styled_families
 from tests.base import REPO, make_project, snapshot
 
 LATIN_ONLY = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+# A font no style names: what a package such as Chromium brings along.
+UNRELATED = next(
+    iter(sorted(Path("/usr/share/fonts/truetype").glob("liberation*/LiberationSans-Regular.ttf"))),
+    Path("/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf"),
+)
 
 
 def fontconfig(tmp_path: Path, *fonts: Path) -> dict[str, str]:
@@ -122,3 +130,42 @@ def test_epub_cover_refuses_characters_no_font_has(tmp_path):
     assert "character(s) of the e-book cover have no glyph" in run.stderr
     assert "U+0A2A" in run.stderr and "Traceback" not in run.stderr
     assert not (project / "output/en-CA").exists()
+
+
+def _offered(env: dict[str, str]) -> str:
+    return subprocess.run(
+        ["fc-list", "--format", "%{file}\n"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.skipif(not UNRELATED.is_file(), reason="no unrelated font to add")
+def test_a_font_added_to_the_machine_changes_no_output(tmp_path):
+    """A font in the user's ~/.fonts (fontconfig's machine configuration reads it) that no
+    style names: every output stays up to date, and the renderer is not offered it."""
+    project = make_project(tmp_path)
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("FONTCONFIG_FILE", "XDG_DATA_HOME")}
+    env |= {"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    first = build(project, env)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(project / "output")
+    (home / ".fonts").mkdir()
+    added = home / ".fonts" / "Unrelated-Regular.ttf"
+    added.write_bytes(UNRELATED.read_bytes())
+    assert str(added) in _offered(env)  # the machine's fontconfig now offers it
+    again = build(project, env)
+    assert again.returncode == 0, again.stderr
+    assert snapshot(project / "output") == before  # nothing stale, nothing rewritten
+    conf = project / ".cache/fonts.conf"
+    assert str(added) not in _offered({**env, "FONTCONFIG_FILE": str(conf)})
+    assert str(UNRELATED) not in conf.read_text(encoding="utf-8")
+    assert "NotoSans-Regular.ttf" in conf.read_text(encoding="utf-8")
+
+
+def test_the_families_are_those_the_styles_name():
+    families = styled_families(REPO / "styles")
+    assert {"Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "Noto Sans Gurmukhi"} <= set(
+        families
+    )
+    assert not {"sans-serif", "monospace", "Liberation Sans"} & set(families)
