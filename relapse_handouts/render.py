@@ -2,12 +2,18 @@
 
 Each process builds one ``RenderContext`` (the documents ``gather`` resolved, Jinja
 environments, one WeasyPrint font configuration) and reuses it for every output it
-renders. Workers never load, translate or resolve the source themselves.
+renders. Workers never load, translate or resolve the source themselves. A worker is
+replaced after ``TASKS_PER_WORKER`` tasks, so its memory cannot creep over a long build
+(WeasyPrint's users see growth in long-lived processes); workers come from a fork server
+(small, clean processes: replacing a worker never forks the busy parent).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable, Mapping
@@ -17,6 +23,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .config import BuildConfig
+from .fonts import font_environment
 from .html import HtmlRenderer
 from .markup import plain_text
 from .plan import DocumentKey, OutputSpec
@@ -26,7 +33,14 @@ if TYPE_CHECKING:
     from .audio.edition import AudioRenderer
     from .pdf import PdfRenderer, RenderedPdf
 
-__all__ = ["Artifact", "RenderContext", "render_outputs"]
+__all__ = ["Artifact", "RenderContext", "render_outputs", "TASKS_PER_WORKER"]
+
+# Tasks (an output, or a PDF and its booklet) a worker renders before it is replaced.
+TASKS_PER_WORKER = 24
+# Renderer warnings of worker processes are logged again here, in the parent, so that a
+# handler on the "weasyprint" logger sees them wherever the output was rendered.
+_WORKER_LOG = logging.getLogger("weasyprint.workers")
+_WORKER_LOG.addHandler(logging.NullHandler())  # the CLI prints them itself
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,7 @@ class Artifact:
     sources: tuple[str, ...]
     seconds: float = 0.0  # time to render, for the benchmark and the summary
     worker_peak_kb: int = 0  # peak memory of the process that rendered it
+    worker: int = 0  # that process's id (workers are replaced after TASKS_PER_WORKER tasks)
     duration: float | None = None  # seconds of narration, for read-aloud outputs
 
     @property
@@ -91,7 +106,8 @@ class RenderContext:
             resolved.source_files,
             time.perf_counter() - started,
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-            self.audio.last_duration if entry.renderer == "read-aloud" else None,
+            worker=os.getpid(),
+            duration=self.audio.last_duration if entry.renderer == "read-aloud" else None,
         )
 
     def _rendered(
@@ -150,8 +166,13 @@ _POST_PROCESSING: dict[
 _WORKER: RenderContext | None = None
 
 
-def _start_worker(config: BuildConfig, documents: Mapping[DocumentKey, ResolvedHandout]) -> None:
+def _start_worker(
+    config: BuildConfig,
+    documents: Mapping[DocumentKey, ResolvedHandout],
+    environment: dict[str, str],
+) -> None:
     global _WORKER  # one context per worker process, set once by the pool initializer
+    os.environ.update(environment)  # the project's fonts, before any font is loaded
     _WORKER = RenderContext(config, documents)
 
 
@@ -200,11 +221,19 @@ def render_outputs(
         }
         return tuple(done[spec] for spec in specs)
     results: dict[OutputSpec, Artifact] = {}
+    server = multiprocessing.get_context("forkserver")
+    server.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(
-        workers, initializer=_start_worker, initargs=(config, documents)
+        workers,
+        mp_context=server,
+        initializer=_start_worker,
+        initargs=(config, documents, font_environment()),
+        max_tasks_per_child=TASKS_PER_WORKER,
     ) as pool:
         for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
             for artifact in future.result():
+                for warning in artifact.warnings:
+                    _WORKER_LOG.warning("%s", warning)
                 results[artifact.spec] = _reported(artifact, report)
     return tuple(results[spec] for spec in specs)
 

@@ -1,0 +1,38 @@
+"""The render stage: planned outputs to artifacts in memory, in worker processes that are
+replaced after a bounded number of tasks, with the same bytes as rendering in-process."""
+
+from __future__ import annotations
+
+import os
+
+from relapse_handouts import render
+from relapse_handouts.gather import gather
+from relapse_handouts.render import render_outputs
+from tests.base import config_for, make_project
+
+
+def test_workers_are_replaced_and_render_the_same_bytes(tmp_path, monkeypatch):
+    project = make_project(tmp_path)
+    config = config_for(project, jobs=2, formats=("pdf", "html"))
+    gathered = gather(config)
+    specs = gathered.specs
+    alone = render_outputs(config_for(project, jobs=1), gathered.documents, specs)
+    monkeypatch.setattr(render, "TASKS_PER_WORKER", 1)
+    pooled = render_outputs(config, gathered.documents, specs)
+    assert [a.spec for a in pooled] == list(specs)  # results in spec order
+    assert [a.sha256 for a in pooled] == [a.sha256 for a in alone]
+    workers = {a.worker for a in pooled}
+    assert os.getpid() not in workers and {a.worker for a in alone} == {os.getpid()}
+    # One task per worker: a booklet goes with its PDF, so a task is 1 or 2 outputs.
+    tasks = len(render._groups(specs))
+    assert tasks >= 4 and len(workers) == tasks
+
+
+def test_a_worker_under_the_memory_bound(tmp_path):
+    """Peak resident memory of a worker rendering the tiny project's PDFs (the benchmark
+    measures the real matrix: benchmarks/RESULTS.md)."""
+    project = make_project(tmp_path)
+    config = config_for(project, jobs=2, formats=("pdf",))
+    gathered = gather(config)
+    pooled = render_outputs(config, gathered.documents, gathered.specs)
+    assert 0 < max(a.worker_peak_kb for a in pooled) < 250 * 1024
