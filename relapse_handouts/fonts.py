@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 from .config import BuildConfig
 from .files import atomic_write, read_text
@@ -51,8 +51,10 @@ _RULES = (
     "70-fonts-noto-cjk.conf",
     "90-synthetic.conf",
 )
-# The machine's own fontconfig file, kept when FONTCONFIG_FILE is pointed at the project's.
-_MACHINE_CONF = "HANDOUTS_MACHINE_FONTCONFIG_FILE"
+# The generated file names the machine's own configuration (FONTCONFIG_FILE before it was
+# pointed at the project's; empty for fontconfig's default), where font files are looked up.
+_MARK = "written by relapse_handouts/fonts.py from the machine configuration: "
+_MARKED = re.compile("<!-- " + re.escape(_MARK) + "(.*?) -->")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class ProjectFonts:
 
     families: tuple[str, ...]
     files: tuple[Path, ...]
+    machine: str = ""  # the machine's fontconfig file the files were found with
     rules: tuple[Path, ...] = tuple(_RULES_DIR / name for name in _RULES)
 
     def key_parts(self) -> list[str]:
@@ -80,7 +83,7 @@ class ProjectFonts:
         other font in them rejected), with fontconfig's own matching rules."""
         folders = sorted({str(path.parent) for path in self.files})
         lines = ['<?xml version="1.0"?>', '<!DOCTYPE fontconfig SYSTEM "fonts.dtd">']
-        lines.append("<!-- written by relapse_handouts/fonts.py; do not edit -->")
+        lines.append(f"<!-- {_MARK}{escape(self.machine.replace('--', '%2D%2D'))} -->")
         lines.append("<fontconfig>")
         lines += [f"  <dir>{escape(folder)}</dir>" for folder in folders]
         # The machine's font caches first (the folders are the machine's), then our own.
@@ -113,17 +116,26 @@ def styled_families(styles_dir: Path) -> tuple[str, ...]:
 def project_fonts(config: BuildConfig) -> ProjectFonts:
     """The styles' families and, through the machine's fontconfig, their files."""
     families = styled_families(config.styles_dir)
-    return ProjectFonts(families, _files_of(families))
+    machine = _machine_conf()
+    return ProjectFonts(families, _files_of(families, machine), machine)
 
 
-def _files_of(families: Iterable[str]) -> tuple[Path, ...]:
+def _machine_conf() -> str:
+    """FONTCONFIG_FILE as the machine has it, also when it points at a generated file."""
+    current = os.environ.get("FONTCONFIG_FILE", "")
+    try:
+        with open(current, encoding="utf-8") as conf:
+            found = _MARKED.search(conf.read(2000))
+    except (OSError, ValueError):
+        return current
+    return unescape(found.group(1)).replace("%2D%2D", "--") if found else current
+
+
+def _files_of(families: Iterable[str], machine: str) -> tuple[Path, ...]:
     wanted = set(families)
-    env = dict(os.environ)
-    machine = env.get(_MACHINE_CONF)
-    if machine is not None:  # ask the machine's configuration, not the project's
-        env.pop("FONTCONFIG_FILE", None)
-        if machine:
-            env["FONTCONFIG_FILE"] = machine
+    env = {name: value for name, value in os.environ.items() if name != "FONTCONFIG_FILE"}
+    if machine:
+        env["FONTCONFIG_FILE"] = machine
     try:
         listed = subprocess.run(
             ["fc-list", "--format", "%{file}\t%{family}\n"],
@@ -159,21 +171,19 @@ def use_project_fonts(config: BuildConfig, fonts: ProjectFonts | None = None) ->
         path = Path.home() / ".cache/relapse-handouts" / f"fonts-{digest}.conf"
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, conf.encode("utf-8"))
-    os.environ.setdefault(_MACHINE_CONF, os.environ.get("FONTCONFIG_FILE", ""))
     os.environ["FONTCONFIG_FILE"] = str(path)
     return fonts
 
 
 def ensure_project_fonts(config: BuildConfig) -> None:
-    """``use_project_fonts`` unless this process already uses them (a build set them up
-    before starting its workers); for renderers made outside a build (desk, personalize)."""
-    if _MACHINE_CONF not in os.environ:
+    """``use_project_fonts`` unless this process already uses the project's file (a build
+    set it before starting its workers); for renderers made outside a build (desk,
+    personalize)."""
+    if os.environ.get("FONTCONFIG_FILE") != str(config.root / CONF_NAME):
         use_project_fonts(config)
 
 
 def font_environment() -> dict[str, str]:
     """The variables that make a process use the project's fonts, for worker processes
     started by a fork server (which keeps the environment it started with)."""
-    return {
-        name: os.environ[name] for name in ("FONTCONFIG_FILE", _MACHINE_CONF) if name in os.environ
-    }
+    return {name: os.environ[name] for name in ("FONTCONFIG_FILE",) if name in os.environ}

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from relapse_handouts.config import BuildConfig
 from relapse_handouts.errors import HandoutError, Location
-from relapse_handouts.fonts import styled_families
+from relapse_handouts.fonts import project_fonts, styled_families, use_project_fonts
 from tests.base import REPO, make_project, snapshot
 
 LATIN_ONLY = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
@@ -169,3 +170,17 @@ def test_the_families_are_those_the_styles_name():
         families
     )
     assert not {"sans-serif", "monospace", "Liberation Sans"} & set(families)
+
+
+@pytest.mark.skipif(not LATIN_ONLY.is_file(), reason="fonts-noto-core is not installed")
+def test_the_generated_file_remembers_the_machine_configuration(tmp_path, monkeypatch):
+    """Once FONTCONFIG_FILE points at the project's file, fonts are still looked up in the
+    machine's configuration (a second build in the same process, its workers)."""
+    machine = fontconfig(tmp_path, LATIN_ONLY)["FONTCONFIG_FILE"]
+    monkeypatch.setenv("FONTCONFIG_FILE", machine)
+    config = BuildConfig.for_project(make_project(tmp_path))
+    first = use_project_fonts(config)
+    assert os.environ["FONTCONFIG_FILE"] == str(config.root / ".cache/fonts.conf")
+    again = project_fonts(config)
+    assert again == first and again.machine == machine
+    assert [path.name for path in again.files] == [LATIN_ONLY.name]
