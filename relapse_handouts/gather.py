@@ -18,6 +18,7 @@ from .model import Handout, Project, Variant
 from .plan import DocumentKey, OutputSpec, plan_outputs
 from .resolve import ResolvedHandout, resolve_handout
 from .translate import translate_all
+from .yamlfile import YamlReader, read_yaml
 
 __all__ = ["DocumentKey", "Gathered", "gather"]
 
@@ -55,11 +56,14 @@ class Gathered:
         return next(v for v in self.project.variants if v.id == variant_id)
 
 
-def gather(config: BuildConfig, also_translate: Iterable[str] = ()) -> Gathered:
+def gather(
+    config: BuildConfig, also_translate: Iterable[str] = (), read: YamlReader = read_yaml
+) -> Gathered:
     """Load, validate, plan, translate and resolve; every content error surfaces here,
-    all of them at once per stage, before anything is rendered or written."""
+    all of them at once per stage, before anything is rendered or written. ``read`` reads
+    each source file (the author preview passes a ``YamlCache``: unchanged files stay parsed)."""
     # Load and validate every source file; stop here on any schema or reference error.
-    project = load_project(config)
+    project = load_project(config, read)
     # Plan the whole matrix (refusing two outputs to one path), then the selected part.
     plan = plan_outputs(project, config.unfiltered())
     specs = plan_outputs(project, config)
@@ -67,14 +71,15 @@ def gather(config: BuildConfig, also_translate: Iterable[str] = ()) -> Gathered:
     # Release builds refuse anything no named reviewer signed (English included).
     _check_release(config, project, locales)
     # Translate the content model into each locale once: missing units stop the build.
-    projects, warnings = translate_all(project, config.source_dir, config.root, locales)
+    projects, warnings = translate_all(project, config.source_dir, config.root, locales, read)
     others = tuple(
         locale
         for locale in dict.fromkeys(also_translate)
         if locale in project.site.locales and locale not in projects
     )
     if others:  # only listed (the catalog): their warnings belong to their own builds
-        projects = {**projects, **translate_all(project, config.source_dir, config.root, others)[0]}
+        translated = translate_all(project, config.source_dir, config.root, others, read)[0]
+        projects = {**projects, **translated}
     # Resolve each selected document once, so content errors surface before rendering.
     documents = _resolve_documents(projects, specs)
     return Gathered(project, projects, plan, specs, documents, warnings)

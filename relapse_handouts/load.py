@@ -18,7 +18,7 @@ from .errors import ErrorCollector, HandoutError, Location
 from .formats import handout_sources
 from .model import Drug, GlossaryTerm, Handout, Project, Reference, Site, Variant
 from .validation import report_invalid
-from .yamlfile import YamlFile, read_yaml
+from .yamlfile import YamlFile, YamlReader, read_yaml
 
 __all__ = ["load_project"]
 
@@ -33,10 +33,11 @@ _LIST_FILES: dict[str, tuple[str, type[BaseModel]]] = {
 }
 
 
-def load_project(config: BuildConfig) -> Project:
-    """Parse, validate and cross-check ``source/``; raise ``BuildErrors`` listing all problems."""
+def load_project(config: BuildConfig, read: YamlReader = read_yaml) -> Project:
+    """Parse, validate and cross-check ``source/``; raise ``BuildErrors`` listing all problems.
+    ``read`` reads each file (the preview passes a ``YamlCache``)."""
     errors = ErrorCollector()
-    files = _read_files(config, errors)
+    files = _read_files(config, errors, read)
     site = _validate(files.get("site.yaml"), Site, errors)
     lists = {
         name: _validate_list(files.get(name), key, cls, errors)
@@ -62,7 +63,9 @@ def load_project(config: BuildConfig) -> Project:
     return project
 
 
-def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFile]:
+def _read_files(
+    config: BuildConfig, errors: ErrorCollector, read: YamlReader
+) -> dict[str, YamlFile]:
     source = config.source_dir
     wanted = ["site.yaml", *_LIST_FILES]
     files: dict[str, YamlFile] = {}
@@ -83,9 +86,7 @@ def _read_files(config: BuildConfig, errors: ErrorCollector) -> dict[str, YamlFi
     present = [source / name for name in wanted if os.path.lexists(source / name)]
     for path in present + handout_paths:
         try:
-            files[path.relative_to(source).as_posix()] = read_yaml(
-                path, _shown(config, path), inside=(source,)
-            )
+            files[path.relative_to(source).as_posix()] = read(path, _shown(config, path), (source,))
         except HandoutError as error:
             errors.extend(error)
     return files

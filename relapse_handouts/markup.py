@@ -8,6 +8,7 @@ passes a ``LinkResolver`` that turns these into hrefs for its target.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -40,9 +41,16 @@ def _inline_tokens(text: str) -> Iterator:
 
 def link_targets(text: str) -> list[str]:
     """Every link href in ``text``, for load-time checks."""
-    return [
+    return list(_link_targets(text))
+
+
+@lru_cache(maxsize=16384)
+def _link_targets(text: str) -> tuple[str, ...]:
+    # Every gather checks each text's links several times (load, translation, resolve):
+    # most of its time once the files are parsed (the author preview gathers on each save).
+    return tuple(
         token.attrGet("href") or "" for token in _inline_tokens(text) if token.type == "link_open"
-    ]
+    )
 
 
 def plain_text(text: str) -> str:

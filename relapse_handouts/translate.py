@@ -23,7 +23,7 @@ from .markup import link_targets
 from .model import LocaleTag, Project, Review
 from .units import Unit, iter_units
 from .validation import report_invalid
-from .yamlfile import read_yaml
+from .yamlfile import YamlReader, read_yaml
 
 __all__ = [
     "TranslationReport",
@@ -66,7 +66,7 @@ def translation_path(source_dir: Path, locale: str) -> Path:
 
 
 def load_translation(
-    project: Project, source_dir: Path, locale: str, shown: Path
+    project: Project, source_dir: Path, locale: str, shown: Path, read: YamlReader = read_yaml
 ) -> TranslationReport:
     """Read and check one locale's file against the current source units."""
     path = translation_path(source_dir, locale)
@@ -76,7 +76,7 @@ def load_translation(
             Location(shown),
             hint=f"run 'make_docs.py translations update --locale {locale}'",
         )
-    file = read_yaml(path, shown, inside=(source_dir,))
+    file = read(path, shown, (source_dir,))
     try:
         data = TranslationFile.model_validate(file.data)
     except ValidationError as error:
@@ -176,7 +176,11 @@ def translation_skeleton(project: Project, report: TranslationReport | None, loc
 
 
 def translate_all(
-    project: Project, source_dir: Path, root: Path, locales: tuple[str, ...]
+    project: Project,
+    source_dir: Path,
+    root: Path,
+    locales: tuple[str, ...],
+    read: YamlReader = read_yaml,
 ) -> tuple[dict[str, Project], tuple[HandoutError, ...]]:
     """The content model per locale, plus warnings for stale and obsolete units."""
     errors, warnings = ErrorCollector(), []
@@ -187,7 +191,7 @@ def translate_all(
             continue
         shown = translation_path(source_dir, locale).relative_to(root)
         try:
-            report = load_translation(project, source_dir, locale, shown)
+            report = load_translation(project, source_dir, locale, shown, read)
             projects[locale] = translate_project(project, report)
         except HandoutError as error:
             errors.extend(error)

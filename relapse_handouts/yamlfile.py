@@ -9,7 +9,7 @@ with the line they are on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ import yaml
 from .errors import BuildErrors, HandoutError, Location
 from .files import read_text
 
-__all__ = ["YamlFile", "read_yaml", "dotted"]
+__all__ = ["YamlFile", "YamlReader", "YamlCache", "read_yaml", "dotted"]
 
 PathKey = tuple[Any, ...]
 # Source files nest about 8 levels; this leaves room and stays far from Python's recursion limit.
@@ -90,6 +90,46 @@ def read_yaml(
     if problems:
         raise BuildErrors(problems)
     return YamlFile(shown, data, lines)
+
+
+# ``read_yaml`` or a ``YamlCache``: what the loading stages call to read a source file.
+YamlReader = Callable[[Path, Path | None, Iterable[Path] | None], YamlFile]
+
+
+class YamlCache:
+    """``read_yaml`` that keeps each parsed file while it is unchanged on disk, for a
+    process that gathers again on every save (the author preview). A file is read again,
+    through ``read_yaml`` and its checks, when its real path (a re-pointed link), size,
+    change time or inode differ; errors are never kept."""
+
+    def __init__(self) -> None:
+        self._files: dict[Path, tuple[tuple[object, ...], YamlFile]] = {}
+
+    def __call__(
+        self, path: Path, display: Path | None = None, inside: Iterable[Path] | None = None
+    ) -> YamlFile:
+        folders = tuple(inside) if inside is not None else None
+        try:
+            real = path.resolve(strict=True)
+            info = real.stat()
+        except (OSError, RuntimeError):
+            return read_yaml(path, display, folders)  # which reports why it cannot
+        key = (
+            display,
+            folders,
+            real,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            info.st_size,
+            info.st_ino,
+        )
+        kept = self._files.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        self._files.pop(path, None)
+        file = read_yaml(path, display, folders)
+        self._files[path] = (key, file)
+        return file
 
 
 class _Refused(yaml.MarkedYAMLError):
