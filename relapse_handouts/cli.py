@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         "-j", "--jobs", type=int, default=0, help="checker processes (default: one per core)"
     )
     audit_cmd.set_defaults(locale=[])
+    preview = commands.add_parser(
+        "preview", help="live preview for authors on http://127.0.0.1:8001/ (updates on save)"
+    )
+    preview.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    preview.add_argument("--host", default="127.0.0.1", help="loopback address only")
+    preview.set_defaults(locale=[])
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
@@ -238,6 +244,10 @@ def main(
             return _run_personalize(config, args, out)
         if args.command == "build":
             return _run_build(config, args.force, out, err)
+        if args.command == "preview":
+            from .preview import run_preview
+
+            return run_preview(config, args.host, args.port, out)
         return _COMMANDS[args.command](config, out, err)
     except HandoutError as error:
         print(error.format(), file=err)

@@ -77,6 +77,18 @@ class RenderContext:
         self._last_pdf: tuple[tuple[object, ...], RenderedPdf] | None = None
         self._notes_pages: dict[tuple[str, str], bytes] = {}
 
+    def use_documents(
+        self, documents: Mapping[DocumentKey, ResolvedHandout], reread_layouts: bool
+    ) -> None:
+        """For a long-lived context (the author preview): render ``documents`` from now on,
+        forgetting what was made from the earlier ones; with ``reread_layouts``, read the
+        layouts, styles and catalogs again. The fonts (the slow part to set up) are kept."""
+        self.documents = documents
+        self._last_pdf = None
+        self._notes_pages = {}
+        if reread_layouts:
+            self.html = HtmlRenderer(self.config)
+
     @cached_property
     def audio(self) -> AudioRenderer:  # clips cached in the project's .cache/
         from .audio.edition import AudioRenderer

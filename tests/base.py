@@ -117,6 +117,61 @@ class DeskServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+class PreviewServer:
+    """The author preview (``make_docs.py preview``) started as a real server in a
+    subprocess on a free port of 127.0.0.1; its output goes to ``log_path``."""
+
+    def __init__(self, project: Path, log_path: Path) -> None:
+        import os
+
+        self.project, self.log_path = project, log_path
+        self.env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.process = None
+        self.url = ""
+
+    def __enter__(self) -> PreviewServer:
+        import socket
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, str(REPO / "make_docs.py"), "--project", str(self.project),
+             "preview", "--port", str(port)],
+            stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.project,
+        )  # fmt: skip
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the preview stopped: {self.logs()}")
+            try:
+                with urllib.request.urlopen(self.url + "/static/preview.css", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError("the preview did not answer within 90 s")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # stops its PDF workers too
+            try:
+                self.process.wait(timeout=20)
+            except Exception:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def logs(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
 def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | None = None):
     """The tiny project with a complete French draft made by the workflow's own commands."""
     project = make_project(tmp_path)

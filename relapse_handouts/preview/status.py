@@ -1,0 +1,45 @@
+"""What the preview tells the author about the document shown: its sign-off state and
+its readability, worded for the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Site
+from ..quality import assess
+from ..resolve import ResolvedHandout
+
+__all__ = ["approval_state", "readability_lines"]
+
+
+def approval_state(resolved: ResolvedHandout) -> str:
+    """The sign-off state of what is shown, from ``source/site.yaml``'s reviews (the one
+    place to change when approvals are recorded another way)."""
+    name = resolved.locale_info.name
+    if resolved.draft_kind == "content":
+        return "Draft: no named reviewer has signed this content yet."
+    if resolved.draft_kind == "translation":
+        return f"Draft translation: the content is signed; the {name} translation is not yet."
+    review = resolved.locale_info.review
+    return (
+        f"Marked reviewed in source/site.yaml: {review.reviewer} ({review.role}), "
+        f"{resolved.last_reviewed}."
+    )
+
+
+def readability_lines(resolved: ResolvedHandout, site: Site) -> tuple[str, ...]:
+    """The readability figures of the body text, then what the quality gates say."""
+    report = assess(resolved, site.readability, site.medical_terms, dt.date.today(), False)
+    whole = report.whole
+    counts = f"{whole.words} words, {whole.words_per_sentence:.1f} words per sentence"
+    if whole.grade is not None:
+        figures = f"Grade level (Flesch-Kincaid) {whole.grade:.1f}, SMOG {whole.smog or 0:.1f}"
+    elif whole.ease is not None:
+        figures = f"Reading ease {whole.ease:.0f} (higher is easier)"
+    else:
+        figures = "No readability formula for this language"
+        counts = f"{whole.words} words"
+    notes = tuple(error.format() for error in report.errors) + tuple(
+        warning.format("warning") for warning in report.warnings
+    )
+    return (f"{figures}; {counts}.", *notes)
