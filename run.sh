@@ -5,6 +5,7 @@
 #   bash run.sh test  [pytest options]               run the whole test suite
 #   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
 #   bash run.sh serve [--host H --port P --workers N] the nurse desk on http://127.0.0.1:8000/
+#   bash run.sh preview [--port P]                   live preview for authors on http://127.0.0.1:8001/
 # Each step is skipped when already done, so a second call starts in well under a second.
 # Each step that did work prints how long it took (benchmarks/RESULTS.md records them).
 set -euo pipefail
@@ -116,10 +117,13 @@ case "$task" in
     # The desk serves what is in output/: bring it up to date first (a no-op when current).
     .venv/bin/python make_docs.py build
     exec .venv/bin/python -m relapse_handouts.desk "$@" ;;
+  preview)
+    setup "$RENDER_DEBS" no
+    exec .venv/bin/python make_docs.py preview "$@" ;;
   test)
     setup "$RENDER_DEBS $AUDIT_DEBS $TEST_DEBS" ace
     exec .venv/bin/python -m pytest "$@" ;;
   setup)
     setup "$RENDER_DEBS $AUDIT_DEBS $TEST_DEBS" ace ;;
-  *) echo "usage: bash run.sh build|test|docs|serve|setup [args]" >&2; exit 2 ;;
+  *) echo "usage: bash run.sh build|test|docs|serve|preview|setup [args]" >&2; exit 2 ;;
 esac

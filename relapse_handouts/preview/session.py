@@ -9,6 +9,7 @@ last good preview, worded as the command line words it (``HandoutError.format``)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,6 +24,7 @@ from ..errors import HandoutError
 from ..formats import OUTPUTS, output_format
 from ..gather import Gathered, gather
 from ..html import HtmlRenderer
+from ..i18n import text_direction
 from ..model import Project
 from ..quality import assess
 from ..resolve import ResolvedHandout
@@ -81,7 +83,8 @@ class _Locale:
     pdf: PageImages | None = None
     pdf_rev: int = 0
     pdf_seconds: float = 0.0
-    pdf_asked: int = 0  # revision of the newest PDF asked for
+    pdf_asked: int = 0  # number of the newest PDF asked for
+    pending: Future[RenderedPages] | None = None  # cancelled when a newer save comes
     pdf_problem: str = ""
 
 
@@ -105,6 +108,7 @@ class PreviewSession:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._revision = 0
+        self._asks = itertools.count(1)  # PDFs asked for, in order
         self._views: dict[Selection, _View] = {}
         self._watching: Counter[Selection] = Counter()
         self.project: Project | None = None
@@ -153,6 +157,9 @@ class PreviewSession:
                 view.gathered = gather(selection.config(self.config), read=self._read)
                 self.project = view.gathered.project
             gathered = view.gathered
+            # The PDFs first: they take longest, and the workers start on them at once.
+            for locale in selection.locales:
+                self._ask_pdf(selection, gathered, self._shown(view, gathered, locale), locale)
             pages = {
                 locale: self._web_page(gathered, selection, locale) for locale in selection.locales
             }
@@ -165,13 +172,17 @@ class PreviewSession:
         view.warnings = "\n".join(w.format("warning") for w in gathered.warnings)
         revision = self._bump(view)
         for locale, (resolved, html) in pages.items():
-            shown = view.locales.setdefault(
-                locale, _Locale(gathered.project.site.locales[locale].name, resolved.direction)
-            )
+            shown = view.locales[locale]
             shown.web, shown.web_rev = html, revision
             shown.approval = approval_state(resolved)
             shown.readability = readability_lines(resolved, gathered.project.site)
-            self._ask_pdf(selection, gathered, shown, locale, revision)
+
+    @staticmethod
+    def _shown(view: _View, gathered: Gathered, locale: str) -> _Locale:
+        site = gathered.project.site
+        return view.locales.setdefault(
+            locale, _Locale(site.locales[locale].name, text_direction(locale))
+        )
 
     def _web_page(
         self, gathered: Gathered, selection: Selection, locale: str
@@ -180,23 +191,22 @@ class PreviewSession:
         return resolved, self._html.render(resolved, _WEB).html
 
     def _ask_pdf(
-        self,
-        selection: Selection,
-        gathered: Gathered,
-        shown: _Locale,
-        locale: str,
-        revision: int,
+        self, selection: Selection, gathered: Gathered, shown: _Locale, locale: str
     ) -> None:
         spec = next(
             spec
             for spec in gathered.specs
             if spec.locale == locale and spec.format == "pdf" and spec.edition == selection.edition
         )
-        shown.pdf_asked = revision
-        future = self._pool.submit(spec, gathered.documents[spec.document_key])
-        future.add_done_callback(partial(self._pdf_done, shown, revision))
+        asked = shown.pdf_asked = next(self._asks)
+        if shown.pending is not None:
+            shown.pending.cancel()  # not started yet: the newer one replaces it
+        future = shown.pending = self._pool.submit(spec, gathered.documents[spec.document_key])
+        future.add_done_callback(partial(self._pdf_done, shown, asked))
 
     def _pdf_done(self, shown: _Locale, revision: int, future: Future[RenderedPages]) -> None:
+        if future.cancelled():
+            return
         try:
             rendered = future.result()
             images, problem = PageImages(rendered.data), ""
