@@ -85,9 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
     translations = commands.add_parser(
-        "translations", help="content translations: 'status' reports, 'update' writes files"
+        "translations",
+        help="content translations: 'status' reports, 'update' writes files; 'export', "
+        "'tmx' and 'import' exchange XLIFF and TMX with translators' tools",
     )
-    translations.add_argument("action", choices=("status", "update"))
+    translations.add_argument("action", choices=("status", "update", "export", "tmx", "import"))
+    _add_exchange_options(translations)
     translations.add_argument(
         "--locale",
         action="append",
@@ -96,6 +99,26 @@ def _parser() -> argparse.ArgumentParser:
         help="only this locale (repeatable; default: all)",
     )
     return parser
+
+
+def _add_exchange_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("file", nargs="?", type=Path, help="import: the translated XLIFF file")
+    command.add_argument("-o", "--output", type=Path, metavar="FILE", help="export/tmx: file")
+    command.add_argument("--xliff", choices=("1.2", "2.0"), default="1.2", help="export: version")
+    command.add_argument(
+        "--changed-only", action="store_true", help="export: only new and stale units"
+    )
+    command.add_argument(
+        "--source-in-target",
+        action="store_true",
+        help="export: the English in every <target> (OmegaT's XLIFF filter translates it)",
+    )
+    command.add_argument(
+        "--drafts", action="store_true", help="tmx: also translations nobody has signed yet"
+    )
+    command.add_argument(
+        "--omegat-tags", action="store_true", help="tmx: inline codes as OmegaT writes them"
+    )
 
 
 def _add_one_child_commands(commands: Any) -> None:
@@ -237,6 +260,10 @@ def main(
     try:
         config = _config(args)
         if args.command == "translations":
+            if args.action in ("export", "tmx", "import"):
+                from .translations_xliff import run_exchange
+
+                return run_exchange(config, args, out, err)
             from .translations_cli import run_translations
 
             return run_translations(config, args.action, out)
