@@ -274,7 +274,8 @@ def _bound(target: tuple[Node, ...], source: tuple[Node, ...]) -> tuple[Node, ..
     for code_id in found:
         if code_id not in wanted:
             raise _Refused(f"inline code {code_id!r} is not in the English: remove it")
-        copyable = isinstance(wanted[code_id], Span) and wanted[code_id].kind in COPYABLE
+        original = wanted[code_id]
+        copyable = isinstance(original, Span) and original.kind in COPYABLE
         if found.count(code_id) > 1 and not copyable:
             raise _Refused(f"inline code {code_id} ({_kind(wanted[code_id])}) appears twice")
     missing = [f"{key} ({_kind(code)})" for key, code in wanted.items() if key not in found]
