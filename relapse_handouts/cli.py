@@ -117,7 +117,10 @@ def _add_exchange_options(command: argparse.ArgumentParser) -> None:
         "--drafts", action="store_true", help="tmx: also translations nobody has signed yet"
     )
     command.add_argument(
-        "--omegat-tags", action="store_true", help="tmx: inline codes as OmegaT writes them"
+        "--omegat-project",
+        type=Path,
+        metavar="DIR",
+        help="export: an OmegaT project folder (XLIFF + memory of the current translations)",
     )
 
 

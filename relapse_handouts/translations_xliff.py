@@ -12,8 +12,9 @@ from .files import atomic_write, read_bytes
 from .inline import parse_markdown, renumbered
 from .load import load_project
 from .model import Project
+from .omegat import write_omegat_project
 from .translate import TranslationReport, load_translation, translation_path, translation_skeleton
-from .xliff import export_units, write_tmx, write_xliff
+from .xliff import TmxEntry, export_units, write_tmx, write_xliff
 from .xliff_import import (
     MAX_XLIFF_BYTES,
     check_units,
@@ -32,9 +33,15 @@ def run_exchange(config: BuildConfig, args: argparse.Namespace, out: TextIO, err
             raise HandoutError("no file to import", hint="give the XLIFF file: import FILE.xlf")
         return _import(config, project, args.file, args.locale, out, err)
     locale = _one_locale(project, args.locale)
+    report = _report(config, project, locale)
+    if args.action == "export" and args.omegat_project:
+        units = export_units(project, report, args.changed_only)
+        source = project.site.source_locale
+        xliff, memory = write_omegat_project(args.omegat_project, units, locale, source)
+        print(f"wrote OmegaT project {args.omegat_project}: {xliff.name}, {memory.name}", file=out)
+        return 0
     if not args.output:
         raise HandoutError(f"no output file for {args.action}", hint="give -o FILE")
-    report = _report(config, project, locale)
     if args.action == "export":
         units = export_units(project, report, args.changed_only)
         data = write_xliff(
@@ -77,19 +84,18 @@ def _tmx(
 ) -> int:
     """Approved translations (and with --drafts the current unreviewed ones); stale and
     missing ones never."""
-    pairs = []
+    entries: list[TmxEntry] = []
     for unit in export_units(project, report, changed_only=False):
         if unit.state == "approved" or (args.drafts and unit.state == "translated"):
             assert unit.translation is not None
             target = renumbered(parse_markdown(unit.translation.text), unit.nodes)
             status = "approved" if unit.state == "approved" else "draft"
-            pairs.append((unit.nodes, target, status))
-    data = write_tmx(pairs, project.site.source_locale, locale, args.omegat_tags)
-    atomic_write(args.output, data)
-    approved = sum(status == "approved" for *_, status in pairs)
+            entries.append((unit.nodes, target, {"x-status": status, "x-unit": unit.unit.id}))
+    atomic_write(args.output, write_tmx(entries, project.site.source_locale, locale))
+    approved = sum(props["x-status"] == "approved" for *_, props in entries)
     print(
         f"wrote {args.output}: {approved} approved translation(s)"
-        + (f" and {len(pairs) - approved} unreviewed draft(s)" if args.drafts else "")
+        + (f" and {len(entries) - approved} unreviewed draft(s)" if args.drafts else "")
         + "; stale and untranslated units left out"
         + ("" if args.drafts else " (add --drafts for translations nobody has signed yet)"),
         file=out,
@@ -127,6 +133,8 @@ def _import(
         )
         return 1
     target = translation_path(config.source_dir, locale)
+    for key in result.imported:
+        print(f"  imported {key}", file=out)
     if result.imported:
         units = dict(report.units if report else {}) | result.imported
         updated = _with_units(report, locale, target, units)

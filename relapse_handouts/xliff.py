@@ -8,7 +8,7 @@ codes (``<g>``/``<ph>`` in 1.2, ``<pc>``/``<ph>`` in 2.0) so tools protect them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,15 @@ from .resolve import variant_profile
 from .translate import TranslatedUnit, TranslationReport
 from .units import Unit, iter_units
 
-__all__ = ["ExportUnit", "export_units", "write_xliff", "write_tmx", "NAMESPACES", "STATES"]
+__all__ = [
+    "ExportUnit",
+    "TmxEntry",
+    "export_units",
+    "write_xliff",
+    "write_tmx",
+    "NAMESPACES",
+    "STATES",
+]
 
 NAMESPACES = {
     "1.2": "urn:oasis:names:tc:xliff:document:1.2",
@@ -192,7 +200,7 @@ def write_xliff(
         _fill(unit.get_source_dom(), entry.nodes, version)
         unit.target = ""
         target = unit.get_target_dom()
-        if source_in_target and entry.state != "approved":
+        if source_in_target:
             _fill(target, entry.nodes, version)
         elif entry.translation is not None and entry.state != "new":
             _fill(target, renumbered(parse_markdown(entry.translation.text), entry.nodes), version)
@@ -258,44 +266,34 @@ def _append_text(element: Any, text: str) -> None:
         element.text = (element.text or "") + text
 
 
+TmxEntry = tuple[tuple[Node, ...], tuple[Node, ...], dict[str, str]]
+
+
 def write_tmx(
-    pairs: list[tuple[tuple[Node, ...], tuple[Node, ...], str]],
+    entries: list[TmxEntry],
     source_locale: str,
     locale: str,
-    omegat_tags: bool,
+    as_text: Callable[[tuple[Node, ...], tuple[Node, ...]], str] | None = None,
 ) -> bytes:
-    """A TMX 1.4 memory of (English, translation, status) pairs. Inline codes are TMX
-    ``<bpt>``/``<ept>``/``<ph>`` holding the Markdown they stand for, or with
-    ``omegat_tags`` OmegaT's own tag text (``<g0>…</g0>``), the form its memories match."""
+    """A TMX 1.4 memory of (English, translation, properties) entries. Inline codes are
+    TMX ``<bpt>``/``<ept>``/``<ph>`` holding the Markdown they stand for, unless
+    ``as_text(nodes, english)`` writes them as a tool's own tag text."""
     store = tmx.tmxfile(sourcelanguage=source_locale, targetlanguage=locale)
     store.document.getroot().find("header").set("segtype", "paragraph")
-    for source, target, status in pairs:
+    for source, target, props in entries:
         unit = store.addsourceunit("")
         unit.target = ""
         segs = unit.xmlelement.findall("tuv/seg")
         for seg, nodes in zip(segs, (source, target), strict=True):
-            if omegat_tags:
-                seg.text = _omegat_text(nodes)
+            if as_text:
+                seg.text = as_text(nodes, source)
             else:
                 _tmx_fill(seg, nodes)
-        prop = etree.Element("prop", type="x-status")
-        prop.text = status
-        unit.xmlelement.insert(0, prop)
+        for position, (name, value) in enumerate(props.items()):
+            prop = etree.Element("prop", type=name)
+            prop.text = value
+            unit.xmlelement.insert(position, prop)
     return bytes(store)
-
-
-def _omegat_text(nodes: tuple[Node, ...]) -> str:
-    # OmegaT numbers tags from 0 in the order they appear in the English.
-    out = []
-    for node in nodes:
-        if isinstance(node, str):
-            out.append(node)
-        elif isinstance(node, Code):
-            out.append(f"<ph{int(node.id) - 1}/>")
-        else:
-            number = int(node.id) - 1
-            out.append(f"<g{number}>{_omegat_text(node.children)}</g{number}>")
-    return "".join(out)
 
 
 def _tmx_fill(seg: Any, nodes: tuple[Node, ...]) -> None:
