@@ -1,7 +1,7 @@
 """``translations import FILE``: a translator's XLIFF back into the locale's YAML file.
 
-The file is parsed first by defusedxml (no entity declarations, no external references:
-"billion laughs" and XXE are refused before anything else reads it), then by
+The file is parsed first by defusedxml (no DTD, no entity declarations, no external
+references: "billion laughs" and XXE are refused before anything else reads it), then by
 translate-toolkit (lxml without entity resolution or network). Every unit is checked;
 if any is refused nothing is written. Units whose English changed since the export are
 reported stale and left out. Imported text is a draft: any sign-off it had is dropped.
@@ -66,19 +66,20 @@ def read_xliff(data: bytes, shown: Path) -> tuple[Any, str]:
     """The toolkit store of a hardened-parsed XLIFF file, and its version."""
     try:
         root = defusedxml.ElementTree.fromstring(
-            data, forbid_dtd=False, forbid_entities=True, forbid_external=True
+            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
         )
-    except defusedxml.EntitiesForbidden:
+    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden):
         raise HandoutError(
-            "the file declares XML entities (refused: entity expansion attacks)",
-            Location(shown),
-            hint="export the file again from the translation tool; XLIFF needs no entities",
+            "the file has a DOCTYPE with a DTD or entities (refused: entity expansion and "
+            "external entities come in that way; XLIFF needs neither)",
+            Location(shown, 1),
+            hint="export the file again from the translation tool; nothing was imported",
         ) from None
-    except (defusedxml.ExternalReferenceForbidden, defusedxml.DTDForbidden):
+    except defusedxml.ExternalReferenceForbidden:
         raise HandoutError(
-            "the file refers to an external entity or DTD (refused: it could read other files)",
+            "the file refers to an external entity (refused: it could read other files)",
             Location(shown),
-            hint="export the file again from the translation tool",
+            hint="export the file again from the translation tool; nothing was imported",
         ) from None
     except ElementTree.ParseError as error:
         line = error.position[0] if error.position else None
@@ -150,8 +151,10 @@ def check_units(
 def _our_id(unit_id: str, file_unit: Any, version: str, units: dict[str, Unit]) -> str:
     if unit_id in units or version != "1.2":
         return unit_id
-    # po2xliff numbers its units; our id travels as the unit's location ('#:' in PO).
-    locations = file_unit.getlocations()
+    # po2xliff numbers its units; our id travels as the PO's '#:' location, which it
+    # writes back as a "po-reference" context. Nothing else stands in for an id.
+    groups = file_unit.getcontextgroups("po-reference")
+    locations = [value for group in groups for kind, value in group if kind == "sourcefile"]
     return locations[0] if len(locations) == 1 and locations[0] in units else unit_id
 
 
