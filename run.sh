@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 # runs (Java for EPUBCheck, Node.js for Ace, Chromium for axe-core); what only the tests use.
 RENDER_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig espeak-ng lame"
 AUDIT_DEBS="default-jre-headless chromium nodejs npm"
-TEST_DEBS="default-jdk-headless poppler-utils qpdf calibre"
+TEST_DEBS="default-jdk-headless poppler-utils qpdf calibre omegat"
 
 timed() {
   # Run a step; say how long it took when it took a second or more.
