@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
@@ -108,17 +108,7 @@ def _import(
 ) -> int:
     shown = path
     store, version = read_xliff(read_bytes(path, shown, None, MAX_XLIFF_BYTES), shown)
-    declared, line = file_language(store, version)
-    choices = [code for code in project.site.locales if code != project.site.source_locale]
-    locale = next((code for code in choices if same_language(code, declared)), None)
-    if locale is None or (given and not any(same_language(code, declared) for code in given)):
-        raise HandoutError(
-            f"the file's target language is {declared or 'not given'!r}; expected "
-            f"{' or '.join(given or choices)}",
-            Location(shown, line),
-            field="target-language",
-            hint="import the file made for this locale (or fix the language in the tool)",
-        )
+    locale = _file_locale(project, store, version, given, shown)
     report = _report(config, project, locale)
     result = check_units(store, version, project, report, shown)
     for problem in result.stale:
@@ -146,6 +136,22 @@ def _import(
         file=out,
     )
     return 0
+
+
+def _file_locale(project: Project, store: Any, version: str, given: list[str], shown: Path) -> str:
+    """The project locale the file's target language names (and --locale, if given)."""
+    declared, line = file_language(store, version)
+    choices = [code for code in project.site.locales if code != project.site.source_locale]
+    locale = next((code for code in choices if same_language(code, declared)), None)
+    if locale is None or (given and not any(same_language(code, declared) for code in given)):
+        raise HandoutError(
+            f"the file's target language is {declared or 'not given'!r}; expected "
+            f"{' or '.join(given or choices)}",
+            Location(shown, line),
+            field="target-language",
+            hint="import the file made for this locale (or fix the language in the tool)",
+        )
+    return locale
 
 
 def _with_units(
