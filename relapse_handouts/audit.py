@@ -10,16 +10,13 @@ rebuilt since the last audit shows as "not checked since it was rebuilt".
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup
 
 from .checkers import (
@@ -32,7 +29,11 @@ from .checkers import (
     tool_versions,
     web_checks,
 )
-from .files import atomic_write
+from .config import BuildConfig
+from .errors import HandoutError
+from .files import MAX_ASSET_BYTES, atomic_write, read_text, sha256_of
+from .publish import Manifest
+from .templates import layout_environment
 
 __all__ = ["audit", "write_report", "AuditResult", "REPORT_NAME", "CACHE_NAME", "Target"]
 
@@ -58,12 +59,10 @@ class Target:
     note: str = ""  # why a file is not checked
 
 
-def targets(output_dir: Path) -> list[Target]:
+def targets(output_dir: Path, manifest: Manifest) -> list[Target]:
     """Every output in the manifest, then the catalog and review pages if present."""
-    manifest = output_dir / "manifest.json"
-    entries = json.loads(manifest.read_text("utf-8"))["outputs"] if manifest.is_file() else []
     found = []
-    for entry in sorted(entries, key=lambda e: e["path"]):
+    for entry in sorted(manifest.entries, key=lambda e: e["path"]):
         kind, note = entry["format"], ""
         if entry.get("edition") == "booklet":
             kind, note = "", "print file (imposed pages, untagged by design): no claim"
@@ -72,8 +71,7 @@ def targets(output_dir: Path) -> list[Target]:
         found.append(Target(entry["path"], kind, entry["sha256"], note))
     for name in PAGES:
         if (output_dir / name).is_file():
-            digest = hashlib.sha256((output_dir / name).read_bytes()).hexdigest()
-            found.append(Target(name, "html", digest))
+            found.append(Target(name, "html", sha256_of(output_dir / name, Path(name))))
     return found
 
 
@@ -83,8 +81,8 @@ def _key(target: Target, versions: dict[str, str]) -> str:
 
 def _load_cache(output_dir: Path) -> dict[str, list[dict]]:
     try:
-        return json.loads((output_dir / CACHE_NAME).read_text("utf-8"))
-    except (OSError, ValueError):
+        return json.loads(read_text(output_dir / CACHE_NAME, limit=MAX_ASSET_BYTES))
+    except (HandoutError, ValueError):
         return {}
 
 
@@ -96,13 +94,15 @@ class AuditResult:
 
 
 def audit(
-    output_dir: Path, root: Path, jobs: int = 0, log: Callable[[str], None] = print
+    config: BuildConfig, manifest: Manifest, log: Callable[[str], None] = print
 ) -> AuditResult:
-    """Check every file not checked in its current version, then write the report."""
+    """Check every file of ``manifest`` (and the pages) not checked in its current
+    version, then write the report."""
+    output_dir = config.output_dir
     versions = tool_versions()
     cache = _load_cache(output_dir)
-    todo = [t for t in targets(output_dir) if t.kind and _key(t, versions) not in cache]
-    workers = jobs or os.cpu_count() or 1
+    todo = [t for t in targets(output_dir, manifest) if t.kind and _key(t, versions) not in cache]
+    workers = config.worker_count
     for kind, run in (("pdf", _check_pdfs), ("epub", _check_epubs), ("html", _check_pages)):
         chosen = [t for t in todo if t.kind == kind]
         if not chosen:
@@ -115,17 +115,19 @@ def audit(
             cache[_key(target, versions)] = [r.as_record() for r in results]
         # Saved after each kind: an interrupted audit keeps what it has checked.
         atomic_write(output_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
-    rows = _rows(output_dir, versions, cache)
+    rows = _rows(output_dir, manifest, versions, cache)
     return AuditResult(
-        write_report(output_dir, root),
+        write_report(config, manifest),
         tuple(row["target"].path for row in rows if row["status"] == "fails"),
         tuple(row["target"].path for row in rows if row["target"].kind and not row["results"]),
     )
 
 
-def _rows(output_dir: Path, versions: dict[str, str], cache: dict) -> list[dict[str, Any]]:
+def _rows(
+    output_dir: Path, manifest: Manifest, versions: dict[str, str], cache: dict
+) -> list[dict[str, Any]]:
     rows = []
-    for target in targets(output_dir):
+    for target in targets(output_dir, manifest):
         records = cache.get(_key(target, versions)) if target.kind else None
         rows.append(_row(target, [CheckResult.from_record(r) for r in records or ()]))
     return rows
@@ -158,15 +160,17 @@ def _check_pages(output_dir: Path, chosen: list[Target], workers: int) -> list[l
         return [[web_checks(browser, output_dir / t.path)] for t in chosen]
 
 
-def write_report(output_dir: Path, root: Path) -> Path:
-    """``output/accessibility.html`` from the cached checker results (no checker runs);
-    ``root`` is the project folder holding layouts/ and styles/."""
+def write_report(config: BuildConfig, manifest: Manifest) -> Path:
+    """``output/accessibility.html`` for the outputs of ``manifest``, from the cached
+    checker results (no checker runs)."""
+    output_dir = config.output_dir
     versions = tool_versions()
-    rows = _rows(output_dir, versions, _load_cache(output_dir))
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(root / "layouts"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
+    rows = _rows(output_dir, manifest, versions, _load_cache(output_dir))
+    env = layout_environment(config.layouts_dir, config.root)
+    css = read_text(
+        config.styles_dir / "accessibility.css",
+        Path("styles/accessibility.css"),
+        inside=(config.styles_dir,),
     )
     checked = [row for row in rows if row["results"]]
     html = env.get_template("accessibility.html.j2").render(
@@ -176,7 +180,7 @@ def write_report(output_dir: Path, root: Path) -> Path:
         versions=versions,
         explained=EXPLAINED_PDF_WARNINGS,
         claims=CLAIMS,
-        css=Markup((root / "styles/accessibility.css").read_text("utf-8")),
+        css=Markup(css),
     )
     path = output_dir / REPORT_NAME
     atomic_write(path, html.encode("utf-8"))

@@ -445,8 +445,10 @@ def _run_email(
 def _run_audit(config: BuildConfig, out: TextIO, err: TextIO) -> int:
     """Check what the last build made; exit 1 when a file fails its checker."""
     from .audit import audit
+    from .publish import read_manifest
 
-    result = audit(config.output_dir, config.root, config.jobs, lambda line: print(line, file=err))
+    manifest = read_manifest(config.output_dir)
+    result = audit(config, manifest, lambda line: print(line, file=err))
     for path in result.failing:
         print(f"{path}: fails its accessibility checker (details in the report)", file=err)
     print(

@@ -17,13 +17,12 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import HandoutError
+from .languages import language_of
 
 __all__ = ["draw_cover"]
 
 WIDTH, HEIGHT, MARGIN = 800, 1200, 60
 _INK, _PAPER = (22, 50, 79), (250, 250, 247)
-# Font family per script for the cover; the CSS names the same families.
-_FAMILIES = {"ar": "Noto Sans Arabic", "zh": "Noto Sans CJK SC", "pa": "Noto Sans Gurmukhi"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,12 @@ class _Fonts:
         return runs
 
 
+def _cover_family(language: str) -> str:
+    """The font family of the language's cover (languages.py); the CSS names it too."""
+    row = language_of(language)
+    return row.cover_family if row else "Noto Sans"
+
+
 @cache
 def _font_file(family: str, bold: bool) -> str:
     pattern = f"{family}:{'bold' if bold else 'regular'}"
@@ -72,7 +77,7 @@ def _font_file(family: str, bold: bool) -> str:
 
 def _refuse_uncovered(text: str, language: str) -> None:
     """Pillow draws a character no font has as an empty box: refuse it, as the PDF does."""
-    faces = [_font_file(_FAMILIES.get(language, "Noto Sans"), bold) for bold in (True, False)]
+    faces = [_font_file(_cover_family(language), bold) for bold in (True, False)]
     faces += [_font_file("Noto Sans", bold) for bold in (True, False)]
     coverage = [_coverage(face) for face in faces]
     if any(covered is None for covered in coverage):
@@ -100,7 +105,7 @@ def _coverage(path: str) -> frozenset[int] | None:
 
 
 def _fonts(language: str, bold: bool, size: int) -> _Fonts:
-    script = _font_file(_FAMILIES.get(language, "Noto Sans"), bold)
+    script = _font_file(_cover_family(language), bold)
     return _Fonts(
         ImageFont.truetype(script, size),
         ImageFont.truetype(_font_file("Noto Sans", bold), size),
@@ -163,7 +168,8 @@ def draw_cover(title: str, subtitle: str, organisation: str, locale: str, direct
     """A PNG cover for ``title``; identical bytes for identical input."""
     language = locale.split("-")[0]
     _refuse_uncovered(title + subtitle + organisation, language)
-    by_char = language in ("zh", "ja")
+    row = language_of(language)
+    by_char = row.wraps_by_character if row else False
     image = Image.new("RGB", (WIDTH, HEIGHT), _PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 70), fill=_INK)

@@ -47,7 +47,7 @@ class OutputFormat:
             ``epub`` (parts as chapters through EbookLib), ``html`` (one page),
             ``read-aloud`` (narrated: MP3, EPUB with Media Overlays, page with player).
         template: the layout in ``layouts/`` that assembles the parts (for EPUBs: the
-            template of each chapter).
+            template of each chapter); ``None`` when no layout assembles it (the MP3).
         stylesheets: files in ``styles/``, in cascade order.
         file_name: ``str.format`` pattern with ``{slug}`` and, per paper, ``{paper}``.
         media_type: MIME type of the file.
@@ -69,7 +69,7 @@ class OutputFormat:
     format: str
     edition: str
     renderer: str
-    template: str
+    template: str | None
     stylesheets: tuple[str, ...]
     file_name: str
     media_type: str
@@ -192,7 +192,7 @@ OUTPUTS: tuple[OutputFormat, ...] = (
         format="mp3",
         edition="standard",
         renderer="read-aloud",
-        template="part.html.j2",
+        template=None,
         stylesheets=(),
         file_name="{slug}.mp3",
         media_type="audio/mpeg",

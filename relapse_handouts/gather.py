@@ -14,7 +14,7 @@ from pathlib import Path
 from .config import BuildConfig
 from .errors import ErrorCollector, HandoutError, Location
 from .load import load_project
-from .model import Handout, Project, Variant
+from .model import Project, Variant
 from .plan import DocumentKey, OutputSpec, plan_outputs
 from .resolve import ResolvedHandout, resolve_handout
 from .translate import translate_all
@@ -48,9 +48,6 @@ class Gathered:
     def locales(self) -> tuple[str, ...]:
         """The selected locales, in the order of ``site.yaml``."""
         return tuple(dict.fromkeys(spec.locale for spec in self.specs))
-
-    def handout(self, handout_id: str) -> Handout:
-        return next(h for h in self.project.handouts if h.id == handout_id)
 
     def variant(self, variant_id: str) -> Variant:
         return next(v for v in self.project.variants if v.id == variant_id)

@@ -102,7 +102,7 @@ class HtmlRenderer:
         if read_aloud is not None:
             parts, player = read_aloud(parts)
         html = ""
-        if output.renderer != "epub":
+        if output.renderer != "epub" and output.template is not None:
             html = self._call(
                 env,
                 output.template,
@@ -130,7 +130,7 @@ class HtmlRenderer:
     def render_chapter(self, document: HtmlDocument, part: Part, stylesheet: str) -> str:
         """A part as a complete XHTML chapter file for the EPUB (the entry's template)."""
         env = self._environment(document.resolved)
-        assert document.output is not None
+        assert document.output is not None and document.output.template is not None
         return self._call(
             env,
             document.output.template,

@@ -20,6 +20,7 @@ from babel.support import Translations
 
 from .errors import ErrorCollector, HandoutError, Location
 from .files import read_bytes, within
+from .languages import catalog_folder
 
 __all__ = ["ui_translations", "babel_locale", "catalog_path", "is_latin_script", "text_direction"]
 
@@ -47,7 +48,7 @@ def catalog_path(source_dir: Path, locale: str) -> Path:
     folder = source_dir / "locale"
     return within(
         folder,
-        str(babel_locale(locale)),
+        catalog_folder(locale),
         "LC_MESSAGES",
         "messages.po",
         shown=Path("source/locale"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -25,24 +26,17 @@ from .errors import HandoutError
 from .files import read_text, sha256_of
 from .fonts import ProjectFonts, project_fonts
 from .formats import SHARED_SOURCES, output_format
+from .languages import catalog_folder
 
 __all__ = ["Fingerprint", "BuildState", "fingerprint", "load_state", "STATE_NAME"]
 
 STATE_NAME = ".build-state.json"
-# Modules that never change an output's bytes: editing them rebuilds nothing.
-# The nurse desk (a web server) renders nothing that goes into output/.
-_NOT_RENDERING_DIRS = ("layouts/desk/", "relapse_handouts/desk/")
-_NOT_RENDERING = {
-    "cli.py",
-    "progress.py",
-    "catalog.py",
-    "emaildraft.py",
-    "personalize.py",
-    "translations_cli.py",
-    "pipeline.py",
-    "incremental.py",
-    "personal.py",
-}
+# The stages whose code makes an output's bytes: they and every module they import (found
+# by reading the imports, so editing the audit, the CLI or the desk rebuilds nothing).
+_RENDERING_STAGES = ("gather.py", "render.py")
+_PACKAGE = Path(__file__).resolve().parent
+# Layouts of the nurse desk (a web server) go into no output.
+_NOT_RENDERING_LAYOUTS = ("layouts/desk/",)
 # What decides the list of outputs: the matrix's source files and the code planning it.
 _PLAN_INPUTS = ("source/site.yaml", "source/variants.yaml")
 _PLAN_CODE = ("relapse_handouts/formats.py", "relapse_handouts/plan.py")
@@ -54,6 +48,7 @@ class Fingerprint:
 
     files: dict[str, str]
     environment: str
+    code: frozenset[str] = field(default_factory=frozenset)  # the rendering modules
 
     def digest(self, names: list[str]) -> str:
         hasher = hashlib.sha256(self.environment.encode())
@@ -91,11 +86,8 @@ class Fingerprint:
         names = [
             n
             for n in self.files
-            if not n.startswith(_NOT_RENDERING_DIRS)
-            and (
-                n.startswith("layouts/")
-                or (n.startswith("relapse_handouts/") and n.split("/")[-1] not in _NOT_RENDERING)
-            )
+            if (n.startswith("layouts/") and not n.startswith(_NOT_RENDERING_LAYOUTS))
+            or n in self.code
         ]
         names += [f"source/{n}" for n in SHARED_SOURCES]
         names.append(f"source/handouts/{spec['handout']}.yaml")
@@ -113,16 +105,61 @@ class Fingerprint:
                 for n in self.files
                 if n.startswith("source/locale/")
                 and n.endswith(".po")
-                and f"/{_catalog_dir(spec['locale'])}/" in n
+                and f"/{catalog_folder(spec['locale'])}/" in n
             ]
         return hashlib.sha256(
             (self.digest(names) + json.dumps(spec, sort_keys=True)).encode()
         ).hexdigest()
 
 
-def _catalog_dir(locale: str) -> str:
-    # The same folder name Babel gives (fr-CA -> fr_CA, zh-Hans -> zh_Hans).
-    return locale.replace("-", "_")
+def rendering_modules(package: Path = _PACKAGE) -> frozenset[str]:
+    """The package's modules (as ``relapse_handouts/x.py``) that the rendering stages
+    import, directly or through others; imports only for type checking do not count."""
+    todo = [package / name for name in _RENDERING_STAGES]
+    found: set[Path] = set()
+    while todo:
+        module = todo.pop()
+        if module in found or not module.is_file():
+            continue
+        found.add(module)
+        todo += _imported(module, package)
+    base = package.parent
+    return frozenset(path.relative_to(base).as_posix() for path in found)
+
+
+# Imports read from the text (parsing every module would cost a no-op build its budget):
+# ``from .x import a, b`` (parentheses over lines too), ``from relapse_handouts.x import``,
+# ``import relapse_handouts.x``; ``if TYPE_CHECKING:`` blocks are cut out first.
+_TYPE_CHECKING_BLOCK = re.compile(r"^([ \t]*)if TYPE_CHECKING:\n(?:(?:\1[ \t]+.*)?\n)*", re.M)
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|.*)", re.M)
+_IMPORT = re.compile(r"^[ \t]*import[ \t]+([\w.]+)", re.M)
+
+
+def _imported(module: Path, package: Path) -> list[Path]:
+    """Files of the package that ``module`` imports, wherever in the module (imports
+    inside functions too), outside ``if TYPE_CHECKING:`` blocks."""
+    text = _TYPE_CHECKING_BLOCK.sub("", module.read_text("utf-8"))
+    bases: list[tuple[Path, list[str]]] = []
+    for dots, dotted, names in _FROM_IMPORT.findall(text):
+        if dots:
+            folder = module.parent
+            for _ in range(len(dots) - 1):
+                folder = folder.parent
+        elif dotted.split(".")[0] == package.name:
+            folder, dotted = package, dotted.partition(".")[2]
+        else:
+            continue
+        imported = [name.split(" as ")[0].strip() for name in names.strip("()").split(",")]
+        bases.append((folder.joinpath(*dotted.split(".")) if dotted else folder, imported))
+    for dotted in _IMPORT.findall(text):
+        if dotted.split(".")[0] == package.name:
+            bases.append((package.joinpath(*dotted.split(".")[1:]), []))
+    found = []
+    for base, names in bases:
+        candidates = [base.with_suffix(".py"), base / "__init__.py"]
+        candidates += [base / f"{name}.py" for name in names if name]
+        found += [path for path in candidates if path.is_file()]
+    return found
 
 
 def fingerprint(config: BuildConfig, fonts: ProjectFonts | None = None) -> Fingerprint:
@@ -137,7 +174,8 @@ def fingerprint(config: BuildConfig, fonts: ProjectFonts | None = None) -> Finge
             if path.is_file() and "__pycache__" not in path.parts:
                 name = path.relative_to(base).as_posix()
                 files[name] = sha256_of(path, Path(name), inside)  # inside the project
-    return Fingerprint(files, _environment(fonts or project_fonts(config)))
+    environment = _environment(fonts or project_fonts(config))
+    return Fingerprint(files, environment, rendering_modules(package_dir))
 
 
 def _environment(fonts: ProjectFonts) -> str:

@@ -106,7 +106,7 @@ def _build(
     # The catalog page for nurses lists everything now in output/.
     _write_catalog(config, gathered, manifest)
     # The accessibility report, from the checkers' cached results (`audit` runs them).
-    _write_accessibility_report(config)
+    _write_accessibility_report(config, manifest)
     _save_state(config, prints, state, gathered, keys, removed)
     return BuildResult(
         manifest, artifacts, warnings, len(gathered.specs) - len(todo), removed, _since(started)
@@ -143,10 +143,10 @@ def _recording_warnings(config: BuildConfig, gathered: Gathered) -> tuple[Handou
     return check_recordings(projects, config.source_dir, config.release)
 
 
-def _write_accessibility_report(config: BuildConfig) -> None:
+def _write_accessibility_report(config: BuildConfig, manifest: Manifest) -> None:
     from .audit import write_report
 
-    write_report(config.output_dir, config.root)
+    write_report(config, manifest)
 
 
 def _write_catalog(config: BuildConfig, gathered: Gathered, manifest: Manifest) -> None:

@@ -26,7 +26,7 @@ from .formats import has_editions
 if TYPE_CHECKING:
     from .render import Artifact
 
-__all__ = ["Manifest", "publish", "recover", "MANIFEST_NAME"]
+__all__ = ["Manifest", "publish", "recover", "read_manifest", "MANIFEST_NAME"]
 
 MANIFEST_NAME = "manifest.json"
 PUBLISHING_MARKER = ".publishing"
@@ -85,7 +85,7 @@ def publish(
         raise
     entries = {
         entry["path"]: entry
-        for entry in _previous_entries(output_dir)
+        for entry in read_manifest(output_dir).entries
         if (output_dir / entry["path"]).is_file()
     }
     entries.update({artifact.spec.path.as_posix(): _entry(artifact) for artifact in artifacts})
@@ -103,7 +103,7 @@ def recover(output_dir: Path) -> tuple[str, ...]:
     marker = output_dir / PUBLISHING_MARKER
     if not marker.exists():
         return ()
-    previous = _previous_entries(output_dir)
+    previous = list(read_manifest(output_dir).entries)
     kept = [entry for entry in previous if _matches(output_dir, entry)]
     if len(kept) != len(previous):
         manifest = Manifest(tuple(kept))
@@ -120,8 +120,9 @@ def _matches(output_dir: Path, entry: dict[str, Any]) -> bool:
         return False
 
 
-def _previous_entries(output_dir: Path) -> list[dict[str, Any]]:
+def read_manifest(output_dir: Path) -> Manifest:
+    """The manifest the last build wrote (empty when there is none or it is unreadable)."""
     try:
-        return json.loads(read_text(output_dir / MANIFEST_NAME))["outputs"]
+        return Manifest(tuple(json.loads(read_text(output_dir / MANIFEST_NAME))["outputs"]))
     except (HandoutError, ValueError, KeyError, TypeError):
-        return []
+        return Manifest(())

@@ -19,13 +19,12 @@ from pathlib import Path
 import textstat
 
 from .errors import HandoutError, Location
+from .languages import language_of
 from .markup import link_targets, plain_text
 from .model import Readability, Section
 from .resolve import ResolvedHandout
 
 __all__ = ["Score", "QualityReport", "assess"]
-
-_LANGUAGE = {"en": "en", "fr": "fr", "es": "es"}  # locales with a readability formula
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,8 @@ def assess(
     """Score ``resolved`` and list what fails the targets (errors) or needs a look."""
     where = Location(Path(f"source/handouts/{resolved.handout.id}.yaml"))
     label = f"{resolved.variant.id}/{resolved.locale}"
-    language = _LANGUAGE.get(resolved.locale.split("-")[0])
+    row = language_of(resolved.locale)
+    language = row.readability if row else None  # textstat's language, if it has a formula
     sections = [(s.id, plain_text(s.title), list(_body_text(s))) for s in resolved.handout.sections]
     key_points = [item.text for item in resolved.handout.key_points]
     whole_texts = key_points + [text for _, _, texts in sections for text in texts]

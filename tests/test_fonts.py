@@ -17,6 +17,7 @@ import pytest
 from relapse_handouts.config import BuildConfig
 from relapse_handouts.errors import HandoutError, Location
 from relapse_handouts.fonts import project_fonts, styled_families, use_project_fonts
+from relapse_handouts.languages import LANGUAGES
 from tests.base import REPO, make_project, snapshot
 
 LATIN_ONLY = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
@@ -184,3 +185,9 @@ def test_the_generated_file_remembers_the_machine_configuration(tmp_path, monkey
     again = project_fonts(config)
     assert again == first and again.machine == machine
     assert [path.name for path in again.files] == [LATIN_ONLY.name]
+
+
+def test_every_cover_font_is_a_family_the_styles_name():
+    """The EPUB cover is drawn with the same hermetic fonts as the pages."""
+    families = set(styled_families(REPO / "styles"))
+    assert {language.cover_family for language in LANGUAGES.values()} <= families

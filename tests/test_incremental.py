@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from relapse_handouts import build
+from relapse_handouts.incremental import rendering_modules
 from relapse_handouts.render import Artifact
 from tests.base import REPO, config_for, edit_yaml, make_project, translated_tiny
 
@@ -211,3 +212,31 @@ def test_a_full_build_gathers_once(tmp_path, monkeypatch):
     counts = collections.Counter(calls.read_text().split())
     # One load; one translation (fr-CA; en-CA is the source); two documents resolved.
     assert counts == {"load_project": 1, "translate_project": 1, "resolve_handout": 2}
+
+
+def test_rendering_modules_are_derived_from_the_imports():
+    """The code in every output's key is what the gather and render stages import; the
+    audit, the CLI, the desk and the catalog are not in it, so editing them rebuilds nothing."""
+    code = rendering_modules()
+    for module in ("render", "gather", "pdf", "html", "epub", "fonts", "audio/speech", "cover"):
+        assert f"relapse_handouts/{module}.py" in code, module
+    for module in ("audit", "checkers", "cli", "pipeline", "catalog", "desk/views", "publish"):
+        assert f"relapse_handouts/{module}.py" not in code, module
+
+
+def test_only_type_checking_imports_do_not_count(tmp_path):
+    package = tmp_path / "relapse_handouts"
+    (package / "audio").mkdir(parents=True)
+    (package / "gather.py").write_text("from .plan import x\n", encoding="utf-8")
+    (package / "render.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .cli import main\n\n"
+        "def f():\n    from .audio.speech import (\n        a,\n        b as c,\n    )\n",
+        encoding="utf-8",
+    )
+    (package / "audio/speech.py").write_text("from ..errors import E\n", encoding="utf-8")
+    for name in ("plan", "cli", "errors", "unused"):
+        (package / f"{name}.py").write_text("", encoding="utf-8")
+    assert rendering_modules(package) == {
+        f"relapse_handouts/{name}.py"
+        for name in ("gather", "render", "plan", "audio/speech", "errors")
+    }

@@ -62,11 +62,6 @@ class Narration:
     def computer_voice(self) -> bool:
         return self.synthesized_clips > 0
 
-    def part_span(self, part: str) -> tuple[float, float]:
-        """Begin of the first and end of the last element of ``part``."""
-        spans = [t for t in self.timings if t.part == part]
-        return (spans[0].begin, spans[-1].end) if spans else (0.0, 0.0)
-
 
 class Narrator:
     """Turns utterances into a ``Narration``; one per worker process (caches versions)."""

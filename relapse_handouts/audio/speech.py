@@ -18,13 +18,12 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import HandoutError, Location
+from ..languages import LANGUAGES, language_of
 
 __all__ = ["SAMPLE_RATE", "Clip", "SpeechCache", "voice_for", "tool_version"]
 
 SAMPLE_RATE = 22050
 BYTES_PER_FRAME = 2
-# eSpeak NG voice per language subtag (Debian's espeak-ng-data); en-CA reads best as en-us.
-VOICES = {"en": "en-us", "fr": "fr", "es": "es", "zh": "cmn", "ar": "ar", "pa": "pa"}
 WORDS_PER_MINUTE = 150  # a little slower than eSpeak NG's 175: families read along
 
 
@@ -43,16 +42,16 @@ class Clip:
 
 def voice_for(lang: str) -> str:
     """The eSpeak NG voice for a BCP 47 language tag (``fr-CA`` -> ``fr``)."""
-    language = lang.split("-")[0].lower()
-    if language not in VOICES:
+    language = language_of(lang)
+    if language is None:
         raise HandoutError(
             f"no computer voice for language '{lang}'",
             Location(Path("source/site.yaml")),
             field="locales",
-            hint=f"eSpeak NG voices are set up for {', '.join(sorted(VOICES))}; add one to "
-            "VOICES in relapse_handouts/audio/speech.py or record the narration",
+            hint=f"eSpeak NG voices are set up for {', '.join(sorted(LANGUAGES))}; add the "
+            "language to relapse_handouts/languages.py or record the narration",
         )
-    return VOICES[language]
+    return language.voice
 
 
 def tool_version(command: str) -> str:
