@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,64 @@ def run_cli(*args: str | Path) -> CliResult:
     out, err = io.StringIO(), io.StringIO()
     code = main([str(arg) for arg in args], out=out, err=err)
     return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def personalize(
+    project: Path,
+    out: Path,
+    *extra: str | Path,
+    variant: str = "cns",
+    locale: str | None = None,
+    sheet: Path | None = None,
+) -> CliResult:
+    """``make_docs.py personalize`` on ``project`` into ``out``."""
+    args: list[str | Path] = ["--project", project, "personalize", "--variant", variant]
+    args += ["--locale", locale] if locale else []
+    args += ["--sheet", sheet] if sheet else []
+    return run_cli(*args, "-o", out, *extra)
+
+
+def pdf_text(pdf: Path | bytes, password: str | None = None, join_hyphens: bool = False) -> str:
+    """The text of every page of a PDF (a file or its bytes), white space squeezed to one
+    space; ``join_hyphens`` joins words hyphenated at a line end."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    if password:
+        reader.decrypt(password)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text.replace("-\n", "") if join_hyphens else text)
+
+
+def font_sizes(path: Path, digits: int = 2) -> dict[float, str]:
+    """Each font size (pt, rounded to ``digits``) of text in the PDF ``path``, read back
+    with PyMuPDF, with an example of its text."""
+    import pymupdf
+
+    sizes: dict[float, str] = {}
+    with pymupdf.open(path) as document:
+        for page in document:
+            for block in page.get_text("dict")["blocks"]:
+                for line in block.get("lines", []):
+                    for span in line["spans"]:
+                        if span["text"].strip():
+                            sizes.setdefault(round(span["size"], digits), span["text"])
+    return sizes
+
+
+def outloud_problems(path: Path) -> list[str]:
+    """outloud's errors and unexplained warnings on one PDF (and why it could not run);
+    an empty list when the file passes."""
+    from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
+
+    result = outloud_check(path)
+    problems = [
+        finding
+        for finding in result.findings
+        if finding.startswith("error")
+        or finding.split()[1].rstrip(":") not in EXPLAINED_PDF_WARNINGS
+    ]
+    return problems + ([result.failed_to_run] if result.failed_to_run else [])
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:

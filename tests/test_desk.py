@@ -18,6 +18,7 @@ from relapse_handouts.config import BuildConfig
 from relapse_handouts.desk import DeskSettings, DeskState, create_app
 from relapse_handouts.desk.settings import Access
 from relapse_handouts.errors import HandoutError
+from tests.base import pdf_text
 
 NAME = "Zephyrine"  # a child's name that appears nowhere in the shipped content
 
@@ -40,13 +41,6 @@ def client(state):
 def token(client, path="/"):
     page = client.get(path).get_data(as_text=True)
     return re.search(r'name="csrf" value="([^"]+)"', page)[1]
-
-
-def pdf_text(data: bytes, password: str | None = None) -> str:
-    reader = PdfReader(BytesIO(data))
-    if password:
-        reader.decrypt(password)
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def personal_form(csrf, **fields):

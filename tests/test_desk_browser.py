@@ -20,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from tests.base import REPO, DeskServer
+from tests.base import REPO, DeskServer, pdf_text
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -62,10 +62,6 @@ def downloaded(page, click) -> bytes:
     with page.expect_download() as info:
         click()
     return Path(info.value.path()).read_bytes()
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(BytesIO(data)).pages)
 
 
 def check_page(page, shots: Path, name: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from relapse_handouts import HandoutError
 from relapse_handouts.emaildraft import SmtpSettings, checked_address, send_email
+from tests import base
 from tests.base import make_project, run_cli, snapshot
 
 
@@ -108,7 +109,7 @@ def test_send_has_one_deadline_for_the_whole_exchange():
 
 
 def personalize(project, out, *extra):
-    return run_cli("--project", project, "personalize", "--variant", "general", "-o", out, *extra)
+    return base.personalize(project, out, *extra, variant="general")
 
 
 def test_personal_file_refused_inside_output(project):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from tests.base import REPO, make_project, run_cli
+from tests import base
+from tests.base import REPO, make_project, pdf_text
 
 NAME = "Zoë-Émilie 🌟"
 
@@ -40,38 +40,21 @@ def write_sheet(tmp_path, **fields):
 
 
 def personalize(project, sheet, out, *extra):
-    return run_cli(
-        "--project",
-        project,
-        "personalize",
-        "--variant",
-        "cns",
-        "--locale",
-        "en-CA",
-        "--sheet",
-        sheet,
-        "-o",
-        out,
-        *extra,
-    )
-
-
-def text_of(pdf) -> str:
-    return re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(pdf).pages))
+    return base.personalize(project, out, *extra, locale="en-CA", sheet=sheet)
 
 
 def test_example_sheet_builds(project, tmp_path):
     out = tmp_path / "child.pdf"
     result = personalize(project, REPO / "examples/care-sheet.yaml", out)
     assert result.code == 0, result.err
-    text = text_of(out)
+    text = pdf_text(out)
     assert "Prepared for Maya" in text and "Dr. Alex Chen" in text and "604-555-0199" in text
 
 
 def test_only_the_chosen_medicines_are_explained(project, tmp_path):
     out = tmp_path / "child.pdf"
     assert personalize(project, write_sheet(tmp_path), out).code == 0
-    text = text_of(out)
+    text = pdf_text(out)
     assert "vincristine" in text and "dexamethasone" in text
     for other in ("cytarabine", "doxorubicin", "Oncaspar", "mitoxantrone"):
         assert other not in text
@@ -80,7 +63,7 @@ def test_only_the_chosen_medicines_are_explained(project, tmp_path):
 def test_accents_and_emoji_are_kept(project, tmp_path):
     out = tmp_path / "child.pdf"
     assert personalize(project, write_sheet(tmp_path), out).code == 0
-    assert "Zoë-Émilie" in text_of(out)
+    assert "Zoë-Émilie" in pdf_text(out)
 
 
 @pytest.mark.parametrize(
@@ -98,8 +81,8 @@ def test_markup_is_shown_as_typed_never_interpreted(project, tmp_path, hostile):
     out, epub = tmp_path / "child.pdf", tmp_path / "child.epub"
     result = personalize(project, sheet, out, "--epub", epub)
     assert result.code == 0, result.err
-    assert hostile.replace(" ", "") in text_of(out).replace(" ", "")
-    assert "Paediatric Oncology Family Education Team" not in text_of(out).split("Notes")[1][:80]
+    assert hostile.replace(" ", "") in pdf_text(out).replace(" ", "")
+    assert "Paediatric Oncology Family Education Team" not in pdf_text(out).split("Notes")[1][:80]
 
 
 @pytest.mark.parametrize(
@@ -134,7 +117,7 @@ def test_personal_details_stay_out_of_metadata_manifest_and_logs(project, tmp_pa
     )
     assert result.code == 0
     assert "Quentinella" not in result.out + result.err
-    assert "Quentinella" in text_of(out)
+    assert "Quentinella" in pdf_text(out)
     reader = PdfReader(out)
     info = json.dumps({k: str(v) for k, v in reader.metadata.items()})
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
@@ -157,7 +140,7 @@ def test_password_protected_pdf_stays_tagged(project, tmp_path, monkeypatch):
     assert reader.decrypt("correct horse 42") != 0
     assert reader.trailer["/Encrypt"]["/V"] == 5  # AES-256
     assert "/StructTreeRoot" in reader.trailer["/Root"]
-    assert "Dr. Alex Chen" in text_of_decrypted(reader)
+    assert "Dr. Alex Chen" in pdf_text(out, "correct horse 42")
     qpdf = subprocess.run(
         ["qpdf", "--show-encryption", "--password=correct horse 42", str(out)],
         capture_output=True,
@@ -165,10 +148,6 @@ def test_password_protected_pdf_stays_tagged(project, tmp_path, monkeypatch):
     )
     assert qpdf.returncode == 0, qpdf.stderr
     assert "AESv3" in qpdf.stdout
-
-
-def text_of_decrypted(reader) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 def test_short_password_is_refused(project, tmp_path, monkeypatch):

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.base import ACE, epubcheck
+from tests.base import ACE, epubcheck, outloud_problems
 
 pytestmark = pytest.mark.slow
 
@@ -77,20 +77,9 @@ def _outloud_verdicts(paths) -> dict[str, list[str]]:
     the warnings not explained in docs/accessibility.md, per file; an empty dict when all pass."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS, outloud_check
-
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        results = dict(zip(paths, pool.map(outloud_check, paths), strict=True))
-    problems = {}
-    for path, result in results.items():
-        bad = [
-            finding
-            for finding in result.findings
-            if finding.startswith("error") or finding.split()[1][:-1] not in EXPLAINED_PDF_WARNINGS
-        ]
-        if bad or result.failed_to_run:
-            problems[str(path)] = bad + ([result.failed_to_run] if result.failed_to_run else [])
-    return problems
+        results = dict(zip(paths, pool.map(outloud_problems, paths), strict=True))
+    return {str(path): problems for path, problems in results.items() if problems}
 
 
 def test_outloud_passes_every_tagged_pdf(full_build):

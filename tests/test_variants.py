@@ -8,19 +8,14 @@ import pytest
 from pypdf import PdfReader
 
 from relapse_handouts import load_project, resolve_handout
-from tests.base import REPO, config_for, make_project, run_cli
-
-
-def pdf_text(path) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(path).pages)
-    return re.sub(r"\s+", " ", text.replace("-\n", ""))
+from tests.base import REPO, config_for, make_project, pdf_text, run_cli
 
 
 @pytest.fixture(scope="module")
 def texts(real_build) -> dict[str, str]:
     output, _ = real_build
     return {
-        path.name.split(".")[0]: pdf_text(path)
+        path.name.split(".")[0]: pdf_text(path, join_hyphens=True)
         for path in sorted((output / "en-CA").glob("*.letter.pdf"))
         if path.name.count(".") == 2  # the standard edition: <slug>.letter.pdf
     }

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests import base
 from tests.base import make_project, run_cli, snapshot
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
@@ -98,10 +99,7 @@ def test_messages_never_echo_terminal_escapes(project):
 
 
 def personalize(project, sheet):
-    return run_cli(
-        "--project", project, "personalize", "--variant", "general", "--sheet", sheet,
-        "-o", project.parent / "child.pdf",
-    )  # fmt: skip
+    return base.personalize(project, project.parent / "child.pdf", variant="general", sheet=sheet)
 
 
 SHEETS = {
