@@ -106,7 +106,7 @@ def _topic(
     )
     return {
         "title": plain_text(variant.title),
-        "keys": f"{handout.id} {variant.id} {variant.slug}",
+        "search_ids": f"{handout.id} {variant.id} {variant.slug}",
         "description": plain_text(variant.description),
         "links": links,
         "pages": _("%(count)s pages") % {"count": pages} if pages else "",

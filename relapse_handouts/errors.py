@@ -1,14 +1,19 @@
 """One exception family for problems a user can fix, each carrying where and how.
 
 Errors are collected while a stage runs and raised together (``BuildErrors``) so an
-author sees every problem in one run, printed as ``path:line: error: message``.
+author sees every problem in one run, printed as ``path:line: error: message``. Each
+error may also carry a ``code`` and its ``params`` (``"string_too_long"``,
+``{"max_length": 60}``) so that another interface (the nurse desk, in French) words it
+itself instead of reading the English message.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import Any
 
 __all__ = ["Location", "HandoutError", "BuildErrors", "ErrorCollector", "printable"]
 
@@ -37,18 +42,24 @@ class Location:
 class HandoutError(Exception):
     """A problem in the user's input: names where it is, what is wrong, and the fix."""
 
+    default_code: str | None = None  # a subclass's code when none is given
+
     def __init__(
         self,
         message: str,
         location: Location | None = None,
         field: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.field = field
         self.hint = hint
+        self.code = code or self.default_code  # for interfaces that word it themselves
+        self.params = dict(params or {})
 
     def format(self, severity: str = "error") -> str:
         # Messages may quote the input: nothing from it reaches the terminal raw.
@@ -95,8 +106,10 @@ class ErrorCollector:
         location: Location | None = None,
         field: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
-        self.errors.append(HandoutError(message, location, field, hint))
+        self.errors.append(HandoutError(message, location, field, hint, code, params))
 
     def extend(self, error: HandoutError) -> None:
         self.errors.extend(error.errors if isinstance(error, BuildErrors) else [error])

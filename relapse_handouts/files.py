@@ -319,6 +319,23 @@ def remove_temp_files(folder: Path) -> tuple[Path, ...]:
     return tuple(removed)
 
 
+# Build locks held by this process: a forked child (a render worker) closes its copies at
+# once, so the lock never outlives the process that took it.
+_HELD_LOCKS: set[int] = set()
+
+
+def _drop_inherited_locks() -> None:
+    for handle in list(_HELD_LOCKS):
+        try:
+            os.close(handle)  # the child's reference only: the parent keeps its lock
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 @contextmanager
 def output_lock(folder: Path) -> Iterator[None]:
     """Hold an exclusive lock for writing into ``folder`` while the block runs; another
@@ -344,6 +361,8 @@ def output_lock(folder: Path) -> Iterator[None]:
                 Location(folder),
                 hint="wait for it to finish, then run the command again",
             ) from None
+        _HELD_LOCKS.add(handle)
         yield
     finally:
+        _HELD_LOCKS.discard(handle)
         os.close(handle)  # releases the lock

@@ -31,7 +31,7 @@ from .markup import plain_text, render_inline
 from .model import Review
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
-from .templates import ProjectLoader
+from .templates import ProjectEnvironment, ProjectLoader
 
 __all__ = ["Part", "HtmlDocument", "HtmlRenderer"]
 
@@ -205,7 +205,7 @@ class HtmlRenderer:
     def _environment(self, resolved: ResolvedHandout) -> jinja2.Environment:
         locale = resolved.locale
         if locale not in self._environments:
-            env = jinja2.Environment(
+            env = ProjectEnvironment(
                 loader=ProjectLoader(self._config.layouts_dir, self._config.root),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,

@@ -49,6 +49,8 @@ class MissingFonts(HandoutError):
 class TooManyPages(HandoutError):
     """An edition with a page limit (the one-page summary) does not fit in it."""
 
+    default_code = "too_many_pages"
+
 
 _MISSING_GLYPH = ".notdef glyph rendered"
 # WeasyPrint warns on import when fontconfig has no fonts; _require_fonts says it clearly.
@@ -81,6 +83,8 @@ def _refuse_missing_glyphs(document: HtmlDocument, messages: list[str]) -> None:
         f"installed fonts and would print as empty boxes: {', '.join(codes[:8])}",
         Location(Path(resolved.source_files[0]) if resolved.source_files else Path("source")),
         hint=_FONT_HINT,
+        code="missing_glyphs",
+        params={"code_points": ", ".join(codes[:8])},
     )
 
 
@@ -108,6 +112,7 @@ def _refuse_too_many_pages(document: HtmlDocument, pages: int) -> None:
             "call right away', the first three questions) or, for a personalized one, the "
             "care sheet's contacts and notes; look at the PDF to see what spills over"
         ),
+        params={"edition": edition, "pages": pages, "limit": limit},
     )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from .errors import ErrorCollector, HandoutError, Location
 from .resolve import ResolvedHandout
@@ -45,10 +46,14 @@ def _visible_text(value: str, allow_newlines: bool = False) -> str:
             unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co")
             and char not in _ALLOWED_FORMAT_CHARS
         ):
-            raise ValueError(
-                f"contains the invisible character U+{ord(char):04X} "
-                f"({unicodedata.name(char, 'control character')}); "
-                "type the text again without it"
+            raise PydanticCustomError(
+                "invisible_character",
+                "contains the invisible character {code_point} ({name}); "
+                "type the text again without it",
+                {
+                    "code_point": f"U+{ord(char):04X}",
+                    "name": unicodedata.name(char, "control character"),
+                },
             )
     return value.strip()
 
@@ -76,10 +81,38 @@ class Contact(BaseModel):
     after_hours: Phone | None = None
 
 
+# A number, an optional degree sign (° or the look-alikes nurses' keyboards give: º ˚),
+# then C or F: "38.3 °C", "38,3 C", "38.3º C", "100.4 °F", "101 F".
+_TEMPERATURE = re.compile(r"(\d{2,3})(?:([.,])(\d))? ?[°º˚]? ?([CcFf])")
+_PLAUSIBLE = {"C": (35, 43), "F": (95, 110)}
+
+
 def _temperature(value: str) -> str:
-    if not re.fullmatch(r"[34][0-9]([.,][0-9])? ?°? ?[CF]", value.strip()):
-        raise ValueError("not a temperature: write a number with °C or °F, as your team teaches it")
-    return value.strip()
+    """The fever threshold as the team wrote it, tidied ("38,3 C" -> "38,3 °C"); a number
+    without its unit is asked about, never guessed."""
+    text = value.strip()
+    found = _TEMPERATURE.fullmatch(text)
+    if found is None:
+        if re.fullmatch(r"\d{2,3}(?:[.,]\d)?", text):
+            raise PydanticCustomError(
+                "temperature_without_unit",
+                "a number without its unit: add °C or °F, as your team teaches it",
+            )
+        raise PydanticCustomError(
+            "not_a_temperature",
+            "not a temperature: write a number with °C or °F, as your team teaches it",
+        )
+    whole, separator, tenth, unit = found.groups()
+    unit = unit.upper()
+    low, high = _PLAUSIBLE[unit]
+    if not low <= float(f"{whole}.{tenth or 0}") <= high:
+        raise PydanticCustomError(
+            "implausible_temperature",
+            "not a fever temperature in °{unit}: between {low} and {high}",
+            {"unit": unit, "low": low, "high": high},
+        )
+    number = f"{whole}{separator}{tenth}" if tenth else whole
+    return f"{number} °{unit}"
 
 
 class UrgentContact(BaseModel):
@@ -143,6 +176,7 @@ def load_sheet(path: Path | None, overrides: dict[str, Any], drug_ids: set[str])
                 where,
                 field=f"medicines[{index}]",
                 hint=f"use ids from source/drugs.yaml: {', '.join(sorted(drug_ids))}",
+                code="unknown_medicine",
             )
     errors.raise_if_any()
     return sheet

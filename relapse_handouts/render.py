@@ -27,6 +27,7 @@ from .fonts import font_environment
 from .html import HtmlRenderer
 from .markup import plain_text
 from .plan import DocumentKey, OutputSpec
+from .processes import die_with_parent, no_core_files
 from .resolve import ResolvedHandout
 
 if TYPE_CHECKING:
@@ -184,6 +185,9 @@ def _start_worker(
     environment: dict[str, str],
 ) -> None:
     global _WORKER  # one context per worker process, set once by the pool initializer
+    # A killed build leaves no renderer (nor a copy of its build lock) behind.
+    die_with_parent(os.getppid())
+    no_core_files()
     os.environ.update(environment)  # the project's fonts, before any font is loaded
     _WORKER = RenderContext(config, documents)
 

@@ -5,14 +5,25 @@ bounded size whose real path is inside ``layouts/`` (a symlinked layout pointing
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from .files import read_text, within
 
-__all__ = ["ProjectLoader", "layout_environment"]
+__all__ = ["ProjectLoader", "ProjectEnvironment", "layout_environment"]
+
+
+class ProjectEnvironment(jinja2.Environment):
+    """Jinja, with ``topic.keys`` reading a mapping's ``"keys"`` entry rather than the
+    dict method (whose ``<built-in method ...>`` text would reach the page)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
 
 class ProjectLoader(jinja2.BaseLoader):
@@ -45,7 +56,7 @@ class ProjectLoader(jinja2.BaseLoader):
 
 def layout_environment(layouts: Path, root: Path, **options: object) -> jinja2.Environment:
     """The Jinja environment every page uses: project-only loader, autoescape, strict."""
-    return jinja2.Environment(
+    return ProjectEnvironment(
         loader=ProjectLoader(layouts, root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -35,7 +35,15 @@ def report_invalid(
             locate(keys),
             field=dotted(keys),
             hint=hint or _hint(problem),
+            code=kind,
+            params=_params(problem),
         )
+
+
+def _params(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """The problem's plain parameters (limits, code points), never the input."""
+    context = problem.get("ctx") or {}
+    return {k: v for k, v in context.items() if isinstance(v, (str, int, float))}
 
 
 def _describe(problem: Mapping[str, Any], echo_input: bool) -> str:

@@ -240,7 +240,7 @@ def _scalar(
         problems.append(_tag_error(node, shown))
         return _INVALID
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         kind = "date" if node.tag.endswith("timestamp") else "value"
         problems.append(
@@ -252,6 +252,18 @@ def _scalar(
             )
         )
         return _INVALID
+    # An escape ("\x1b", "\u0007") must not bring in what the file may not hold raw.
+    if isinstance(value, str) and (found := yaml.reader.Reader.NON_PRINTABLE.search(value)):
+        problems.append(
+            HandoutError(
+                f"the invisible character U+{ord(found.group()[0]):04X} is not allowed in "
+                "YAML, written raw or as an escape",
+                where,
+                hint="delete the escape sequence (like \\x1b) from the text",
+            )
+        )
+        return _INVALID
+    return value
 
 
 def dotted(keys: tuple[Any, ...]) -> str:

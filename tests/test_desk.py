@@ -131,7 +131,7 @@ def test_security_headers_on_every_kind_of_response(client):
         headers = response.headers
         assert headers["Cache-Control"] == "no-store"
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
         policy = headers["Content-Security-Policy"]
         assert "unsafe-inline" not in policy and "default-src 'none'" in policy
         if response.mimetype == "text/html":

@@ -13,7 +13,7 @@ from ..files import read_text
 from ..html import Part
 from .narration import Narration
 
-__all__ = ["PlayerView", "player_view"]
+__all__ = ["PlayerView", "player_view", "json_in_script"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ def player_view(
         minutes=max(1, round(narration.duration / 60)),
         megabytes=f"{len(narration.mp3) / 1_000_000:.1f}",
         computer_voice=narration.computer_voice,
-        data_json=Markup(_script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))),
+        data_json=Markup(json_in_script(data)),
         script=Markup(_script_safe(_project_text(layouts, "read-aloud.js"))),
     )
 
@@ -59,6 +59,16 @@ def player_view(
 def _project_text(folder: Path, name: str) -> str:
     # Through the project's one reader: a symlink out of the folder is refused.
     return read_text(folder / name, Path(folder.name) / name, inside=(folder,))
+
+
+def json_in_script(data: object) -> str:
+    """``data`` as JSON that can sit inside ``<script>``: ``<``, ``>`` and ``&`` as JSON
+    escapes, so no title (``</script>``, ``<!--``) can close or comment out the element,
+    and the text still parses as JSON (``<\\!--`` would not)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text
 
 
 def _script_safe(text: str) -> str:

@@ -81,6 +81,7 @@ class SpeechCache:
 
     def synthesize(self, text: str, lang: str) -> Clip:
         """The clip of ``text`` read by the computer voice for ``lang``."""
+        text = plain_for_espeak(text)
         voice = voice_for(lang)
         key = _hash("espeak", self.espeak_version, voice, str(WORDS_PER_MINUTE), text)
         return Clip(key, self.stored(self.path(key), lambda: _espeak(text, voice)))
@@ -119,6 +120,14 @@ class SpeechCache:
 
     def path(self, key: str) -> Path:
         return self.folder / "clips" / key[:2] / f"{key}.pcm"
+
+
+def plain_for_espeak(text: str) -> str:
+    """``text`` that eSpeak NG reads as words: ``[[...]]`` is its phoneme input (content
+    such as ``[[h@'loU]]`` would be spoken as sounds), so the brackets are spaced apart."""
+    while "[[" in text or "]]" in text:
+        text = text.replace("[[", "[ [").replace("]]", "] ]")
+    return text
 
 
 def _hash(*fields: str) -> str:

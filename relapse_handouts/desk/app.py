@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
+from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
 from .words import N_, UI_LOCALES, desk_translations, ui_locale_for
@@ -53,15 +54,18 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         template_folder=str(config.layouts_dir / "desk"),
     )
     app.config.update(MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES, MAX_FORM_PARTS=400)
+    # Flask escapes only templates named *.html; the desk's are *.html.j2: escape them all.
+    app.jinja_options = {**app.jinja_options, "autoescape": True}
     # Layouts are read through the project's one reader (real paths inside layouts/desk/).
     app.jinja_loader = ProjectLoader(config.layouts_dir / "desk", config.root)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.extensions["desk"] = (settings, state or DeskState(config))
     signer = URLSafeTimedSerializer(settings.secret, salt="desk-csrf")
+    failures = FailedSignIns()
 
     @app.before_request
     def guard() -> Response | None:
-        _require_access(settings)
+        check_request(request, settings, failures)
         g.ui = ui_locale_for(
             request.cookies.get(UI_COOKIE), request.accept_languages.best_match(list(UI_LOCALES))
         )
@@ -94,7 +98,8 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         is_page = response.mimetype == "text/html"
         response.headers.setdefault("Content-Security-Policy", CSP if is_page else FILE_CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        # Same-origin: form posts then carry this desk's Origin (no-referrer sends "null").
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
@@ -141,28 +146,6 @@ def gettext(message: str) -> str:
     return words.gettext(message) if words else message
 
 
-def _require_access(settings: DeskSettings) -> None:
-    access = settings.access
-    if access.trusted_header:
-        if not request.headers.get(access.trusted_header):
-            abort(401)
-    elif access.password:
-        auth = request.authorization
-        if not (
-            auth
-            and auth.type == "basic"
-            and hmac.compare_digest(auth.username or "", access.user or "")
-            and hmac.compare_digest(auth.password or "", access.password)
-        ):
-            abort(
-                Response(
-                    "Sign in to use the desk.",
-                    401,
-                    {"WWW-Authenticate": 'Basic realm="nurse desk", charset="UTF-8"'},
-                )
-            )
-
-
 def _check_csrf(signer: URLSafeTimedSerializer, nonce: str, token: str) -> None:
     try:
         signed_nonce = signer.loads(token, max_age=_CSRF_MAX_AGE)
@@ -190,6 +173,10 @@ _ERRORS = {
         N_("Go back to the list of handouts and choose again."),
     ),
     405: (N_("This page cannot be used that way"), N_("Go back to the list of handouts.")),
+    429: (
+        N_("Too many tries"),
+        N_("Wait a few minutes, then sign in again with the desk's password."),
+    ),
     413: (
         N_("What you sent is too long"),
         N_("A form can hold at most 64 KB. Shorten the notes and send it again."),

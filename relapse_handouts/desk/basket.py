@@ -15,13 +15,12 @@ from typing import Any
 
 from flask import Flask, Response, abort, g, make_response, redirect, render_template, request
 
-from ..emaildraft import SmtpSettings, compose_email, send_email
-from ..errors import HandoutError
+from ..emaildraft import compose_email
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
-from .app import can_send, desk, gettext, log
-from .personal_views import check_recipient
+from .app import can_send, desk, gettext
+from .personal_views import check_recipient, rendered, send_to_family
 from .settings import MAX_BASKET_ITEMS
 from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice, Published
@@ -97,17 +96,18 @@ def download_zip() -> Any:
         return show_basket(gettext("The basket is empty."), 400)
     try:
         sheet = _sheet(state, items)
+        files = [_file(state, item, sheet).pdf for item in items]
     except SheetProblems as problems:
-        return show_basket(status=422, problems=problems.problems)
+        return show_basket(status=problems.status, problems=problems.problems)
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for item in items:
+        for item, data in zip(items, files, strict=True):
             info = zipfile.ZipInfo(item.path, _ZIP_TIME)
             # PDFs and EPUBs are compressed already; web pages shrink well.
             info.compress_type = (
                 zipfile.ZIP_DEFLATED if item.format == "html" else zipfile.ZIP_STORED
             )
-            archive.writestr(info, _file(state, item, sheet).pdf)
+            archive.writestr(info, data)
     response = Response(buffer.getvalue(), mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
     return response
@@ -124,11 +124,32 @@ def email() -> Any:
     recipient = request.form.get("to", "").strip()
     try:
         sheet = _sheet(state, items)
-        if send and not (can_send() and check_recipient(recipient)):
+        if send and not can_send():
+            raise SheetProblems(
+                {"to": gettext("This desk has no mail server: download the email draft.")}
+            )
+        if (send or recipient) and not check_recipient(recipient):  # a draft's To line too
             raise SheetProblems({"to": gettext("Type one email address, like name@example.org.")})
+        message = _message(state, items, pdfs[0], sheet, recipient)
+        if send:
+            send_to_family(message, state)
     except SheetProblems as problems:
-        return show_basket(status=422, problems=problems.problems)
-    first = pdfs[0]  # the message is in the language of the first PDF
+        return show_basket(status=problems.status, problems=problems.problems)
+    if not send:
+        response = Response(bytes(message), mimetype="message/rfc822")
+        response.headers["Content-Disposition"] = 'attachment; filename="handouts.eml"'
+        return response
+    return show_basket(sent=True)
+
+
+def _message(
+    state: DeskState,
+    items: list[Published],
+    first: Published,
+    sheet: CareSheet | None,
+    recipient: str,
+) -> Any:
+    """One email with every file: the message is in the language of the first PDF."""
     message = compose_email(
         _file(state, first, sheet), state.config.source_dir, None, recipient or None, False
     )
@@ -141,16 +162,7 @@ def email() -> Any:
                 subtype=sub,
                 filename=PurePosixPath(item.path).name,
             )
-    if not send:
-        response = Response(bytes(message), mimetype="message/rfc822")
-        response.headers["Content-Disposition"] = 'attachment; filename="handouts.eml"'
-        return response
-    try:
-        send_email(message, SmtpSettings.from_environment(state.project.site.smtp))
-    except HandoutError:
-        log.error("sending failed")  # never the address
-        return show_basket(gettext("The email could not be sent. Download the draft instead."), 502)
-    return show_basket(sent=True)
+    return message
 
 
 def _sheet(state: DeskState, items: list[Published]) -> CareSheet | None:
@@ -168,11 +180,7 @@ def _file(state: DeskState, item: Published, sheet: CareSheet | None) -> Persona
         choice = PersonalChoice(
             item.variant, item.locale, item.paper or state.papers[0], item.edition
         )
-        try:
-            return state.render_personal(choice, sheet)
-        except HandoutError:
-            log.error("personal render refused")
-            abort(500)
+        return rendered(state, choice, sheet)
     found = state.published_file(item.key)
     if found is None:
         abort(404)

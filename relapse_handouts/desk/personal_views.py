@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Flask, Response, abort, g, render_template, request
@@ -17,17 +17,26 @@ from flask import Flask, Response, abort, g, render_template, request
 from ..emaildraft import SmtpSettings, checked_address, compose_email, send_email
 from ..errors import HandoutError
 from ..markup import plain_text
-from ..pdf import TooManyPages
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
 from .app import can_send, desk, gettext, log
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
 
-__all__ = ["register", "make_password", "check_recipient"]
+__all__ = [
+    "register",
+    "make_password",
+    "check_recipient",
+    "render_problems",
+    "rendered",
+    "send_to_family",
+]
 
 _PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread by phone
 MAX_ADDRESS_CHARS = 254
+# Seconds for the whole exchange with the mail server, whatever HANDOUTS_SMTP_TIMEOUT says:
+# the nurse is waiting, and the worker's other threads too.
+SEND_DEADLINE = 30.0
 
 
 def register(app: Flask) -> None:
@@ -66,29 +75,57 @@ def personalize_post() -> Any:
     try:
         sheet = read_sheet(request.form, request.form.getlist, drug_ids, gettext)
         _check_options(options, can_send())
+        password = make_password() if options.protect else None
+        handout = rendered(state, choice, sheet, password, options.with_epub)
+        return _respond(state, handout, options, password)
     except SheetProblems as problems:
         page = render_template(
             "personalize.html.j2", **_form_context(state, choice, request.form, problems.problems)
         )
-        return page, 422
-    password = make_password() if options.protect else None
+        return page, problems.status
+
+
+def rendered(
+    state: DeskState,
+    choice: PersonalChoice,
+    sheet: CareSheet,
+    password: str | None = None,
+    with_epub: bool = False,
+) -> PersonalHandout:
+    """The child's handout; what the pipeline refuses becomes a problem on the form."""
     try:
-        handout = state.render_personal(choice, sheet, password, options.with_epub)
-    except TooManyPages:  # many long contacts: the one-page summary cannot hold them
-        too_long = {
+        return state.render_personal(choice, sheet, password, with_epub)
+    except HandoutError as error:
+        problems = render_problems(error, request.form)
+        if problems:
+            raise SheetProblems(problems) from None
+        log.error("personal render refused: %s", error.code or type(error).__name__)
+        abort(500)
+
+
+def render_problems(error: HandoutError, form: Any) -> dict[str, str]:
+    """Problems the pipeline found in what was typed, by form field, in the nurse's words
+    (worded from the error's code, never its English message)."""
+    if error.code == "too_many_pages":  # many long contacts: the one-page summary
+        return {
             "edition": gettext(
                 "The care team does not fit on the one-page summary: list fewer contacts "
                 "or choose another edition."
             )
         }
-        page = render_template(
-            "personalize.html.j2", **_form_context(state, choice, request.form, too_long)
-        )
-        return page, 422
-    except HandoutError as error:  # the pipeline refused: say so, without what was typed
-        log.error("personal render refused: %s", type(error).__name__)
-        abort(500)
-    return _respond(state, handout, options, password)
+    if error.code == "missing_glyphs":
+        codes = {c.strip() for c in str(error.params.get("code_points", "")).split(",")}
+        fields = [
+            name
+            for name, value in form.items()
+            if name not in ("csrf", "to") and any(f"U+{ord(ch):04X}" in codes for ch in value)
+        ]
+        words = gettext(
+            "A character here cannot be printed with the fonts of this desk (%(code_points)s): "
+            "type it another way or leave it out."
+        ) % {"code_points": error.params.get("code_points", "")}
+        return {name: words for name in fields or ["child_first_name"]}
+    return {}
 
 
 def _respond(state: DeskState, handout: PersonalHandout, options: Options, password: str | None):
@@ -100,18 +137,31 @@ def _respond(state: DeskState, handout: PersonalHandout, options: Options, passw
             handout, state.config.source_dir, None, options.recipient or None, bool(password)
         )
         if options.action == "send":
-            try:
-                send_email(message, SmtpSettings.from_environment(state.project.site.smtp))
-            except HandoutError:
-                log.error("sending failed")  # never the address or the message
-                return render_template(
-                    "result.html.j2", **_result(handout, password, None, "failed")
-                ), 502
+            send_to_family(message, state)
             return render_template("result.html.j2", **_result(handout, password, None, "sent"))
         draft = bytes(message)
         if not password:
             return _attachment(draft, "message/rfc822", f"{handout.file_stem}.eml")
     return render_template("result.html.j2", **_result(handout, password, draft, ""))
+
+
+def send_to_family(message: Any, state: DeskState) -> None:
+    """Send through the mail server within ``SEND_DEADLINE``; a refusal is a problem on
+    the address field (502), never a server error."""
+    try:
+        smtp = SmtpSettings.from_environment(state.project.site.smtp)
+        send_email(message, replace(smtp, deadline=min(smtp.deadline, SEND_DEADLINE)))
+    except HandoutError:
+        log.error("sending failed")  # never the address or the message
+        raise SheetProblems(
+            {
+                "to": gettext(
+                    "The mail server did not take the email. Check the address, or download "
+                    "the email draft instead."
+                )
+            },
+            status=502,
+        ) from None
 
 
 def _result(handout: PersonalHandout, password: str | None, draft: bytes | None, sent: str):
@@ -164,11 +214,12 @@ def _check_options(options: Options, smtp: bool) -> None:
         problems["with_epub"] = gettext(
             "An e-book cannot carry a password: choose the e-book or the password."
         )
-    if options.action == "send":
-        if not smtp:
-            problems["to"] = gettext("This desk has no mail server: download the email draft.")
-        elif not check_recipient(options.recipient):
-            problems["to"] = gettext("Type one email address, like name@example.org.")
+    if options.action == "send" and not smtp:
+        problems["to"] = gettext("This desk has no mail server: download the email draft.")
+    elif (options.action == "send" or options.recipient) and not check_recipient(
+        options.recipient
+    ):  # a draft too: its To line must be one real address
+        problems["to"] = gettext("Type one email address, like name@example.org.")
     if problems:
         raise SheetProblems(problems)
 

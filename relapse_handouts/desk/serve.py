@@ -1,9 +1,13 @@
-"""``python -m relapse_handouts.desk``: the desk under gunicorn (pre-forked sync workers).
+"""``python -m relapse_handouts.desk``: the desk under gunicorn (pre-forked workers, each
+with a few threads; see ``worker.py`` for the deadlines that keep slow clients out).
 
 The source is loaded and translated once in the master process; each worker, right
 after it is forked, imports WeasyPrint and builds its font configuration (``warm``), so
-no request pays for either. Access logs carry method, path (never a query string),
-status, size and time; personal details only ever travel in POST bodies.
+no request pays for either. One render runs at a time in each worker (one per core);
+the other threads read requests and send responses. A worker is replaced after a bounded
+number of requests (with jitter), so its memory cannot creep. Access logs carry method,
+path (never a query string), status, size and time, control characters escaped;
+personal details only ever travel in POST bodies.
 """
 
 from __future__ import annotations
@@ -19,10 +23,13 @@ from ..errors import HandoutError
 from .app import create_app
 from .settings import DeskSettings
 from .state import DeskState
+from .worker import DeskLogger, DeskWorker, no_core_files, whole_requests
 
 __all__ = ["main"]
 
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+THREADS = 16  # per worker: renders take turns (one per core); reading and sending do not wait
+MAX_REQUESTS = 500  # then the worker is replaced (jitter spreads the replacements)
 
 
 class DeskServer(BaseApplication):  # type: ignore[misc]
@@ -35,9 +42,15 @@ class DeskServer(BaseApplication):  # type: ignore[misc]
         options: dict[str, Any] = {
             "bind": f"{settings.host}:{settings.port}",
             "workers": settings.worker_count,
-            "worker_class": "sync",
+            "worker_class": f"{DeskWorker.__module__}.{DeskWorker.__name__}",
+            "threads": THREADS,
+            "worker_connections": 200,
+            "keepalive": 5,
+            "max_requests": MAX_REQUESTS,
+            "max_requests_jitter": MAX_REQUESTS // 10,
             "timeout": 120,
             "graceful_timeout": 10,
+            "logger_class": f"{DeskLogger.__module__}.{DeskLogger.__name__}",
             "accesslog": "-",
             "access_log_format": ACCESS_LOG_FORMAT,
             "errorlog": "-",
@@ -53,10 +66,13 @@ class DeskServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def _post_fork(self, server: Any, worker: Any) -> None:
+        no_core_files()
         self._state.warm()  # WeasyPrint and its FontConfiguration, once per worker
 
     def load(self) -> Any:
-        return create_app(self._settings, self._state)
+        app = create_app(self._settings, self._state)
+        app.wsgi_app = whole_requests(app.wsgi_app)  # type: ignore[method-assign,assignment]
+        return app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     parser.add_argument("--workers", type=int, default=0, help="worker processes (0: one per core)")
     args = parser.parse_args(argv)
+    no_core_files()
     try:
         settings = DeskSettings.from_environment(args.project, args.host, args.port, args.workers)
         if not (settings.build.output_dir / "manifest.json").is_file():

@@ -2,8 +2,10 @@
 
 Listening beyond loopback needs access control: HTTP Basic credentials
 (``DESK_USER`` and ``DESK_PASSWORD``) or a header set by the hospital's single sign-on
-proxy (``DESK_TRUSTED_HEADER``, for example ``X-Remote-User``). Without either the
-server refuses to start.
+proxy (``DESK_TRUSTED_HEADER``, for example ``X-Remote-User``), trusted only on
+connections from ``DESK_TRUSTED_PROXIES`` (addresses or networks; loopback by default).
+Without either, or with both, the server refuses to start. ``DESK_ALLOWED_HOSTS`` lists
+the host names the desk answers to (loopback names by default).
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ __all__ = ["DeskSettings", "Access"]
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_FIELD_CHARS = 2000
 MAX_BASKET_ITEMS = 12
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,8 @@ class DeskSettings:
     secret: bytes = b""  # signs CSRF tokens; shared by every worker of one server
     access: Access = Access()
     smtp_configured: bool = False
+    allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES  # Host header names answered
+    trusted_proxies: tuple[Network, ...] = tuple(map(ipaddress.ip_network, LOOPBACK_NETWORKS))
 
     @property
     def worker_count(self) -> int:
@@ -69,12 +76,23 @@ class DeskSettings:
             secrets.token_bytes(32),
             access,
             bool(os.environ.get("HANDOUTS_SMTP_HOST")),
+            _names(os.environ.get("DESK_ALLOWED_HOSTS"), host),
+            _networks(os.environ.get("DESK_TRUSTED_PROXIES")),
         )
         settings.check_access()
         return settings
 
     def check_access(self) -> None:
-        """Refuse to listen beyond loopback without access control."""
+        """Refuse contradictory access settings, and listening beyond loopback without
+        access control."""
+        if self.access.password and self.access.trusted_header:
+            raise HandoutError(
+                "both DESK_PASSWORD and DESK_TRUSTED_HEADER are set: the desk would have "
+                "to ignore one of them",
+                field="DESK_PASSWORD",
+                hint="keep DESK_TRUSTED_HEADER when the hospital's sign-on proxy is in "
+                "front of the desk, else DESK_PASSWORD; unset the other",
+            )
         if is_loopback(self.host) or self.access.required:
             return
         raise HandoutError(
@@ -92,3 +110,25 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _names(value: str | None, listening: str) -> tuple[str, ...]:
+    """DESK_ALLOWED_HOSTS (comma-separated), else the loopback names and the address
+    the desk listens on (unless that is every address)."""
+    if value:
+        return tuple(n.strip().lower().strip("[]") for n in value.split(",") if n.strip())
+    extra = () if listening in ("0.0.0.0", "::", "") else (listening.lower().strip("[]"),)
+    return tuple(dict.fromkeys(LOOPBACK_NAMES + extra))
+
+
+def _networks(value: str | None) -> tuple[Network, ...]:
+    """DESK_TRUSTED_PROXIES (comma-separated addresses or networks), else loopback."""
+    items = [v.strip() for v in (value or "").split(",") if v.strip()] or LOOPBACK_NETWORKS
+    try:
+        return tuple(ipaddress.ip_network(item, strict=False) for item in items)
+    except ValueError as error:
+        raise HandoutError(
+            f"DESK_TRUSTED_PROXIES: {error}",
+            field="DESK_TRUSTED_PROXIES",
+            hint="list addresses or networks separated by commas, like 10.0.0.5,10.1.0.0/24",
+        ) from None

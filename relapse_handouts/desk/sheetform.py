@@ -105,9 +105,10 @@ def _max_length_in(annotation: Any) -> int | None:
 class SheetProblems(Exception):
     """The form's problems, by form field name, in the nurse's words."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    def __init__(self, problems: dict[str, str], status: int = 422) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+        self.status = status  # 422: the form; 502: the mail server refused
 
 
 def read_sheet(
@@ -125,7 +126,7 @@ def read_sheet(
         problems: dict[str, str] = {}
         for problem in errors:
             key = _form_name(problem.field or "")
-            problems.setdefault(key, _in_words(problem.message, gettext))
+            problems.setdefault(key, _in_words(problem, gettext))
         raise SheetProblems(problems) from None
 
 
@@ -168,28 +169,45 @@ def _form_name(field: str) -> str:
     return re.sub(r"\[(\d+)\]", r"-\1", field).replace(".", "-")
 
 
-def _in_words(message: str, _: Callable[[str], str]) -> str:
-    """personal.py's message, in the nurse's language (never the value typed)."""
-    if match := re.match(r"too long: at most (\d+) characters", message):
-        return _("Too long: at most %(count)s characters.") % {"count": match[1]}
-    if message.startswith("not a phone number"):
-        return _("Not a phone number: use digits, spaces, + ( ) - . and “ext”.")
-    if match := re.search(r"invisible character (U\+[0-9A-F]+)", message):
-        return _("Contains an invisible character (%(code)s): type it again without it.") % {
-            "code": match[1]
-        }
-    if "is not in the drug list" in message:
-        return _("This medicine is not in this handout.")
-    if message == "unknown field":
-        return _("This field is not part of the care sheet.")
-    if "not a temperature" in message:
-        return _("Not a temperature: write a number with °C or °F, as your team teaches it.")
-    if "valid number" in message or "valid integer" in message:
-        return _("Type a number.")
-    if "valid date" in message:
+def _in_words(problem: HandoutError, _: Callable[[str], str]) -> str:
+    """The care sheet's problem, worded from its code in the nurse's language (never the
+    value typed, never the English message)."""
+    params = problem.params
+    if problem.code in ("string_too_long", "too_long"):
+        return _("Too long: at most %(count)s characters.") % {"count": params["max_length"]}
+    if problem.code in _WORDS:
+        return _(_WORDS[problem.code]) % params
+    if problem.code in _DATE_CODES:
         return _("Type a date, like 2026-12-03 09:30.")
-    if message in ("Field required", "required field is missing"):
-        return _("Fill this in too, or leave the whole row empty.")
-    if "at least 1 character" in message:
-        return _("Fill this in, or leave the whole row empty.")
-    return _("Check this field: %(problem)s") % {"problem": message.removeprefix("Value error, ")}
+    if problem.code in ("int_parsing", "float_parsing", "int_type", "float_type"):
+        return _("Type a number.")
+    return _("Check this field.")
+
+
+_WORDS = {
+    "string_pattern_mismatch": N_("Not a phone number: use digits, spaces, + ( ) - . and “ext”."),
+    "invisible_character": N_(
+        "Contains an invisible character (%(code_point)s): type it again without it."
+    ),
+    "unknown_medicine": N_("This medicine is not in this handout."),
+    "extra_forbidden": N_("This field is not part of the care sheet."),
+    "not_a_temperature": N_(
+        "Not a temperature: write a number with °C or °F, as your team teaches it."
+    ),
+    "temperature_without_unit": N_(
+        "Is this °C or °F? Add the unit your team teaches, like 38.3 °C or 100.4 °F."
+    ),
+    "implausible_temperature": N_(
+        "Not a fever temperature in °%(unit)s: write a number between %(low)s and %(high)s."
+    ),
+    "missing": N_("Fill this in too, or leave the whole row empty."),
+    "string_too_short": N_("Fill this in, or leave the whole row empty."),
+}
+_DATE_CODES = {
+    "datetime_parsing",
+    "datetime_from_date_parsing",
+    "date_parsing",
+    "date_from_datetime_parsing",
+    "datetime_type",
+    "date_type",
+}

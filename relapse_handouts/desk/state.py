@@ -8,6 +8,7 @@ request pays only for applying one care sheet and rendering one document.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -74,6 +75,9 @@ class DeskState:
         self.project: Project = self.gathered.project
         self.projects = self.gathered.projects
         self._manifest: tuple[float, tuple[Published, ...]] | None = None
+        # One render at a time per process: the renderers are not shared between threads
+        # (and a second render would only compete for the same core).
+        self.render_lock = threading.Lock()
 
     def warm(self) -> None:
         """Import WeasyPrint and build its font configuration (once per worker process)."""
@@ -162,6 +166,12 @@ class DeskState:
         with_epub: bool = False,
     ) -> PersonalHandout:
         """The child's PDF (protected when asked) and EPUB, in memory only."""
+        with self.render_lock:
+            return self._render_personal(choice, sheet, password, with_epub)
+
+    def _render_personal(
+        self, choice: PersonalChoice, sheet: CareSheet, password: str | None, with_epub: bool
+    ) -> PersonalHandout:
         from ..pdfpost import encrypt_pdf
 
         resolved = personalize(self.resolved(choice.variant, choice.locale), sheet)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Flask,
@@ -15,6 +15,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    url_for,
 )
 
 from ..formats import output_format
@@ -136,12 +137,28 @@ def choose_language() -> Response:
     choice = request.form.get("ui", "")
     if choice not in UI_LOCALES:
         abort(400)
-    back = request.form.get("back", "/")
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = "/"
-    response = make_response(redirect(back, 303))
+    response = make_response(redirect(local_path(request.form.get("back", "")), 303))
     response.set_cookie(UI_COOKIE, choice, samesite="Strict", httponly=True, max_age=365 * 86400)
     return response
+
+
+def local_path(back: str) -> str:
+    """``back`` when it is a path of this desk, else the desk's first page. Never another
+    host: no scheme, no ``//host``, no backslash, and no space or control character
+    (browsers drop tabs and line breaks, so ``/<tab>/host`` would read as ``//host``)."""
+    home = url_for("find")
+    root = f"{request.script_root}/"
+    if any(ord(char) < 0x21 or char in "\\\x7f" for char in back):
+        return home
+    parts = urlsplit(back)
+    if (
+        parts.scheme
+        or parts.netloc
+        or not back.startswith(root)
+        or back[len(root) :].startswith("/")
+    ):
+        return home
+    return back
 
 
 def media_type(entry: Published) -> str:
