@@ -185,9 +185,10 @@ def test_a_build_killed_while_rendering_leaves_no_worker_and_no_lock(tmp_path, a
     try:
         deadline = time.monotonic() + 120
         # Two render workers: children of the build, or of its fork server.
-        while time.monotonic() < deadline and sum(
-            depth == 2 for depth in descendants(build.pid).values()
-        ) < 2:
+        while (
+            time.monotonic() < deadline
+            and sum(depth == 2 for depth in descendants(build.pid).values()) < 2
+        ):
             assert build.poll() is None, "the build ended before its workers started"
             time.sleep(0.05)
         workers = list(descendants(build.pid))
