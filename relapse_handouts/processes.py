@@ -1,14 +1,18 @@
-"""What every worker process the project forks does first: die with its parent, and
-never write a core file (one could hold a child's name, in the project folder)."""
+"""What every worker process the project starts does first: end with the process it
+works for, and never write a core file (one could hold a child's name, in the project
+folder)."""
 
 from __future__ import annotations
 
 import ctypes
 import os
 import resource
+import select
 import signal
+import threading
+import time
 
-__all__ = ["die_with_parent", "no_core_files"]
+__all__ = ["die_with", "die_with_parent", "no_core_files"]
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
@@ -27,6 +31,36 @@ def die_with_parent(parent: int) -> None:
     _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(1)
+
+
+def die_with(pid: int) -> None:
+    """End this process as soon as ``pid`` ends, even by ``kill -9``, whoever forked it:
+    the workers of a fork server are not the build's children, and would otherwise wait
+    for ever on a queue only they still hold open."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        os._exit(1)
+    except (OSError, AttributeError):  # no pidfd (old kernel, not Linux): ask each second
+        threading.Thread(target=_poll_until_gone, args=(pid,), daemon=True).start()
+        return
+    threading.Thread(target=_wait_then_exit, args=(handle,), daemon=True).start()
+
+
+def _wait_then_exit(handle: int) -> None:
+    select.select([handle], [], [])  # readable when the process has ended
+    os._exit(1)
+
+
+def _poll_until_gone(pid: int) -> None:
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+        time.sleep(1.0)
 
 
 def no_core_files() -> None:

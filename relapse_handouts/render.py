@@ -27,7 +27,7 @@ from .fonts import font_environment
 from .html import HtmlRenderer
 from .markup import plain_text
 from .plan import DocumentKey, OutputSpec
-from .processes import die_with_parent, no_core_files
+from .processes import die_with, no_core_files
 from .resolve import ResolvedHandout
 
 if TYPE_CHECKING:
@@ -183,10 +183,10 @@ def _start_worker(
     config: BuildConfig,
     documents: Mapping[DocumentKey, ResolvedHandout],
     environment: dict[str, str],
+    build: int,
 ) -> None:
     global _WORKER  # one context per worker process, set once by the pool initializer
-    # A killed build leaves no renderer (nor a copy of its build lock) behind.
-    die_with_parent(os.getppid())
+    die_with(build)  # a killed build leaves no renderer behind, waiting for ever
     no_core_files()
     os.environ.update(environment)  # the project's fonts, before any font is loaded
     _WORKER = RenderContext(config, documents)
@@ -243,7 +243,7 @@ def render_outputs(
         workers,
         mp_context=server,
         initializer=_start_worker,
-        initargs=(config, documents, font_environment()),
+        initargs=(config, documents, font_environment(), os.getpid()),
         max_tasks_per_child=TASKS_PER_WORKER,
     ) as pool:
         for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
