@@ -12,9 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages: the renderer's libraries and fonts; what the build's accessibility audit
-# runs (Java for EPUBCheck, Node.js for Ace, Chromium for axe-core); what only the tests use.
+# runs (a Java JDK for EPUBCheck, Node.js for Ace, Chromium for axe-core); what only the tests use.
 RENDER_DEBS="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk fonts-symbola fontconfig espeak-ng lame"
-AUDIT_DEBS="default-jre-headless chromium nodejs npm"
+AUDIT_DEBS="default-jdk-headless chromium nodejs npm"
 TEST_DEBS="default-jdk-headless poppler-utils qpdf calibre omegat"
 
 timed() {

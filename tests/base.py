@@ -253,7 +253,7 @@ def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | No
     return project
 
 
-EPUBCHECK_ALL = Path(__file__).resolve().parent / "tools/EpubCheckAll.java"
+EPUBCHECK_ALL = REPO / "tools/EpubCheckAll.java"
 
 
 def epubcheck(books: list[Path], reports: Path) -> dict[Path, list[tuple[str, str, str]]]:

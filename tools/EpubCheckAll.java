@@ -1,6 +1,7 @@
 // EPUBCheck over many books in one JVM (the jar's command line takes one book per run).
 // Run with Java's single-file source launcher, the EPUBCheck jar on the class path:
-//   java -cp epubcheck.jar tests/tools/EpubCheckAll.java REPORT_DIR BOOK.epub...
+//   java -cp epubcheck.jar tools/EpubCheckAll.java REPORT_DIR BOOK.epub...
+// Used by the audit (relapse_handouts/checkers.py) and the tests (tests/base.py).
 // Writes REPORT_DIR/<n>.json (EPUBCheck's JSON report) for the n-th book, in order.
 import com.adobe.epubcheck.tool.EpubChecker;
 import java.io.File;
