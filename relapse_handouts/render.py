@@ -227,7 +227,10 @@ def render_outputs(
 ) -> tuple[Artifact, ...]:
     """Render every spec, in parallel when there is enough work; results in spec order."""
     report = on_done or (lambda artifact: None)
-    workers = min(config.worker_count, len(specs))
+    # A web page renders in milliseconds, less than a worker takes to start (a fork server
+    # importing the package): workers only for two or more slow tasks (PDF, EPUB, narration).
+    slow = [group for group in _groups(specs) if group[0].output.renderer != "html"]
+    workers = min(config.worker_count, len(slow))
     if workers <= 1:
         context = RenderContext(config, documents)
         done = {
