@@ -130,7 +130,9 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return rss(str(pid)), sum(rss(child) for child in children)
 
 
-def cli_build_seconds(project: Path, runs: int = 3) -> list[float]:
+def cli_build_seconds(project: Path, runs: int = 4) -> list[float]:
+    """Seconds of each run; the first in a new copy also narrates the read-aloud page
+    (``--format html`` selects it too) and writes the font configuration."""
     command = [sys.executable, str(ROOT / "make_docs.py"), "--project", str(project), "build",
                "--locale", "fr-CA", "--variant", "general", "--format", "html",
                "--force"]  # fmt: skip
@@ -191,9 +193,10 @@ def main() -> int:
     print(f"memory: server {server_mb:.0f} MB, its worker processes {workers_mb:.0f} MB "
           f"(resident, together {server_mb + workers_mb:.0f} MB)")  # fmt: skip
     print(
-        "command line, one output (fr-CA general html, --force): "
-        + ", ".join(f"{t:.2f} s" for t in cli)
-        + f" (median {statistics.median(cli):.2f} s)"
+        "command line, one output (fr-CA general html and its read-aloud page, --force): "
+        f"first in the new copy {cli[0]:.2f} s (narration synthesized), then "
+        + ", ".join(f"{t:.2f} s" for t in cli[1:])
+        + f" (median {statistics.median(cli[1:]):.2f} s; target < 1 s on a quiet machine)"
     )
     return 0
 

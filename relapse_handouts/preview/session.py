@@ -142,13 +142,39 @@ class PreviewSession:
             again = any(
                 p.is_relative_to(source) and not p.is_relative_to(catalogs) for p in changed
             )
-            for selection in list(self._watching):
+            shown = list(self._watching)
+            for selection in shown:
                 self._refresh(selection, regather=again)
+        for selection in shown:
+            self._score(selection)
 
     def ensure(self, selection: Selection) -> None:
         with self._lock:
-            if selection not in self._views:
-                self._refresh(selection, regather=True)
+            if selection in self._views:
+                return
+            self._refresh(selection, regather=True)
+        self._score(selection)
+
+    def _score(self, selection: Selection) -> None:
+        """Readability, once the web pages are out (textstat takes 0.1-0.3 s on a long
+        English text), outside the lock so that the update is sent meanwhile."""
+        with self._lock:
+            view = self._views[selection]
+            gathered = view.gathered
+        if gathered is None:
+            return
+        site = gathered.project.site
+        lines = {
+            locale: readability_lines(gathered.documents[key], site)
+            for key in gathered.documents
+            if (locale := key[2]) in selection.locales
+        }
+        with self._lock:
+            if view.gathered is not gathered:
+                return  # a newer save: its own scores follow
+            for locale, scored in lines.items():
+                view.locales[locale].readability = scored
+            self._bump(view)
 
     def _refresh(self, selection: Selection, regather: bool) -> None:
         view = self._views.setdefault(selection, _View())
@@ -175,7 +201,6 @@ class PreviewSession:
             shown = view.locales[locale]
             shown.web, shown.web_rev = html, revision
             shown.approval = approval_state(resolved)
-            shown.readability = readability_lines(resolved, gathered.project.site)
 
     @staticmethod
     def _shown(view: _View, gathered: Gathered, locale: str) -> _Locale:
@@ -233,11 +258,11 @@ class PreviewSession:
     def updates(self, selection: Selection, wait: float = 15.0) -> Iterator[dict[str, Any] | None]:
         """The selection's state now, then after each change (None: nothing new within
         ``wait`` seconds). While it is iterated, the selection is on screen."""
-        self.ensure(selection)
-        with self._lock:
+        with self._lock:  # on screen first, so that no save is missed while it renders
             self._watching[selection] += 1
         last = -1
         try:
+            self.ensure(selection)
             while True:
                 with self._changed:
                     view = self._views[selection]
