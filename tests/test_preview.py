@@ -191,3 +191,29 @@ def test_only_this_computer_is_served(server, project):
     assert refused.value.code == 403
     result = run_cli("--project", project, "preview", "--host", "0.0.0.0")
     assert result.code == 1 and "serves only this computer" in result.err
+
+
+def test_a_source_broken_at_start_shows_its_error_until_fixed(tmp_path):
+    import time
+
+    project = make_project(tmp_path)  # the tiny project: this server only reads it
+    path = project / "source/handouts/tiny.yaml"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good + "\n: [\n", encoding="utf-8")
+    with PreviewServer(project, tmp_path / "server.log") as server:
+        with pytest.raises(urllib.error.HTTPError) as unloaded:
+            urllib.request.urlopen(server.url + "/")
+        assert unloaded.value.code == 503
+        shown = unloaded.value.read().decode()
+        assert "source/handouts/tiny.yaml:" in shown and "malformed YAML" in shown
+        path.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while True:
+            try:
+                with urllib.request.urlopen(server.url + "/") as response:
+                    policy = response.headers["Content-Security-Policy"]
+                    break
+            except urllib.error.HTTPError:
+                assert time.monotonic() < deadline, "the preview did not come back"
+                time.sleep(0.2)
+    assert "script-src 'self';" in policy and "unsafe" not in policy

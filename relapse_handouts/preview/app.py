@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -26,6 +27,8 @@ from flask import (
     url_for,
 )
 
+from ..errors import HandoutError
+from ..files import read_bytes
 from ..model import Project
 from ..templates import ProjectLoader
 from .session import PDF_EDITIONS, PreviewSession, Selection
@@ -49,11 +52,7 @@ preview = Blueprint("preview", __name__)
 
 def create_app(session: PreviewSession) -> Flask:
     config = session.config
-    app = Flask(
-        __name__,
-        static_folder=str(config.styles_dir / "preview"),
-        static_url_path="/static",
-    )
+    app = Flask(__name__, static_folder=None)  # its files go through the project's reader
     app.jinja_loader = ProjectLoader(config.layouts_dir / "preview", config.root)
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.extensions["preview"] = session
@@ -124,7 +123,8 @@ def _selection(project: Project) -> Selection:
 def _project() -> Project:
     project = _session().project
     if project is None:  # the source never loaded since the server started
-        abort(Response(_session().startup_problem, 503, mimetype="text/plain"))
+        page = render_template("unloaded.html.j2", problem=_session().startup_problem)
+        abort(Response(page, 503, mimetype="text/html"))
     return project
 
 
@@ -139,6 +139,22 @@ def index() -> str:
         names={code: info.name for code, info in project.site.locales.items()},
         query=selection.query(),
     )
+
+
+# The page's own files, in styles/preview/ (as the desk's are in styles/desk/).
+_FILES = {"preview.css": "text/css", "preview.js": "text/javascript"}
+
+
+@preview.route("/static/<name>")
+def static(name: str) -> Response:
+    if name not in _FILES:
+        abort(404)
+    folder = _session().config.styles_dir / "preview"
+    try:
+        data = read_bytes(folder / name, Path("styles/preview") / name, inside=(folder,))
+    except HandoutError as error:
+        return Response(error.format(), 403, mimetype="text/plain")
+    return Response(data, mimetype=_FILES[name])
 
 
 @preview.route("/events")

@@ -12,6 +12,7 @@ import io
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 
@@ -42,10 +43,17 @@ class PdfPool:
 
     def __init__(self, config: BuildConfig, workers: int = 2) -> None:
         self.workers = workers
+        self._config = config
         self._generation = 0
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
         # Spawned, not forked: the server process runs threads (watcher, requests).
-        self._executor = ProcessPoolExecutor(
-            workers, mp_context=get_context("spawn"), initializer=_start, initargs=(config,)
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=get_context("spawn"),
+            initializer=_start,
+            initargs=(self._config,),
         )
 
     def warm(self) -> None:
@@ -57,7 +65,12 @@ class PdfPool:
         self._generation += 1
 
     def submit(self, spec: OutputSpec, resolved: ResolvedHandout) -> Future[RenderedPages]:
-        return self._executor.submit(_render, spec, resolved, self._generation)
+        try:
+            return self._executor.submit(_render, spec, resolved, self._generation)
+        except BrokenProcessPool:  # a worker died (out of memory, a crash): start again
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
+            return self._executor.submit(_render, spec, resolved, self._generation)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import threading
+import traceback
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
@@ -79,4 +80,7 @@ def _watch(config: BuildConfig, session: PreviewSession, stop: threading.Event) 
 
     folders = [folder for folder in config.readable_dirs if folder.is_dir()]
     for changes in watch(*folders, stop_event=stop, step=QUIET_MS, raise_interrupt=False):
-        session.files_changed(Path(path) for _, path in changes)
+        try:
+            session.files_changed(Path(path) for _, path in changes)
+        except Exception:  # a fault of the preview itself: report it, keep watching
+            traceback.print_exc()

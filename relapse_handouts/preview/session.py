@@ -86,6 +86,7 @@ class _Locale:
     pdf_asked: int = 0  # number of the newest PDF asked for
     pending: Future[RenderedPages] | None = None  # cancelled when a newer save comes
     pdf_problem: str = ""
+    pdf_warnings: tuple[str, ...] = ()  # the renderer's, about the PDF shown
 
 
 @dataclass
@@ -121,7 +122,7 @@ class PreviewSession:
         except HandoutError as error:
             self.startup_problem = error.format()
             return
-        self.project = gathered.project
+        self.project, self.startup_problem = gathered.project, ""
         first = next(iter(gathered.documents.values()), None)
         if first is not None:
             site = gathered.project.site
@@ -130,6 +131,8 @@ class PreviewSession:
     def files_changed(self, paths: Iterable[Path]) -> None:
         """A save: render again every selection on screen."""
         changed = tuple(paths)
+        if self.project is None:
+            self.load()  # the source has not loaded since the start: try again
         source = self.config.source_dir
         catalogs = source / "locale"
         layouts = any(
@@ -245,6 +248,7 @@ class PreviewSession:
             shown.pdf_problem = problem
             if images is not None:
                 shown.pdf, shown.pdf_rev, shown.pdf_seconds = images, revision, rendered.seconds
+                shown.pdf_warnings = tuple(f"renderer: {text}" for text in rendered.warnings)
             for view in self._views.values():
                 if shown in view.locales.values():
                     self._bump(view)
@@ -285,7 +289,10 @@ class PreviewSession:
             return {
                 "rev": view.rev,
                 "problems": "\n".join(p for p in problems if p),
-                "warnings": view.warnings,
+                "warnings": "\n".join(
+                    [view.warnings]
+                    + [w for shown in view.locales.values() for w in shown.pdf_warnings]
+                ).strip(),
                 "locales": [
                     _locale_state(locale, view.locales.get(locale)) for locale in selection.locales
                 ],
