@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Artifact", "RenderContext", "render_outputs", "TASKS_PER_WORKER"]
 
-# Tasks (an output, or a PDF and its booklet) a worker renders before it is replaced.
+# Tasks (an output, or a PDF and its booklet) per worker before the workers are replaced.
 TASKS_PER_WORKER = 24
 # Renderer warnings of worker processes are logged again here, in the parent, so that a
 # handler on the "weasyprint" logger sees them wherever the output was rendered.
@@ -242,18 +242,21 @@ def render_outputs(
     results: dict[OutputSpec, Artifact] = {}
     server = multiprocessing.get_context("forkserver")
     server.set_forkserver_preload([__name__])
-    with ProcessPoolExecutor(
-        workers,
-        mp_context=server,
-        initializer=_start_worker,
-        initargs=(config, documents, font_environment(), os.getpid()),
-        max_tasks_per_child=TASKS_PER_WORKER,
-    ) as pool:
-        for future in as_completed([pool.submit(_render_in_worker, g) for g in _groups(specs)]):
-            for artifact in future.result():
-                for warning in artifact.warnings:
-                    _WORKER_LOG.warning("%s", warning)
-                results[artifact.spec] = _reported(artifact, report)
+    initargs = (config, documents, font_environment(), os.getpid())
+    groups = _groups(specs)
+    # New workers for each batch of TASKS_PER_WORKER tasks per worker. (Not the pool's
+    # max_tasks_per_child: Python 3.11's pool can stop replacing workers and hang with it.)
+    batch = workers * TASKS_PER_WORKER
+    for start in range(0, len(groups), batch):
+        with ProcessPoolExecutor(
+            workers, mp_context=server, initializer=_start_worker, initargs=initargs
+        ) as pool:
+            tasks = [pool.submit(_render_in_worker, g) for g in groups[start : start + batch]]
+            for future in as_completed(tasks):
+                for artifact in future.result():
+                    for warning in artifact.warnings:
+                        _WORKER_LOG.warning("%s", warning)
+                    results[artifact.spec] = _reported(artifact, report)
     return tuple(results[spec] for spec in specs)
 
 

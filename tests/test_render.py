@@ -17,15 +17,21 @@ def test_workers_are_replaced_and_render_the_same_bytes(tmp_path, monkeypatch):
     gathered = gather(config)
     specs = gathered.specs
     alone = render_outputs(config_for(project, jobs=1), gathered.documents, specs)
-    monkeypatch.setattr(render, "TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(render, "TASKS_PER_WORKER", 2)  # batches of 4 tasks on 2 workers
     pooled = render_outputs(config, gathered.documents, specs)
     assert [a.spec for a in pooled] == list(specs)  # results in spec order
     assert [a.sha256 for a in pooled] == [a.sha256 for a in alone]
-    workers = {a.worker for a in pooled}
-    assert os.getpid() not in workers and {a.worker for a in alone} == {os.getpid()}
-    # One task per worker: a booklet goes with its PDF, so a task is 1 or 2 outputs.
-    tasks = len(render._groups(specs))
-    assert tasks >= 4 and len(workers) == tasks
+    assert os.getpid() not in {a.worker for a in pooled}
+    assert {a.worker for a in alone} == {os.getpid()}
+    # Each batch of 4 tasks (a booklet goes with its PDF) has its own worker processes.
+    worker_of = {a.spec: a.worker for a in pooled}
+    groups = render._groups(specs)
+    batches = [
+        {worker_of[spec] for group in groups[start : start + 4] for spec in group}
+        for start in range(0, len(groups), 4)
+    ]
+    assert len(batches) >= 2
+    assert all(not (one & other) for i, one in enumerate(batches) for other in batches[i + 1 :])
 
 
 def test_a_worker_under_the_memory_bound(tmp_path):
