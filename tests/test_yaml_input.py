@@ -170,3 +170,33 @@ def test_locale_names_must_be_language_tags(project, tmp_path, name):
     assert snapshot(project) == before
     assert not (tmp_path.parent / "escaped.yaml").exists()
     assert not list(project.parent.parent.rglob("escaped*"))
+
+
+def test_yaml_cache_reads_again_only_what_changed(tmp_path, monkeypatch):
+    """The author preview's reader: unchanged files stay parsed; an edited file, or one
+    re-pointed by a link (outside its folder: refused), is read again."""
+    from relapse_handouts import yamlfile
+    from relapse_handouts.files import FileRefused
+
+    folder = tmp_path / "source"
+    folder.mkdir()
+    read = []
+    real_read = yamlfile.read_yaml
+    monkeypatch.setattr(
+        yamlfile, "read_yaml", lambda path, *rest: read.append(path.name) or real_read(path, *rest)
+    )
+    cache = yamlfile.YamlCache()
+    first, second = folder / "a.yaml", folder / "b.yaml"
+    first.write_text("x: 1\n")
+    second.write_text("y: 2\n")
+    for path in (first, second, first, second):
+        cache(path, None, (folder,))
+    assert read == ["a.yaml", "b.yaml"]
+    first.write_text("x: 10\n")
+    assert cache(first, None, (folder,)).data == {"x": 10} and read[-1] == "a.yaml"
+    outside = tmp_path / "b.yaml"
+    outside.write_text("y: 2\n")
+    second.unlink()
+    second.symlink_to(outside)
+    with pytest.raises(FileRefused, match="outside the project"):
+        cache(second, None, (folder,))
