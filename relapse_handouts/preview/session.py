@@ -155,6 +155,8 @@ class PreviewSession:
         with self._lock:
             if selection in self._views:
                 return
+            for gone in [shown for shown in self._views if shown not in self._watching]:
+                del self._views[gone]  # no longer on screen: its pages and pictures go
             self._refresh(selection, regather=True)
         self._score(selection)
 
