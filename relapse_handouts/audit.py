@@ -32,6 +32,7 @@ from .checkers import (
 from .config import BuildConfig
 from .errors import HandoutError
 from .files import MAX_ASSET_BYTES, atomic_write, read_text, sha256_of
+from .formats import output_format
 from .publish import Manifest
 from .templates import layout_environment
 
@@ -64,7 +65,7 @@ def targets(output_dir: Path, manifest: Manifest) -> list[Target]:
     found = []
     for entry in sorted(manifest.entries, key=lambda e: e["path"]):
         kind, note = entry["format"], ""
-        if entry.get("edition") == "booklet":
+        if not _tagged(entry):
             kind, note = "", "print file (imposed pages, untagged by design): no claim"
         elif kind not in CLAIMS:
             kind, note = "", "no accessibility checker for this kind of file"
@@ -73,6 +74,14 @@ def targets(output_dir: Path, manifest: Manifest) -> list[Target]:
         if (output_dir / name).is_file():
             found.append(Target(name, "html", sha256_of(output_dir / name, Path(name))))
     return found
+
+
+def _tagged(entry: dict[str, Any]) -> bool:
+    """Whether the formats table makes this output a tagged, accessible file."""
+    try:
+        return output_format(entry["format"], entry.get("edition") or "standard").tagged
+    except KeyError:  # an output of an older formats table: checked by its format
+        return True
 
 
 def _key(target: Target, versions: dict[str, str]) -> str:
