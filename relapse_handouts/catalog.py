@@ -8,13 +8,14 @@ without JavaScript everything is simply listed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date
 from markupsafe import Markup
 
+from .approvals import ApprovalStatus, Signoff
 from .config import BuildConfig
 from .files import atomic_write, read_text
 from .formats import OUTPUTS, PAPERS, OutputFormat, output_format
@@ -29,11 +30,18 @@ __all__ = ["write_catalog", "CATALOG_NAME"]
 CATALOG_NAME = "index.html"
 
 
-def write_catalog(config: BuildConfig, projects: dict[str, Project], manifest: Manifest) -> Path:
-    """Write ``output/index.html`` for the outputs listed in ``manifest``."""
+def write_catalog(
+    config: BuildConfig,
+    projects: dict[str, Project],
+    manifest: Manifest,
+    statuses: Mapping[tuple[str, str], ApprovalStatus] | None = None,
+) -> Path:
+    """Write ``output/index.html`` for the outputs listed in ``manifest``; each handout
+    shows its review status from ``statuses`` (``Gathered.approvals``; none: drafts)."""
     source = next(iter(projects.values())).site.source_locale
     sections = [
-        _locale_section(config, locale, project, manifest) for locale, project in projects.items()
+        _locale_section(config, locale, project, manifest, statuses or {})
+        for locale, project in projects.items()
     ]
     env = layout_environment(config.layouts_dir, config.root)
     ui = ui_translations(config.source_dir, source, source).gettext
@@ -56,10 +64,13 @@ def write_catalog(config: BuildConfig, projects: dict[str, Project], manifest: M
 
 
 def _locale_section(
-    config: BuildConfig, locale: str, project: Project, manifest: Manifest
+    config: BuildConfig,
+    locale: str,
+    project: Project,
+    manifest: Manifest,
+    statuses: Mapping[tuple[str, str], ApprovalStatus],
 ) -> dict[str, Any]:
     _ = ui_translations(config.source_dir, locale, project.site.source_locale).gettext
-    signed = _signed_date(project, locale)
     topics = []
     for handout in project.handouts:
         for variant in project.variants:
@@ -71,13 +82,21 @@ def _locale_section(
                 and e["handout"] == handout.id
             ]
             if entries:
-                topics.append(_topic(handout, variant, entries, locale, _, signed))
+                status = _review_status(project, handout, locale, statuses, _)
+                topics.append(_topic(handout, variant, entries, locale, _, status))
+    # The same draft notice on every handout of a language shows once, by its name.
+    shared = {topic["reviewed"] for topic in topics}
+    unsigned = all(
+        (signoff := _signoff(project, h.id, locale, statuses)) is None or signoff.draft_kind
+        for h in project.handouts
+    )
+    draft = shared.pop() if len(shared) == 1 and unsigned else ""
     return {
         "locale": locale,
         "dir": text_direction(locale),
         "name": project.site.locales[locale].name,
-        "draft": _draft_label(project, locale, _),
-        "topics": topics,
+        "draft": draft,
+        "topics": [{**topic, "reviewed": ""} if draft else topic for topic in topics],
     }
 
 
@@ -87,7 +106,7 @@ def _topic(
     entries: list[dict[str, Any]],
     locale: str,
     _: Callable[[str], str],
-    signed: Any,
+    status: str,
 ) -> dict[str, Any]:
     """One handout x variant: its links in the formats table's order, labelled from it."""
     ordered = sorted(entries, key=_order)
@@ -110,11 +129,7 @@ def _topic(
         "description": plain_text(variant.description),
         "links": links,
         "pages": _("%(count)s pages") % {"count": pages} if pages else "",
-        # Only a date a named reviewer signed; a draft shows none.
-        "reviewed": _("Last reviewed %(date)s")
-        % {"date": format_date(signed, "long", locale=babel_locale(locale))}
-        if signed
-        else "",
+        "reviewed": status,
     }
 
 
@@ -123,20 +138,54 @@ def _size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1024))} KB"
 
 
-def _draft_label(project: Project, locale: str, _: Any) -> str:
-    """Same rule as the handouts: the content's sign-off first, then the translation's."""
-    locales = project.site.locales
-    if not locales[project.site.source_locale].review.signed:
-        return _("Draft, not yet reviewed")
-    return "" if locales[locale].review.signed else _("Draft translation, not yet reviewed")
-
-
-def _signed_date(project: Project, locale: str) -> Any:
-    locales = project.site.locales
-    reviews = (locales[project.site.source_locale].review, locales[locale].review)
-    if not all(review.signed for review in reviews):
+def _signoff(
+    project: Project,
+    handout: str,
+    locale: str,
+    statuses: Mapping[tuple[str, str], ApprovalStatus],
+) -> Signoff | None:
+    """None when the build did not gather the status: shown as a draft, never signed."""
+    source = project.site.source_locale
+    content = statuses.get((handout, source))
+    if content is None:
         return None
-    return max(review.date for review in reviews if review.date)
+    return Signoff(content, statuses.get((handout, locale)) if locale != source else None)
+
+
+def _review_status(
+    project: Project,
+    handout: Handout,
+    locale: str,
+    statuses: Mapping[tuple[str, str], ApprovalStatus],
+    _: Callable[[str], str],
+) -> str:
+    """Same rule as the handouts (only a date a named reviewer signed, for the text as it
+    is), and when the next review is due or overdue."""
+    signoff = _signoff(project, handout.id, locale, statuses)
+    if signoff is None:
+        return _("Draft, not yet reviewed")
+
+    def when(day: Any) -> str:
+        return format_date(day, "long", locale=babel_locale(locale))
+
+    kind, changed = signoff.draft_kind, signoff.changed_since
+    if kind == "changed" and changed:
+        text = _("Draft: changed since approved by %(name)s on %(date)s") % {
+            "name": changed.reviewer,
+            "date": when(changed.date),
+        }
+    elif kind == "content":
+        text = _("Draft, not yet reviewed")
+    elif kind == "translation":
+        text = _("Draft translation, not yet reviewed")
+    else:
+        text = _("Last reviewed %(date)s") % {"date": when(max(a.date for a in signoff.signatures))}
+    due = signoff.content.due
+    if due == "overdue":
+        text += " · " + _("Review overdue since %(date)s") % {"date": when(handout.next_review)}
+    elif due == "due":
+        text += " · " + _("Review due %(date)s") % {"date": when(handout.next_review)}
+    return text
 
 
 def _order(entry: dict[str, Any]) -> tuple[int, int]:

@@ -13,8 +13,9 @@ from typing import Any, TextIO
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError, printable
 from .formats import OUTPUTS, has_editions
-from .pipeline import build, check
+from .pipeline import build, check_gathered
 from .progress import BuildProgress
+from .review_cli import add_review_commands
 
 __all__ = ["main"]
 
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     list_cmd = commands.add_parser("list", help="print the variant x locale x format matrix")
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
+    add_review_commands(commands)
     translations = commands.add_parser(
         "translations",
         help="content translations: 'status' reports, 'update' writes files; 'export', "
@@ -237,7 +239,8 @@ _FILTERED = ("build", "check", "list")
 
 def _config(args: argparse.Namespace) -> BuildConfig:
     output = args.output if args.command in ("build", "audit") else None
-    locales = args.locale if isinstance(args.locale, list) else [args.locale]
+    locale = getattr(args, "locale", [])
+    locales = locale if isinstance(locale, list) else [locale]
     return BuildConfig.for_project(
         args.project,
         output,
@@ -270,6 +273,10 @@ def main(
             from .translations_cli import run_translations
 
             return run_translations(config, args.action, out)
+        if args.command == "review":
+            from .review_cli import run_review
+
+            return run_review(config, args, out)
         if args.command in ("personalize", "email"):
             return _run_personalize(config, args, out)
         if args.command == "build":
@@ -314,7 +321,8 @@ def _run_build(config: BuildConfig, force: bool, out: TextIO, err: TextIO) -> in
 
 
 def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
-    project, warnings, reports = check(config)
+    gathered, reports = check_gathered(config)
+    project, warnings = gathered.project, gathered.warnings
     print(
         f"{'variant':<14} {'locale':<8} {'grade':>5} {'SMOG':>5} {'ease':>5} {'w/sent':>6}  result",
         file=out,
@@ -342,7 +350,8 @@ def _run_check(config: BuildConfig, out: TextIO, err: TextIO) -> int:
         from .review import write_review
 
         with output_lock(config.output_dir):  # not while a build writes there
-            print(f"wrote {write_review(config, project, reports)}", file=out)
+            written = write_review(config, project, reports, gathered.approvals)
+            print(f"wrote {written}", file=out)
     failed = bool(problems) or (config.strict and bool(warnings))
     print(
         ("check FAILED" if failed else "source OK") + f": {len(project.handouts)} "

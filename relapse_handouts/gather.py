@@ -7,12 +7,19 @@ and resolve, returning one frozen value that every later step reads.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 
+from .approvals import (
+    ApprovalStatus,
+    Signoff,
+    approval_statuses,
+    load_approvals,
+    release_errors,
+)
 from .config import BuildConfig
-from .errors import ErrorCollector, HandoutError, Location
+from .errors import ErrorCollector, HandoutError
 from .load import load_project
 from .model import Project, Variant
 from .plan import DocumentKey, OutputSpec, plan_outputs
@@ -35,6 +42,8 @@ class Gathered:
         specs: the outputs the command line selected, in plan order.
         documents: each selected handout x variant x locale, resolved.
         warnings: warnings of the selected locales (stale or obsolete translations).
+        approvals: the review status of each handout in the source locale and in each
+            locale of ``projects`` (``approvals.status_for``).
     """
 
     project: Project
@@ -43,6 +52,7 @@ class Gathered:
     specs: tuple[OutputSpec, ...]
     documents: Mapping[DocumentKey, ResolvedHandout]
     warnings: tuple[HandoutError, ...]
+    approvals: Mapping[tuple[str, str], ApprovalStatus] = field(default_factory=dict)
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -54,19 +64,21 @@ class Gathered:
 
 
 def gather(
-    config: BuildConfig, also_translate: Iterable[str] = (), read: YamlReader = read_yaml
+    config: BuildConfig,
+    also_translate: Iterable[str] = (),
+    read: YamlReader = read_yaml,
+    today: dt.date | None = None,
 ) -> Gathered:
     """Load, validate, plan, translate and resolve; every content error surfaces here,
     all of them at once per stage, before anything is rendered or written. ``read`` reads
-    each source file (the author preview passes a ``YamlCache``: unchanged files stay parsed)."""
+    each source file (the author preview passes a ``YamlCache``: unchanged files stay parsed).
+    ``today`` (default: the real date) decides which reviews are due or overdue."""
     # Load and validate every source file; stop here on any schema or reference error.
     project = load_project(config, read)
     # Plan the whole matrix (refusing two outputs to one path), then the selected part.
     plan = plan_outputs(project, config.unfiltered())
     specs = plan_outputs(project, config)
     locales = tuple(dict.fromkeys(spec.locale for spec in specs))
-    # Release builds refuse anything no named reviewer signed (English included).
-    _check_release(config, project, locales)
     # Translate the content model into each locale once: missing units stop the build.
     projects, warnings = translate_all(project, config.source_dir, config.root, locales, read)
     others = tuple(
@@ -77,34 +89,54 @@ def gather(
     if others:  # only listed (the catalog): their warnings belong to their own builds
         translated = translate_all(project, config.source_dir, config.root, others, read)[0]
         projects = {**projects, **translated}
+    # Each handout x locale against its approval: signed, draft, or changed since signed.
+    statuses = _approval_statuses(config, project, projects, today or dt.date.today(), read)
+    # Release builds refuse anything not signed as it is now, and overdue reviews.
+    _check_release(config, project, specs, statuses)
     # Resolve each selected document once, so content errors surface before rendering.
-    documents = _resolve_documents(projects, specs)
-    return Gathered(project, projects, plan, specs, documents, warnings)
+    documents = _resolve_documents(projects, specs, statuses)
+    return Gathered(project, projects, plan, specs, documents, warnings, statuses)
 
 
-def _check_release(config: BuildConfig, project: Project, locales: tuple[str, ...]) -> None:
-    """A release ships only what a named reviewer signed: the content (the source
-    locale, always) and each translation built."""
+def _approval_statuses(
+    config: BuildConfig,
+    project: Project,
+    projects: Mapping[str, Project],
+    today: dt.date,
+    read: YamlReader,
+) -> dict[tuple[str, str], ApprovalStatus]:
+    errors = ErrorCollector()
+    approvals = load_approvals(config.source_dir, project, errors, read)
+    errors.raise_if_any()
+    return approval_statuses(project, projects, approvals, config.source_dir, today)
+
+
+def _check_release(
+    config: BuildConfig,
+    project: Project,
+    specs: tuple[OutputSpec, ...],
+    statuses: Mapping[tuple[str, str], ApprovalStatus],
+) -> None:
+    """A release ships only text a named reviewer signed as it is now (the content in
+    the source locale, always, and each translation built), within its review date."""
     if not config.release:
         return
-    errors = ErrorCollector()
     source = project.site.source_locale
-    for locale in dict.fromkeys((source, *locales)):
-        if project.site.locales[locale].review.signed:
-            continue
-        what = "the content" if locale == source else "a draft translation"
-        errors.add(
-            f"locale {locale} is {what}, not signed by a reviewer",
-            Location(Path("source/site.yaml")),
-            field=f"locales.{locale}.review",
-            hint="a release needs a named reviewer's sign-off (status: reviewed, reviewer, "
-            "role, date)" + ("" if locale == source else ", or leave the locale out with --locale"),
-        )
+    wanted = [
+        pair
+        for spec in specs
+        for pair in ((spec.handout_id, source), (spec.handout_id, spec.locale))
+    ]
+    errors = ErrorCollector()
+    for problem in release_errors(statuses, wanted):
+        errors.extend(problem)
     errors.raise_if_any()
 
 
 def _resolve_documents(
-    projects: Mapping[str, Project], specs: tuple[OutputSpec, ...]
+    projects: Mapping[str, Project],
+    specs: tuple[OutputSpec, ...],
+    statuses: Mapping[tuple[str, str], ApprovalStatus],
 ) -> dict[DocumentKey, ResolvedHandout]:
     errors = ErrorCollector()
     documents = {}
@@ -114,8 +146,18 @@ def _resolve_documents(
         handout = next(h for h in project.handouts if h.id == handout_id)
         variant = next(v for v in project.variants if v.id == variant_id)
         try:
-            documents[key] = resolve_handout(project, handout, variant, locale)
+            resolved = resolve_handout(project, handout, variant, locale)
+            documents[key] = replace(resolved, signoff=_signoff(project, statuses, key))
         except HandoutError as error:
             errors.extend(error)
     errors.raise_if_any()
     return documents
+
+
+def _signoff(
+    project: Project, statuses: Mapping[tuple[str, str], ApprovalStatus], key: DocumentKey
+) -> Signoff:
+    handout_id, _variant, locale = key
+    source = project.site.source_locale
+    translation = statuses[handout_id, locale] if locale != source else None
+    return Signoff(statuses[handout_id, source], translation)

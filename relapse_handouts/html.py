@@ -22,13 +22,13 @@ import jinja2
 from babel.dates import format_date, format_time
 from markupsafe import Markup
 
+from .approvals import MEANINGS, Approval, ApprovalStatus
 from .config import BuildConfig
 from .errors import HandoutError, Location
 from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
-from .model import Review
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout
 from .templates import ProjectEnvironment, ProjectLoader
@@ -189,15 +189,13 @@ class HtmlRenderer:
                 if signed
                 else _("Version %(version)s · Draft, not yet reviewed") % {"version": version}
             ),
-            "draft_header": (
-                _("Draft, not yet reviewed")
-                if resolved.draft_kind == "content"
-                else _("Draft translation, not yet reviewed")
+            "draft_header": _draft_header(resolved, _),
+            "review_text": _signature(
+                resolved.signoff.content if resolved.signoff else None, resolved.locale, _
             ),
-            "review_text": _signature(resolved.source_review, resolved.locale, _),
             "translation_text": (
-                _signature(resolved.locale_info.review, resolved.locale, _)
-                if resolved.locale != resolved.site.source_locale
+                _signature(resolved.signoff.translation, resolved.locale, _)
+                if resolved.signoff and resolved.signoff.translation
                 else None
             ),
         }
@@ -335,15 +333,36 @@ def _css_counters(template: str) -> Markup:
     return Markup(" ".join(content))
 
 
-def _signature(review: Review, locale: str, _: Any) -> str:
-    """'Reviewed by <name>, <role>, <date>' only for a signed review, else 'Draft'."""
-    if review.signed and review.reviewer and review.role and review.date:
-        return _("Reviewed by %(reviewer)s, %(role)s, %(date)s") % {
-            "reviewer": review.reviewer,
-            "role": review.role,
-            "date": _format_date(review.date, locale),
-        }
+def _draft_header(resolved: ResolvedHandout, _: Any) -> str:
+    changed = resolved.changed_since
+    if resolved.draft_kind == "changed" and changed:
+        return _changed_text(changed, resolved.locale, _)
+    if resolved.draft_kind == "translation":
+        return _("Draft translation, not yet reviewed")
     return _("Draft, not yet reviewed")
+
+
+def _changed_text(approval: Approval, locale: str, _: Any) -> str:
+    return _("Draft: changed since approved by %(name)s on %(date)s") % {
+        "name": approval.reviewer,
+        "date": _format_date(approval.date, locale),
+    }
+
+
+def _signature(status: ApprovalStatus | None, locale: str, _: Any) -> str:
+    """'Approved by <name>, <role>, for <meaning>, on <date>' only while the signed text
+    is the text printed; else what kind of draft it is."""
+    approval = status.approval if status else None
+    if status is None or approval is None:
+        return _("Draft, not yet reviewed")
+    if status.state != "approved":
+        return _changed_text(approval, locale, _)
+    return _("Approved by %(reviewer)s, %(role)s, for %(meaning)s, on %(date)s") % {
+        "reviewer": approval.reviewer,
+        "role": approval.role,
+        "meaning": _(MEANINGS[approval.meaning]),
+        "date": _format_date(approval.date, locale),
+    }
 
 
 def _appointment_text(resolved: ResolvedHandout) -> str:

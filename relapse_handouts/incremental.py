@@ -91,6 +91,10 @@ class Fingerprint:
         ]
         names += [f"source/{n}" for n in SHARED_SOURCES]
         names.append(f"source/handouts/{spec['handout']}.yaml")
+        # Approvals decide what the footer and the draft notices say; the English layout
+        # words (the template of every catalog) are part of what a reviewer signs.
+        names += [n for n in self.files if n.startswith("source/approvals/")]
+        names.append("source/locale/messages.pot")
         entry = output_format(spec["format"], spec["edition"])
         styles = set(entry.stylesheets)
         if entry.made_from:

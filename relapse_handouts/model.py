@@ -248,7 +248,7 @@ class Handout(Strict):
     audience: Markdown
     content_version: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]
     # The date this content version was written (document metadata, reproducible builds).
-    # Who reviewed it, and when, is recorded per locale in site.yaml, never here.
+    # Who approved it, and when, is recorded in source/approvals/, never here.
     updated: dt.date
     next_review: dt.date
     keywords: tuple[str, ...] = ()
@@ -311,7 +311,16 @@ class Review(Strict):
 
 class LocaleInfo(Strict):
     name: str
-    review: Review
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_review_here(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "review" in data:
+            raise ValueError(
+                "approvals moved out of site.yaml: remove 'review:'; a reviewer signs one "
+                "handout in one locale with 'make_docs.py review sign' (docs/reviewing.md)"
+            )
+        return data
 
 
 class PdfBudget(Strict):

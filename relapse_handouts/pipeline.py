@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .quality import QualityReport
     from .render import Artifact
 
-__all__ = ["BuildResult", "build", "check"]
+__all__ = ["BuildResult", "build", "check", "check_gathered"]
 
 
 @dataclass(frozen=True)
@@ -118,18 +118,25 @@ def check(
 ) -> tuple[Project, tuple[HandoutError, ...], tuple[QualityReport, ...]]:
     """Validate the source, translations and every variant x locale without rendering,
     then score each handout against the content quality gates."""
+    gathered, reports = check_gathered(config, today)
+    return gathered.project, gathered.warnings, reports
+
+
+def check_gathered(
+    config: BuildConfig, today: dt.date | None = None
+) -> tuple[Gathered, tuple[QualityReport, ...]]:
+    """``check``, returning the gathered source (with its review statuses) too."""
     from .gather import gather
     from .quality import assess
 
-    gathered = gather(config)
+    today = today or dt.date.today()
+    gathered = gather(config, today=today)
     site = gathered.project.site
     reports = tuple(
-        assess(
-            resolved, site.readability, site.medical_terms, today or dt.date.today(), config.release
-        )
+        assess(resolved, site.readability, site.medical_terms, today, config.release)
         for resolved in gathered.documents.values()
     )
-    return gathered.project, gathered.warnings, reports
+    return gathered, reports
 
 
 def _recording_warnings(config: BuildConfig, gathered: Gathered) -> tuple[HandoutError, ...]:
@@ -159,7 +166,7 @@ def _write_catalog(config: BuildConfig, gathered: Gathered, manifest: Manifest) 
     ordered = {
         locale: projects[locale] for locale in gathered.project.site.locales if locale in projects
     }
-    write_catalog(config, ordered, manifest)
+    write_catalog(config, ordered, manifest, gathered.approvals)
 
 
 def _since(started: float) -> float:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import textstat
 
+from .approvals import DUE_DAYS
 from .errors import HandoutError, Location
 from .languages import language_of
 from .markup import link_targets, plain_text
@@ -78,16 +79,9 @@ def assess(
     errors = list(_readability_errors(scores, targets, resolved.locale, where, label))
     if resolved.locale == resolved.site.source_locale:
         errors += _unexplained_terms(resolved, medical_terms, where, label)
-    warnings: list[HandoutError] = []
-    if resolved.handout.next_review < today:
-        overdue = HandoutError(
-            f"{label}: review was due {resolved.handout.next_review.isoformat()}",
-            where,
-            field="next_review",
-            hint="have a named reviewer check the content and sign it in site.yaml "
-            "(locales.<locale>.review), then update updated, next_review and content_version",
-        )
-        (errors if release else warnings).append(overdue)
+    overdue, due_soon = _review_due(resolved, today, where, label)
+    warnings = due_soon + ([] if release else overdue)
+    errors += overdue if release else []
     return QualityReport(
         resolved.handout.id,
         resolved.variant.id,
@@ -96,6 +90,35 @@ def assess(
         tuple(errors),
         tuple(warnings),
     )
+
+
+def _review_due(
+    resolved: ResolvedHandout,
+    today: dt.date,
+    where: Location,
+    label: str,
+) -> tuple[list[HandoutError], list[HandoutError]]:
+    """(overdue, due soon): an overdue review is an error in a release; one due within
+    ``DUE_DAYS`` days is a warning, so the team has time to review."""
+    due = resolved.handout.next_review
+    hint = (
+        "have a named reviewer check the content and sign it again ('make_docs.py review "
+        "packet', then 'review sign'), then set next_review to the next date"
+    )
+    if due < today:
+        return [
+            HandoutError(f"{label}: review was due {due.isoformat()}", where, "next_review", hint)
+        ], []
+    if (due - today).days <= DUE_DAYS:
+        return [], [
+            HandoutError(
+                f"{label}: review is due {due.isoformat()}, in {(due - today).days} days",
+                where,
+                "next_review",
+                hint,
+            )
+        ]
+    return [], []
 
 
 def _body_text(section: Section) -> Iterator[str]:

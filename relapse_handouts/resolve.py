@@ -25,13 +25,13 @@ from .model import (
     LocaleInfo,
     Project,
     Reference,
-    Review,
     Section,
     Site,
     Variant,
 )
 
 if TYPE_CHECKING:
+    from .approvals import Approval, Signoff
     from .personal import CareSheet
 
 __all__ = ["ResolvedHandout", "resolve_handout", "variant_profile"]
@@ -56,31 +56,35 @@ class ResolvedHandout:
     references: tuple[Reference, ...]
     source_files: tuple[str, ...]
     personal: CareSheet | None = None  # one child's care sheet (personalize), else None
-
-    @property
-    def source_review(self) -> Review:
-        """The sign-off of the content itself (the source locale's review)."""
-        return self.site.locales[self.site.source_locale].review
+    # The review status of the content and of this translation (set by gather); None
+    # reads as a draft: nothing is ever printed as approved without a signature.
+    signoff: Signoff | None = None
 
     @property
     def draft_kind(self) -> str | None:
         """'content' while no named reviewer signed the source, 'translation' while the
-        content is signed but this translation is not, None when both are signed."""
-        if not self.source_review.signed:
-            return "content"
-        return None if self.locale_info.review.signed else "translation"
+        content is signed but this translation is not, 'changed' when a signed text
+        changed since, None when every text this reader gets is signed as it is."""
+        return self.signoff.draft_kind if self.signoff else "content"
 
     @property
     def is_draft(self) -> bool:
         return self.draft_kind is not None
 
     @property
+    def signatures(self) -> tuple[Approval, ...]:
+        """The approvals that hold (content first, then translation); empty for a draft."""
+        return self.signoff.signatures if self.signoff else ()
+
+    @property
+    def changed_since(self) -> Approval | None:
+        return self.signoff.changed_since if self.signoff else None
+
+    @property
     def last_reviewed(self) -> dt.date | None:
         """The date a named reviewer signed what this reader gets, or None (a draft)."""
-        if self.is_draft:
-            return None
-        dates = [self.source_review.date, self.locale_info.review.date]
-        return max(date for date in dates if date is not None)
+        dates = [approval.date for approval in self.signatures]
+        return max(dates) if dates else None
 
 
 def variant_profile(site: Site, variant: Variant) -> Profile:

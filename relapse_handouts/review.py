@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 from pypdf import PdfReader
 
+from .approvals import ApprovalStatus
 from .config import BuildConfig
 from .files import atomic_write, read_text
 from .formats import OUTPUTS
@@ -23,7 +25,12 @@ from .translate import load_translation, translation_path
 __all__ = ["write_review"]
 
 
-def write_review(config: BuildConfig, project: Project, reports: tuple[QualityReport, ...]) -> Path:
+def write_review(
+    config: BuildConfig,
+    project: Project,
+    reports: tuple[QualityReport, ...],
+    statuses: Mapping[tuple[str, str], ApprovalStatus] | None = None,
+) -> Path:
     slugs = {variant.id: variant.slug for variant in project.variants}
     # The page shown is the first tagged per-paper output of the formats table.
     shown = next(entry for entry in OUTPUTS if entry.per_paper and entry.tagged)
@@ -41,7 +48,7 @@ def write_review(config: BuildConfig, project: Project, reports: tuple[QualityRe
         rows=rows,
         handouts=project.handouts,
         terms=project.site.medical_terms,
-        translations=_translation_status(config, project),
+        translations=_translation_status(config, project, statuses or {}),
         css=Markup(
             read_text(
                 config.styles_dir / "review.css",
@@ -124,10 +131,20 @@ def _page_one(pdf: Path, picture: Path) -> str | None:
     return picture.relative_to(picture.parent.parent).as_posix()
 
 
-def _translation_status(config: BuildConfig, project: Project) -> list[dict[str, Any]]:
+def _translation_status(
+    config: BuildConfig, project: Project, statuses: Mapping[tuple[str, str], ApprovalStatus]
+) -> list[dict[str, Any]]:
     rows = []
     for locale, info in project.site.locales.items():
-        row: dict[str, Any] = {"locale": locale, "name": info.name, "review": info.review}
+        review = [
+            {
+                "text": f"{handout.id}: {status.summary()}",
+                "problem": status.state != "approved" or bool(status.due),
+            }
+            for handout in project.handouts
+            if (status := statuses.get((handout.id, locale)))
+        ]
+        row: dict[str, Any] = {"locale": locale, "name": info.name, "review": review}
         if (
             locale != project.site.source_locale
             and translation_path(config.source_dir, locale).is_file()

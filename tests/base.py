@@ -231,12 +231,38 @@ class PreviewServer:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
+def current_fingerprint(project: Path, handout: str = "tiny", locale: str = "en-CA") -> str:
+    """The fingerprint a review packet of ``handout`` in ``locale`` would show now."""
+    from relapse_handouts.approvals import status_for
+    from relapse_handouts.gather import gather
+
+    gathered = gather(config_for(project, handouts=(handout,), locales=(locale,)))
+    return status_for(gathered, handout, locale).fingerprint
+
+
+def sign(
+    project: Path,
+    handout: str = "tiny",
+    locale: str = "en-CA",
+    reviewer: str = "Test Reviewer",
+    role: str = "Clinical nurse educator",
+) -> CliResult:
+    """A test reviewer signs what a packet would show now (only ever in a tmp project)."""
+    fingerprint = current_fingerprint(project, handout, locale)
+    result = run_cli(
+        "--project", project, "review", "sign", "--handout", handout, "--locale", locale,
+        "--fingerprint", fingerprint, "--reviewer", reviewer, "--role", role,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    return result
+
+
 def translated_tiny(tmp_path, stale_unit: str | None = None, drop_unit: str | None = None):
     """The tiny project with a complete French draft made by the workflow's own commands."""
     project = make_project(tmp_path)
     site = project / "source/site.yaml"
     data = yaml.safe_load(site.read_text())
-    data["locales"]["fr-CA"] = {"name": "Français", "review": {"status": "draft"}}
+    data["locales"]["fr-CA"] = {"name": "Français"}
     site.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     shutil.copytree(REPO / "source/locale", project / "source/locale")
     assert run_cli("--project", project, "translations", "update", "--locale", "fr-CA").code == 0

@@ -17,7 +17,7 @@ import pytest
 
 from relapse_handouts.audio.speech import SAMPLE_RATE, voice_for
 from relapse_handouts.units import source_hash
-from tests.base import ACE, REPO, edit_yaml, epubcheck, make_project, run_cli
+from tests.base import ACE, REPO, edit_yaml, epubcheck, make_project, run_cli, sign
 
 LOCALES = ("en-CA", "zh-Hans", "ar", "pa")  # one per script: Latin, Han, Arabic, Gurmukhi
 AUDIO = ("tiny.mp3", "tiny.audio.epub", "tiny.audio.html")
@@ -209,6 +209,7 @@ def test_a_stale_recording_warns_and_release_refuses_it(built, tmp_path):
     result = build_audio(project, "--locale", "en-CA")
     assert result.code == 0
     assert "source/recordings/en-CA.yaml:4: warning: units.tiny.key_points.0.source" in result.err
+    sign(project)  # signed, so the stale recording is what the release refuses
     refused = build_audio(project, "--locale", "en-CA", "--release")
     assert refused.code == 1
     assert "the recording of 'tiny.key_points.0' reads an older text" in refused.err

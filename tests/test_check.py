@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
 import yaml
 
-from relapse_handouts import check
-from tests.base import config_for, make_project, run_cli
+from relapse_handouts import BuildErrors, check
+from tests.base import config_for, make_project, run_cli, sign
 
 
 def test_shipped_content_passes_every_gate():
@@ -78,11 +79,15 @@ def test_medical_word_must_be_in_the_glossary(tmp_path):
 
 def test_overdue_review_warns_and_fails_release(tmp_path):
     project = make_project(tmp_path)
+    sign(project)  # signed: only the review date stands in the release's way
     later = dt.date(2027, 6, 1)  # the tiny handout is due 2027-01-15
     _, _, reports = check(config_for(project), today=later)
     assert reports[0].errors == () and "review was due 2027-01-15" in reports[0].warnings[0].message
-    _, _, reports = check(config_for(project, release=True), today=later)
-    assert "review was due 2027-01-15" in reports[0].errors[0].message
+    with pytest.raises(BuildErrors, match="review was due 2027-01-15"):
+        check(config_for(project, release=True), today=later)
+    soon = dt.date(2026, 12, 1)  # 45 days before: a warning, so the team has time
+    _, _, reports = check(config_for(project), today=soon)
+    assert "review is due 2027-01-15, in 45 days" in reports[0].warnings[0].message
     handout = project / "source/handouts/tiny.yaml"
     handout.write_text(
         handout.read_text().replace("next_review: 2027-01-15", "next_review: 2020-01-15")
@@ -90,6 +95,9 @@ def test_overdue_review_warns_and_fails_release(tmp_path):
     assert run_cli("--project", project, "check").code == 0
     released = run_cli("--project", project, "check", "--release")
     assert released.code == 1 and "review was due 2020-01-15" in released.err
+    built = run_cli("--project", project, "build", "--release", "--format", "html")
+    assert built.code == 1 and "handout tiny in en-CA: review was due 2020-01-15" in built.err
+    assert not (project / "output/en-CA").exists()
 
 
 def test_review_report_for_the_editor(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..meanings import MEANINGS
 from ..model import Site
 from ..quality import assess
 from ..resolve import ResolvedHandout
@@ -13,18 +14,24 @@ __all__ = ["approval_state", "readability_lines"]
 
 
 def approval_state(resolved: ResolvedHandout) -> str:
-    """The sign-off state of what is shown, from ``source/site.yaml``'s reviews (the one
-    place to change when approvals are recorded another way)."""
+    """The sign-off state of what is shown, from its approvals (``source/approvals/``):
+    an approval holds only while the text is the text that was signed."""
     name = resolved.locale_info.name
     if resolved.draft_kind == "content":
         return "Draft: no named reviewer has signed this content yet."
     if resolved.draft_kind == "translation":
         return f"Draft translation: the content is signed; the {name} translation is not yet."
-    review = resolved.locale_info.review
-    return (
-        f"Marked reviewed in source/site.yaml: {review.reviewer} ({review.role}), "
-        f"{resolved.last_reviewed}."
+    changed = resolved.changed_since
+    if resolved.draft_kind == "changed" and changed:
+        return (
+            f"Draft: changed since approved by {changed.reviewer} on {changed.date}; "
+            "'make_docs.py review packet' shows what changed."
+        )
+    signed = "; ".join(
+        f"{a.reviewer} ({a.role}, {MEANINGS[a.meaning]}, {a.locale}) on {a.date}"
+        for a in resolved.signatures
     )
+    return f"Approved as it is: {signed}."
 
 
 def readability_lines(resolved: ResolvedHandout, site: Site) -> tuple[str, ...]:

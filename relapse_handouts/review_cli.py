@@ -1,0 +1,160 @@
+"""``make_docs.py review packet | sign | status``: from a draft to a signed handout.
+
+A reviewer reads a packet (``packet.py``), which shows its fingerprint; ``sign`` records
+their approval only if that fingerprint is still the current one, so a signature always
+covers the text that was read, never text changed after the packet was made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .config import BuildConfig
+from .errors import HandoutError, Location
+from .meanings import MEANINGS
+
+if TYPE_CHECKING:
+    from .approvals import ApprovalStatus
+    from .gather import Gathered
+
+__all__ = ["add_review_commands", "run_review"]
+
+
+def add_review_commands(commands: Any) -> None:
+    review = commands.add_parser(
+        "review", help="review packets, signing an approval, the status of every handout"
+    )
+    actions = review.add_subparsers(dest="action", required=True, metavar="ACTION")
+    packet = actions.add_parser("packet", help="write a review packet (HTML and tagged PDF)")
+    sign = actions.add_parser("sign", help="record a reviewer's approval of what they read")
+    for command in (packet, sign):
+        command.add_argument("--handout", required=True, metavar="ID")
+        command.add_argument("--locale", required=True, metavar="CODE")
+    packet.add_argument(
+        "-o", "--output", type=Path, help="packet folder (default: output/review-packets/)"
+    )
+    sign.add_argument(
+        "--fingerprint", required=True, help="the fingerprint printed on the packet read"
+    )
+    sign.add_argument("--reviewer", required=True, help="the reviewer's full name")
+    sign.add_argument("--role", required=True, help="their role, e.g. 'Clinical nurse educator'")
+    sign.add_argument(
+        "--meaning",
+        choices=tuple(MEANINGS),
+        help="what the signature means (default: clinical-accuracy for the source "
+        "language, translation-accuracy for a translation)",
+    )
+    actions.add_parser("status", help="every handout x locale: approved, draft, changed, due")
+
+
+def run_review(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
+    from .gather import gather
+
+    if args.action == "status":
+        return _status(config, out)
+    selected = replace(config, handouts=(args.handout,), locales=(args.locale,), release=False)
+    gathered = gather(selected)
+    status = _status_of(gathered, args.handout, args.locale)
+    if args.action == "packet":
+        from .packet import write_packet
+
+        folder = args.output or config.output_dir / "review-packets"
+        written = write_packet(config, gathered, status, folder)
+        for path in written:
+            print(f"wrote {path}", file=out)
+        print(f"fingerprint {status.fingerprint}", file=out)
+        return 0
+    path = sign(config, gathered, status, args, dt.date.today())
+    print(f"signed: wrote {path} (fingerprint {status.fingerprint})", file=out)
+    return 0
+
+
+def _status_of(gathered: Gathered, handout: str, locale: str) -> ApprovalStatus:
+    status = gathered.approvals.get((handout, locale))
+    if status is None:
+        raise HandoutError(
+            f"no handout '{handout}' in locale {locale}",
+            Location(Path("source/handouts")),
+            hint="'make_docs.py review status' lists every handout and locale",
+        )
+    return status
+
+
+def sign(
+    config: BuildConfig,
+    gathered: Gathered,
+    status: ApprovalStatus,
+    args: argparse.Namespace,
+    today: dt.date,
+) -> Path:
+    """Write the approval file, or refuse when the text changed since the packet."""
+    import yaml
+
+    from .approvals import Approval, SnapshotText, approval_path
+    from .files import atomic_write
+    from .units import source_hash
+
+    if args.fingerprint.strip().lower() != status.fingerprint:
+        raise HandoutError(
+            f"the content of {status.handout} in {status.locale} changed since the packet "
+            f"was made (packet {args.fingerprint[:12]}, now {status.fingerprint[:12]}); "
+            "nothing was signed",
+            hint=f"make a new packet ('make_docs.py review packet --handout {status.handout} "
+            f"--locale {status.locale}'), review it, and sign its fingerprint",
+        )
+    source_locale = gathered.project.site.source_locale
+    translation = status.locale != source_locale
+    handout = next(h for h in gathered.project.handouts if h.id == status.handout)
+    english = gathered.approvals[status.handout, source_locale].texts
+    approval = Approval(
+        handout=status.handout,
+        locale=status.locale,
+        reviewer=args.reviewer.strip(),
+        role=args.role.strip(),
+        meaning=args.meaning or ("translation-accuracy" if translation else "clinical-accuracy"),
+        date=today,
+        content_version=next(
+            h for h in gathered.project.handouts if h.id == status.handout
+        ).content_version,
+        fingerprint=status.fingerprint,
+        source_fingerprint=english.fingerprint if translation else None,
+        source_units={t.id: source_hash(t.text) for t in english.texts} if translation else {},
+        snapshot=tuple(
+            SnapshotText(id=t.id, text=t.text, variants=t.variants) for t in status.texts.texts
+        ),
+    )
+    path = approval_path(config.source_dir, status.handout, status.locale)
+    header = (
+        "# Written by 'make_docs.py review sign'. Do not edit: the snapshot must hash to\n"
+        "# the fingerprint, and a new signature replaces this file (git keeps the old).\n"
+    )
+    body = yaml.safe_dump(
+        approval.model_dump(mode="json", exclude_none=True),
+        allow_unicode=True,
+        sort_keys=False,
+        width=88,
+    )
+    path.parent.mkdir(exist_ok=True)
+    atomic_write(path, (header + body).encode("utf-8"))
+    return path
+
+
+def _status(config: BuildConfig, out: TextIO) -> int:
+    from .gather import gather
+
+    gathered = gather(replace(config.unfiltered(), release=False))
+    for (handout, locale), status in sorted(
+        gathered.approvals.items(), key=lambda item: _order(gathered, item[0])
+    ):
+        print(f"{handout:<22} {locale:<8} {status.summary()}", file=out)
+    return 0
+
+
+def _order(gathered: Gathered, key: tuple[str, str]) -> tuple[int, int]:
+    locales = list(gathered.project.site.locales)
+    handouts = [h.id for h in gathered.project.handouts]
+    return handouts.index(key[0]), locales.index(key[1])
