@@ -15,7 +15,7 @@ from .errors import HandoutError, printable
 from .formats import OUTPUTS, has_editions
 from .pipeline import build, check_gathered
 from .progress import BuildProgress
-from .review_cli import add_review_commands
+from .review_cli import add_releases_command, add_review_commands, run_releases
 
 __all__ = ["main"]
 
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--force", action="store_true", help="rebuild every output, even those that are up to date"
     )
+    _add_archive(build_cmd)
     check_cmd = commands.add_parser("check", help="validate source/ without rendering")
     _add_selection(check_cmd)
     check_cmd.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -86,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_selection(list_cmd)
     _add_one_child_commands(commands)
     add_review_commands(commands)
+    _add_archive(add_releases_command(commands))
     translations = commands.add_parser(
         "translations",
         help="content translations: 'status' reports, 'update' writes files; 'export', "
@@ -123,6 +125,15 @@ def _add_exchange_options(command: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="DIR",
         help="export: an OmegaT project folder (XLIFF + memory of the current translations)",
+    )
+
+
+def _add_archive(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--archive",
+        type=Path,
+        metavar="DIR",
+        help="the release archive (default: archive/ in the project; never inside output/)",
     )
 
 
@@ -254,6 +265,7 @@ def _config(args: argparse.Namespace) -> BuildConfig:
         release=getattr(args, "release", False),
         jobs=getattr(args, "jobs", 0),
         report=getattr(args, "report", False),
+        archive_dir=getattr(args, "archive", None),
     )
 
 
@@ -273,6 +285,8 @@ def main(
             from .translations_cli import run_translations
 
             return run_translations(config, args.action, out)
+        if args.command == "releases":
+            return run_releases(config, args, out)
         if args.command == "review":
             from .review_cli import run_review
 

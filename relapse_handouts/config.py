@@ -26,6 +26,7 @@ class BuildConfig:
         release: refuse drafts and handouts past their review date.
         jobs: worker processes for rendering (0 means one per core).
         report: ``check`` also writes ``output/review.html``.
+        archive_dir: the release archive (``archive.py``); None: ``archive/`` in the project.
     """
 
     root: Path
@@ -40,6 +41,12 @@ class BuildConfig:
     release: bool = False
     jobs: int = 0
     report: bool = False
+    archive_dir: Path | None = None
+
+    @property
+    def archive(self) -> Path:
+        """Where ``build --release`` keeps every released file (never inside output/)."""
+        return self.archive_dir or self.root / "archive"
 
     @property
     def source_dir(self) -> Path:

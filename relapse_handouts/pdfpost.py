@@ -22,7 +22,13 @@ from pypdf.generic import (
 
 from .errors import HandoutError
 
-__all__ = ["encrypt_pdf", "impose_booklet", "booklet_order", "MIN_PASSWORD_LENGTH"]
+__all__ = [
+    "encrypt_pdf",
+    "add_info",
+    "impose_booklet",
+    "booklet_order",
+    "MIN_PASSWORD_LENGTH",
+]
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -43,6 +49,15 @@ def encrypt_pdf(data: bytes, password: str) -> bytes:
         algorithm="AES-256",
         permissions_flag=-1,  # type: ignore[arg-type]  # every permission bit, as pypdf writes
     )
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def add_info(data: bytes, info: dict[str, str]) -> bytes:
+    """``data`` with more entries in its document information (tags kept)."""
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    writer.add_metadata(info)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()

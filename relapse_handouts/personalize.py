@@ -16,12 +16,19 @@ from .files import write_private, write_private_check
 from .formats import output_format
 from .gather import gather
 from .html import HtmlRenderer
+from .meanings import MEANINGS
 from .model import Handout
-from .pdfpost import encrypt_pdf
+from .pdfpost import add_info, encrypt_pdf
 from .personal import load_sheet, personalize
 from .resolve import ResolvedHandout
 
-__all__ = ["PersonalRequest", "PersonalHandout", "render_personal", "build_personal"]
+__all__ = [
+    "PersonalRequest",
+    "PersonalHandout",
+    "render_personal",
+    "build_personal",
+    "finish_personal_pdf",
+]
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     pdf = PdfRenderer(config).render(html.render(resolved, output, request.paper))
     if config.strict and pdf.warnings:
         raise HandoutError(f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings")
-    data = encrypt_pdf(pdf.data, request.password) if request.password else pdf.data
+    data = finish_personal_pdf(pdf.data, resolved, request.password)
     epub = None
     if request.with_epub:
         from .epub import build_epub
@@ -74,6 +81,24 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
         epub = build_epub(html.render(resolved, output_format("epub")), html)
     stem = output.path_name(variant.slug, request.paper).removesuffix(".pdf")
     return PersonalHandout(resolved, data, epub, stem)
+
+
+def finish_personal_pdf(pdf: bytes, resolved: ResolvedHandout, password: str | None) -> bytes:
+    """The content version and approval in the PDF's document information (so a chart
+    note can name exactly what was given: the release archive finds it by version),
+    then the password when asked. Nothing about the child goes into the metadata."""
+    signed = "; ".join(
+        f"{a.reviewer}, {a.role}, {MEANINGS[a.meaning]}, {a.date.isoformat()} ({a.locale})"
+        for a in resolved.signatures
+    )
+    data = add_info(
+        pdf,
+        {
+            "/ContentVersion": resolved.handout.content_version,
+            "/Approval": signed or "none: a draft no named reviewer has signed as it is",
+        },
+    )
+    return encrypt_pdf(data, password) if password else data
 
 
 def _one_document(config: BuildConfig, request: PersonalRequest) -> BuildConfig:

@@ -103,6 +103,9 @@ def _build(
         raise_all(warnings)
     # Write each file atomically, remove outputs no longer in the source, then the manifest.
     manifest = publish(config.output_dir, artifacts, removed)
+    # A release keeps every file it released in the append-only archive.
+    if config.release:
+        _archive_release(config, gathered, manifest)
     # The catalog page for nurses lists everything now in output/.
     _write_catalog(config, gathered, manifest)
     # The accessibility report, from the checkers' cached results (`audit` runs them).
@@ -148,6 +151,12 @@ def _recording_warnings(config: BuildConfig, gathered: Gathered) -> tuple[Handou
 
     projects = {locale: gathered.projects[locale] for locale in gathered.locales}
     return check_recordings(projects, config.source_dir, config.release)
+
+
+def _archive_release(config: BuildConfig, gathered: Gathered, manifest: Manifest) -> None:
+    from .archive import archive_release
+
+    archive_release(config.archive, config.output_dir, gathered, manifest, dt.date.today())
 
 
 def _write_accessibility_report(config: BuildConfig, manifest: Manifest) -> None:

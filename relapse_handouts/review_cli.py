@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .approvals import ApprovalStatus
     from .gather import Gathered
 
-__all__ = ["add_review_commands", "run_review"]
+__all__ = ["add_review_commands", "add_releases_command", "run_review", "run_releases"]
 
 
 def add_review_commands(commands: Any) -> None:
@@ -117,9 +117,7 @@ def sign(
         role=args.role.strip(),
         meaning=args.meaning or ("translation-accuracy" if translation else "clinical-accuracy"),
         date=today,
-        content_version=next(
-            h for h in gathered.project.handouts if h.id == status.handout
-        ).content_version,
+        content_version=handout.content_version,
         fingerprint=status.fingerprint,
         source_fingerprint=english.fingerprint if translation else None,
         source_units={t.id: source_hash(t.text) for t in english.texts} if translation else {},
@@ -158,3 +156,26 @@ def _order(gathered: Gathered, key: tuple[str, str]) -> tuple[int, int]:
     locales = list(gathered.project.site.locales)
     handouts = [h.id for h in gathered.project.handouts]
     return handouts.index(key[0]), locales.index(key[1])
+
+
+def add_releases_command(commands: Any) -> argparse.ArgumentParser:
+    releases: argparse.ArgumentParser = commands.add_parser(
+        "releases", help="list the release archive, or find the entry of a released file"
+    )
+    releases.add_argument("--hash", metavar="SHA256", help="a file's sha256 (or its start)")
+    releases.add_argument("--version", metavar="X.Y.Z", help="the content version printed on it")
+    releases.add_argument("--file", type=Path, help="a released file: find it by its bytes")
+    return releases
+
+
+def run_releases(config: BuildConfig, args: argparse.Namespace, out: TextIO) -> int:
+    """Every archived release, or those matching --hash, --version or --file; exit 1
+    when a search finds nothing."""
+    from .archive import describe, find_releases, read_index
+
+    found = find_releases(read_index(config.archive), args.hash, args.version, args.file)
+    for record in found:
+        print(describe(record), file=out)
+    searched = bool(args.hash or args.version or args.file)
+    print(f"{len(found)} release(s) in {config.archive}", file=out)
+    return 1 if searched and not found else 0

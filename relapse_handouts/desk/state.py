@@ -172,13 +172,13 @@ class DeskState:
     def _render_personal(
         self, choice: PersonalChoice, sheet: CareSheet, password: str | None, with_epub: bool
     ) -> PersonalHandout:
-        from ..pdfpost import encrypt_pdf
+        from ..personalize import finish_personal_pdf
 
         resolved = personalize(self.resolved(choice.variant, choice.locale), sheet)
         output = output_format("pdf", choice.edition)
         document = self.html.render(resolved, output, choice.paper)
         pdf = self.pdf.render(document).data
-        data = encrypt_pdf(pdf, password) if password else pdf
+        data = finish_personal_pdf(pdf, resolved, password)
         epub = None
         if with_epub:
             from ..epub import build_epub
