@@ -112,7 +112,8 @@ def test_a_saved_paragraph_shows_in_english_and_arabic(page, project):
     assert page.locator("#locale-ar iframe.web").get_attribute("title") == "Web page in ar"
     assert frame_text(page, "ar").count(arabic) >= 1
     assert page.locator("#locale-ar .approval").inner_text().startswith("Draft")
-    assert "Grade level" in page.locator("#locale-en-CA .readability").inner_text()
+    scores = page.locator("#locale-en-CA .readability")
+    playwright_api.expect(scores).to_contain_text("Grade level", timeout=WAIT_MS)
 
 
 def test_broken_yaml_is_located_then_fixing_it_brings_the_preview_back(page, project):

@@ -13,7 +13,8 @@ import itertools
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -110,6 +111,7 @@ class PreviewSession:
         self._changed = threading.Condition(self._lock)
         self._revision = 0
         self._asks = itertools.count(1)  # PDFs asked for, in order
+        self._scorer = ThreadPoolExecutor(1, thread_name_prefix="score")
         self._views: dict[Selection, _View] = {}
         self._watching: Counter[Selection] = Counter()
         self.project: Project | None = None
@@ -149,7 +151,7 @@ class PreviewSession:
             for selection in shown:
                 self._refresh(selection, regather=again)
         for selection in shown:
-            self._score(selection)
+            self._scorer.submit(self._score, selection)
 
     def ensure(self, selection: Selection) -> None:
         with self._lock:
@@ -158,16 +160,19 @@ class PreviewSession:
             for gone in [shown for shown in self._views if shown not in self._watching]:
                 del self._views[gone]  # no longer on screen: its pages and pictures go
             self._refresh(selection, regather=True)
-        self._score(selection)
+        self._scorer.submit(self._score, selection)
 
     def _score(self, selection: Selection) -> None:
-        """Readability, once the web pages are out (textstat takes 0.1-0.3 s on a long
-        English text), outside the lock so that the update is sent meanwhile."""
+        """Readability (textstat takes 0.1-0.3 s on a long English text), in its own
+        thread once the web pages are out and the PDFs made: on a busy machine it would
+        take CPU from their render."""
         with self._lock:
-            view = self._views[selection]
+            view = self._views.get(selection)
+            if view is None or view.gathered is None:
+                return
             gathered = view.gathered
-        if gathered is None:
-            return
+            pending = [shown.pending for shown in view.locales.values() if shown.pending]
+        wait_for(pending, timeout=120)
         site = gathered.project.site
         lines = {
             locale: readability_lines(gathered.documents[key], site)
