@@ -28,6 +28,7 @@ __all__ = [
     "BlockedResource",
     "MissingFonts",
     "TooManyPages",
+    "UrgentSectionSplit",
 ]
 
 
@@ -50,6 +51,11 @@ class TooManyPages(HandoutError):
     """An edition with a page limit (the one-page summary) does not fit in it."""
 
     default_code = "too_many_pages"
+
+
+class UrgentSectionSplit(TooManyPages):
+    """ "When to call right away" (the section with role ``urgent``) does not fit whole on
+    one page, or in one column of the summary (issue 19, 2): a page limit of its own."""
 
 
 _MISSING_GLYPH = ".notdef glyph rendered"
@@ -95,12 +101,7 @@ def _refuse_too_many_pages(document: HtmlDocument, pages: int) -> None:
     if limit is None or pages <= limit:
         return
     resolved = document.resolved
-    translated = resolved.locale != resolved.site.source_locale
-    where = (
-        Path("source/translations") / f"{resolved.locale}.yaml"
-        if translated
-        else Path(resolved.source_files[0] if resolved.source_files else "source")
-    )
+    where = _text_file(document)
     assert document.output is not None
     edition = document.output.edition
     raise TooManyPages(
@@ -114,6 +115,57 @@ def _refuse_too_many_pages(document: HtmlDocument, pages: int) -> None:
         ),
         params={"edition": edition, "pages": pages, "limit": limit},
     )
+
+
+def _refuse_split_urgent(document: HtmlDocument, pages: list[Any]) -> None:
+    """The urgent section is one unbreakable block: its title and its end mark (layouts,
+    ``whole_end``) must be on one page at one x, which is one column of the summary. When
+    the block is taller than the page, WeasyPrint splits it anyway: that fails here,
+    naming the variant, locale, edition and paper."""
+    resolved = document.resolved
+    for section in resolved.handout.sections:
+        if section.role != "urgent":
+            continue
+        places = {
+            name: (number, anchor[0])
+            for number, page in enumerate(pages, 1)
+            for name, anchor in page.anchors.items()
+            if name in (f"{section.id}-title", f"{section.id}-end")
+        }
+        if len(places) < 2:
+            continue  # a page without the section (the booklet's notes page)
+        (start_page, start_x), (end_page, end_x) = (
+            places[f"{section.id}-title"],
+            places[f"{section.id}-end"],
+        )
+        if start_page == end_page and abs(start_x - end_x) < 1:
+            continue
+        edition = document.output.edition if document.output else "?"
+        where = (
+            f"from page {start_page} to page {end_page}"
+            if start_page != end_page
+            else (f"over two columns of page {start_page}")
+        )
+        raise UrgentSectionSplit(
+            f"section '{section.id}' ('when to call right away') of variant "
+            f"'{resolved.variant.id}' in {resolved.locale}, {edition} edition "
+            f"({document.paper}), runs {where}; it must be whole on one page",
+            Location(_text_file(document)),
+            field=f"sections.{section.id}",
+            hint=(
+                f"shorten the section's text in {resolved.locale} (signs, side effects, the "
+                "emergency line) or, for a personalized handout, the care sheet's "
+                "'call_right_away'; look at the PDF to see where it breaks"
+            ),
+        )
+
+
+def _text_file(document: HtmlDocument) -> Path:
+    """The file whose text is to be shortened: the translation, or the English source."""
+    resolved = document.resolved
+    if resolved.locale != resolved.site.source_locale:
+        return Path("source/translations") / f"{resolved.locale}.yaml"
+    return Path(resolved.source_files[0] if resolved.source_files else "source")
 
 
 def ProjectOnlyFetcher(allowed_dirs: tuple[Path, ...]) -> Any:
@@ -204,4 +256,5 @@ class PdfRenderer:
             logger.removeHandler(collector)
         _refuse_missing_glyphs(document, collector.messages)
         _refuse_too_many_pages(document, len(page_set.pages))
+        _refuse_split_urgent(document, page_set.pages)
         return RenderedPdf(data, len(page_set.pages), tuple(collector.messages))

@@ -1,0 +1,170 @@
+""" "When to call right away" is one unbreakable block (issue 19, 2): its heading, signs,
+lines to write on and 911 line on one page of every PDF, in one column of the summary;
+a section that cannot fit fails the build, located.
+
+Read from the built PDFs: the named destinations WeasyPrint writes for the section's
+heading (``when-to-call-title``) and its end mark (``when-to-call-end``, after the last
+line) give page and column; the text of that page must hold the 911 line (and, in
+English, the signs and the fill-in labels). Booklets (imposed, no destinations) are read
+by the position of their text on the sheet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+from pypdf import PdfReader
+
+from tests.base import REPO, edit_yaml, make_project, run_cli
+
+SECTION = "when-to-call"
+# In English: what must be on the section's page (and column): heading, a sign of each
+# kind, the lines to write on, and the 911 line.
+ENGLISH = ("When to call right away", "has a fever", "Who to call:", "Phone:", "911")
+
+
+def destinations(path: Path) -> dict[str, tuple[int, float]]:
+    """The urgent section's named points: name -> (page index, x)."""
+    reader = PdfReader(path)
+    found = {}
+    for name, dest in reader.named_destinations.items():
+        if name in (f"{SECTION}-title", f"{SECTION}-end"):
+            found[name] = (reader.get_destination_page_number(dest), float(dest.left))
+    return found
+
+
+def column_of(x: float, page_width: float, two_columns: bool) -> int:
+    return int(x > page_width / 2) if two_columns else 0
+
+
+def split_problems(path: Path, locale: str, summary: bool) -> list[str]:
+    """Why the urgent section of ``path`` (a tagged PDF in ``locale``; ``summary``: the
+    two-column sheet) is not whole on one page (and one column); empty when it is."""
+    places = destinations(path)
+    if len(places) != 2:
+        return [f"{path.name}: section heading or end mark missing ({sorted(places)})"]
+    (page, x_start), (end_page, x_end) = places[f"{SECTION}-title"], places[f"{SECTION}-end"]
+    problems = []
+    if page != end_page:
+        problems.append(f"{path.name}: heading on page {page + 1}, end on page {end_page + 1}")
+    two_columns = summary
+    with pymupdf.open(path) as document:
+        sheet = document[page]
+        width = sheet.rect.width
+        column = column_of(x_start, width, two_columns)
+        if column_of(x_end, width, two_columns) != column:
+            problems.append(f"{path.name}: heading and end in different columns")
+        needles = ENGLISH if locale == "en-CA" else ("911",)
+        for needle in needles:
+            hits = sheet.search_for(needle)
+            if not any(column_of(hit.x0, width, two_columns) == column for hit in hits):
+                problems.append(f"{path.name}: {needle!r} not on page {page + 1} (column)")
+    return problems
+
+
+def booklet_problems(path: Path) -> list[str]:
+    """An English booklet: the heading and the 911 line on the same half of one sheet side
+    (each half is a page of the standard edition)."""
+    with pymupdf.open(path) as document:
+        for number, sheet in enumerate(document):
+            half = sheet.rect.width / 2
+            for heading in sheet.search_for(ENGLISH[0]):
+                side = heading.x0 > half
+                tops = [hit for hit in sheet.search_for("call 911") if (hit.x0 > half) == side]
+                if tops:
+                    return []
+                return [f"{path.name}: 911 line not beside its heading on sheet {number + 1}"]
+    return [f"{path.name}: no heading 'When to call right away'"]
+
+
+def all_problems(output: Path) -> tuple[int, list[str]]:
+    pdfs = sorted(output.rglob("*.pdf"))
+    problems: list[str] = []
+    for path in pdfs:
+        if ".booklet." not in path.name:
+            problems += split_problems(path, path.parent.name, ".summary." in path.name)
+        elif path.parent.name == "en-CA":
+            problems += booklet_problems(path)
+    return len(pdfs), problems
+
+
+def test_urgent_section_is_whole_in_every_pdf_of_the_quick_build(real_build):
+    output, _ = real_build
+    count, problems = all_problems(output)
+    # every English variant in four editions and two papers, and two variants in five
+    # other locales
+    assert count >= 8 * 4 * 2 + 2 * 5 * 2
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+def test_urgent_section_is_whole_in_every_pdf_of_the_whole_matrix(full_build):
+    output, _ = full_build
+    count, problems = all_problems(output)
+    assert count >= 8 * 6 * 4 * 2
+    assert not problems, "\n".join(problems)
+
+
+def test_the_check_finds_a_split_section(tmp_path):
+    """The test's own reader sees a split: a PDF whose section runs over two pages (built
+    with the build's check switched off) is reported."""
+    import relapse_handouts.pdf as pdf_stage
+
+    project = make_project(tmp_path, "real")
+    lengthen_signs(project)
+    check = pdf_stage._refuse_split_urgent
+    pdf_stage._refuse_split_urgent = lambda *args: None
+    try:
+        result = run_cli(
+            "--project", project, "build", "--variant", "cns", "--locale", "en-CA",
+            "--format", "pdf", "--edition", "standard", "--paper", "letter", "-j", "1",
+        )  # fmt: skip
+    finally:
+        pdf_stage._refuse_split_urgent = check
+    assert result.code == 0, result.err
+    problems = split_problems(project / "output/en-CA/relapsed-all-cns.letter.pdf", "en-CA", False)
+    assert any("heading on page" in problem for problem in problems), problems
+
+
+def lengthen_signs(project: Path) -> None:
+    """Forty more signs: "when to call right away" no longer fits a page."""
+
+    def change(data: dict) -> None:
+        urgent = next(s for s in data["sections"] if s.get("role") == "urgent")
+        signs = next(b for b in urgent["blocks"] if b.get("id") == "signs")
+        signs["list"] += [f"has sign number {n} of a very long list" for n in range(40)]
+
+    edit_yaml(project / "source/handouts/relapsed-all.yaml", change)
+
+
+def test_a_section_that_cannot_fit_fails_the_build_located(tmp_path):
+    project = make_project(tmp_path, "real")
+    lengthen_signs(project)
+    result = run_cli(
+        "--project", project, "build", "--variant", "cns", "--locale", "en-CA",
+        "--format", "pdf", "--edition", "standard", "--paper", "letter", "-j", "1",
+    )  # fmt: skip
+    assert result.code == 1
+    assert "source/handouts/relapsed-all.yaml: error: sections.when-to-call:" in result.err
+    assert "variant 'cns' in en-CA, standard edition (letter), runs from page" in result.err
+    assert "hint: shorten the section's text in en-CA" in result.err
+    assert not (project / "output/en-CA/relapsed-all-cns.letter.pdf").exists()
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "ar", "pa"])
+def test_personalized_handouts_keep_the_section_whole(tmp_path, locale):
+    """The care sheet's long "who to call" and number, in the standard, large-print and
+    summary editions."""
+    project = make_project(tmp_path, "real")
+    problems = []
+    for edition in ("standard", "large-print", "summary"):
+        out = tmp_path / f"general-{locale}.{edition}.pdf"
+        result = run_cli(
+            "--project", project, "personalize", "--variant", "general", "--locale", locale,
+            "--edition", edition, "--sheet", REPO / "examples/care-sheet.yaml", "-o", out,
+        )  # fmt: skip
+        assert result.code == 0, result.err
+        problems += split_problems(out, locale, edition == "summary")
+    assert not problems, "\n".join(problems)
