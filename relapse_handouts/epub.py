@@ -130,6 +130,8 @@ def _add_chapters(
         )
         html = renderer.render_chapter(document, _relinked(part, anchors), _STYLESHEET)
         chapter.content = html.encode("utf-8")
+        if "<svg" in html:  # pictures (issue 25): EPUB 3 wants the item marked
+            chapter.properties.append("svg")
         chapter.add_link(href=_STYLESHEET, rel="stylesheet", type="text/css")
         book.add_item(chapter)
         chapters.append(chapter)

@@ -23,14 +23,16 @@ from babel.dates import format_date, format_time
 from markupsafe import Markup
 
 from .approvals import MEANINGS, Approval, ApprovalStatus
+from .conditions import parse_condition
 from .config import BuildConfig
 from .errors import HandoutError, Location
+from .figures import body_outline
 from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
 from .qr import qr_data_uri, update_link
-from .resolve import ResolvedHandout
+from .resolve import ResolvedHandout, variant_profile
 from .templates import ProjectEnvironment, ProjectLoader
 
 __all__ = ["Part", "HtmlDocument", "HtmlRenderer"]
@@ -89,7 +91,7 @@ class HtmlRenderer:
         (web pages with narration, see ``audio.edition``) marks the parts with ids and
         gives the player the page shows."""
         env = self._environment(resolved)
-        context = {**self._context(resolved), "extract": output.extract}
+        context = {**self._context(resolved), "extract": output.extract, "edition": output.edition}
         if output.renderer == "pdf" and context["update_link"]:
             # Printed copies carry a QR code to the latest version online.
             context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
@@ -178,6 +180,7 @@ class HtmlRenderer:
             "personal": resolved.personal,
             "qr_uri": None,
             "extract": False,
+            "holds": _condition_test(resolved),
             "update_link": update_link(
                 resolved.site.publisher_url, resolved.locale, resolved.variant.slug
             ),
@@ -207,7 +210,7 @@ class HtmlRenderer:
                 loader=ProjectLoader(self._config.layouts_dir, self._config.root),
                 autoescape=True,
                 undefined=jinja2.StrictUndefined,
-                extensions=["jinja2.ext.i18n"],
+                extensions=["jinja2.ext.i18n", "jinja2.ext.do"],
                 keep_trailing_newline=True,
             )
             translations = ui_translations(
@@ -223,6 +226,7 @@ class HtmlRenderer:
                 direction=_direction,
                 date=lambda value: _format_date(value, locale),
             )
+            env.globals.update(body_outline=body_outline)
             self._environments[locale] = env
         return self._environments[locale]
 
@@ -259,6 +263,13 @@ class HtmlRenderer:
         return (
             path.relative_to(self._config.root) if path.is_relative_to(self._config.root) else path
         )
+
+
+def _condition_test(resolved: ResolvedHandout) -> Callable[[str], bool]:
+    """``holds("relapse_site.cns")`` in a layout: whether a content condition holds for
+    the handout's variant (pictures show what the variant covers)."""
+    profile = variant_profile(resolved.site, resolved.variant)
+    return lambda condition: parse_condition(condition).holds(profile)
 
 
 def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:

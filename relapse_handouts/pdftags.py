@@ -11,6 +11,8 @@ rewrite, so the file keeps its object streams and its size).
 - Link annotations get the Print flag, so print and screen carry the same links.
 - Empty /Span elements (blanks to write on) leave the tree.
 - A list set in columns is one /L again (WeasyPrint makes one per column).
+- A picture drawn in HTML (layouts/partials/figures.html.j2) is one /Figure with the
+  text alternative of the empty SVG it starts with, over all of its content.
 - Element ids (table headers) are listed in the ``IDTree`` the ``/Headers`` refer through.
 
 These lean on how WeasyPrint 70 builds the tree (``pdf/tags.py``): tests read the tree of
@@ -31,6 +33,7 @@ def fix_structure(document: Any, pdf: Any) -> None:
     """Apply every structure fix to ``pdf`` (a ``pydyf.PDF``) rendered from ``document``."""
     tree = _Tree(pdf)
     _artifact_untreed_content(pdf, tree)
+    _pictures_as_figures(tree)
     _join_split_tables(document, tree)
     _join_list_columns(tree)
     _drop_empty_spans(tree)
@@ -111,6 +114,38 @@ def _artifact_untreed_content(pdf: Any, tree: _Tree) -> None:
             if isinstance(reference, bytes) and tree.get(reference).number not in reachable:
                 orphans.add((page_ref, mcid))
     _as_artifacts(tree, orphans)
+
+
+def _pictures_as_figures(tree: _Tree) -> None:
+    """A picture (``div.picture``) starts with an empty SVG, a /Figure of no size whose
+    /Alt is the picture's text alternative: the picture's /Div becomes that /Figure, over
+    every marked-content sequence inside it (its words and shapes are the picture, read
+    through the /Alt, not one by one)."""
+    nums = tree.get(tree.root["ParentTree"])["Nums"]
+    for element in list(tree.walk()):
+        box = element.get("A", {}).get("BBox") if element.get("S") == "/Figure" else None
+        if box is None or "Alt" not in element or (box[0], box[1]) != (box[2], box[3]):
+            continue
+        picture = tree.parent(element)
+        kids = tree.kids(picture)
+        if picture.get("S") != "/Div" or not kids or kids[0] is not element:
+            continue
+        sequences = list(_mcids(tree, picture))
+        picture["S"] = "/Figure"
+        picture["Alt"] = element["Alt"]
+        pages = {bytes(page) for page, _ in sequences}
+        if len(pages) == 1:
+            picture["Pg"] = sequences[0][0]
+            picture["K"] = type(picture["K"])(mcid for _, mcid in sequences)
+        else:
+            picture["K"] = type(picture["K"])(
+                type(picture)({"Type": "/MCR", "Pg": page, "MCID": mcid})
+                for page, mcid in sequences
+            )
+        references = [bytes(page) for page in tree.pdf.page_references]
+        for page, mcid in sequences:
+            index = references.index(bytes(page))
+            nums[nums.index(index) + 1][mcid] = picture.reference
 
 
 def _cells(box: Any, table: Any = None) -> Iterator[tuple[Any, Any]]:

@@ -1,5 +1,6 @@
 """What is read aloud: every heading, paragraph, list item, term and table row of the
-HTML parts, each given an id so a clip can point at it.
+HTML parts, each given an id so a clip can point at it; of a picture (role="img"), its
+text alternative where the layout marks it ``data-read="alt"``, else nothing.
 
 Ids are added to the parts' own markup (never re-serialized), so the HTML page and the
 EPUB chapters built from the same parts carry the same ids. A generated id is
@@ -74,6 +75,12 @@ def _readable(element, lang: str) -> Iterator[tuple]:  # type: ignore[no-untyped
         if not isinstance(child.tag, str) or _skipped(child):
             continue
         child_lang = child.get("lang") or lang
+        if child.get("role") == "img":
+            # A picture: its text alternative, once, where the layout says it helps
+            # (data-read="alt"); otherwise the words beside it say the same.
+            if child.get("data-read") == "alt":
+                yield child, child_lang
+            continue
         if child.tag in READ_TAGS:
             yield child, child_lang
         else:
@@ -91,6 +98,8 @@ def _skipped(element) -> bool:  # type: ignore[no-untyped-def]
 
 def spoken_text(element) -> str:  # type: ignore[no-untyped-def]
     """The words of ``element`` with table cells separated by a pause."""
+    if element.get("role") == "img":
+        return normalized(element.get("aria-label") or "")
     pieces: list[str] = []
     _collect(element, pieces)
     return normalized("".join(pieces))
