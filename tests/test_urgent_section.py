@@ -25,41 +25,42 @@ SECTION = "when-to-call"
 ENGLISH = ("When to call right away", "has a fever", "Who to call:", "Phone:", "911")
 
 
-def destinations(path: Path) -> dict[str, tuple[int, float]]:
-    """The urgent section's named points: name -> (page index, x)."""
+def destinations(path: Path, names: tuple[str, ...]) -> dict[str, tuple[int, float]]:
+    """Named points of ``path``: name -> (page index, x)."""
     reader = PdfReader(path)
-    found = {}
-    for name, dest in reader.named_destinations.items():
-        if name in (f"{SECTION}-title", f"{SECTION}-end"):
-            found[name] = (reader.get_destination_page_number(dest), float(dest.left))
-    return found
-
-
-def column_of(x: float, page_width: float, two_columns: bool) -> int:
-    return int(x > page_width / 2) if two_columns else 0
+    return {
+        name: (reader.get_destination_page_number(dest), float(dest.left))
+        for name, dest in reader.named_destinations.items()
+        if name in names
+    }
 
 
 def split_problems(path: Path, locale: str, summary: bool) -> list[str]:
     """Why the urgent section of ``path`` (a tagged PDF in ``locale``; ``summary``: the
     two-column sheet) is not whole on one page (and one column); empty when it is."""
-    places = destinations(path)
-    if len(places) != 2:
+    names = (f"{SECTION}-title", f"{SECTION}-end", "handout-key-points")
+    places = destinations(path, names)
+    if not {names[0], names[1]} <= set(places):
         return [f"{path.name}: section heading or end mark missing ({sorted(places)})"]
-    (page, x_start), (end_page, x_end) = places[f"{SECTION}-title"], places[f"{SECTION}-end"]
+    (page, x_start), (end_page, x_end) = places[names[0]], places[names[1]]
     problems = []
     if page != end_page:
         problems.append(f"{path.name}: heading on page {page + 1}, end on page {end_page + 1}")
-    two_columns = summary
+    # The summary's urgent column runs from its heading to the other column (the key
+    # points), which is beside it on the left in right-to-left text.
+    other = places[names[2]][1] if summary else float("inf")
+    right = other if other > x_start else float("inf")
+
+    def in_column(x: float) -> bool:
+        return x_start - 2 <= x < right
+
+    if not in_column(x_end):
+        problems.append(f"{path.name}: heading and end in different columns")
+    needles = ENGLISH if locale == "en-CA" else ("911",)
     with pymupdf.open(path) as document:
-        sheet = document[page]
-        width = sheet.rect.width
-        column = column_of(x_start, width, two_columns)
-        if column_of(x_end, width, two_columns) != column:
-            problems.append(f"{path.name}: heading and end in different columns")
-        needles = ENGLISH if locale == "en-CA" else ("911",)
         for needle in needles:
-            hits = sheet.search_for(needle)
-            if not any(column_of(hit.x0, width, two_columns) == column for hit in hits):
+            hits = document[page].search_for(needle)
+            if not any(in_column(hit.x0) for hit in hits):
                 problems.append(f"{path.name}: {needle!r} not on page {page + 1} (column)")
     return problems
 
