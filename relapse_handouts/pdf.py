@@ -57,6 +57,8 @@ class UrgentSectionSplit(TooManyPages):
     """ "When to call right away" (the section with role ``urgent``) does not fit whole on
     one page, or in one column of the summary (issue 19, 2): a page limit of its own."""
 
+    default_code = "urgent_section_split"
+
 
 _MISSING_GLYPH = ".notdef glyph rendered"
 # WeasyPrint warns on import when fontconfig has no fonts; _require_fonts says it clearly.
@@ -157,6 +159,7 @@ def _refuse_split_urgent(document: HtmlDocument, pages: list[Any]) -> None:
                 "emergency line) or, for a personalized handout, the care sheet's "
                 "'call_right_away'; look at the PDF to see where it breaks"
             ),
+            params={"edition": edition, "start_page": start_page, "end_page": end_page},
         )
 
 
