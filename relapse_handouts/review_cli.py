@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -94,7 +95,13 @@ def sign(
     """Write the approval file, or refuse when the text changed since the packet."""
     import yaml
 
-    from .approvals import Approval, SnapshotText, approval_path
+    from .approvals import (
+        SNAPSHOT_FIELDS,
+        Approval,
+        SnapshotText,
+        approval_path,
+        snapshot_path,
+    )
     from .files import atomic_write
     from .units import source_hash
 
@@ -127,16 +134,21 @@ def sign(
     )
     path = approval_path(config.source_dir, status.handout, status.locale)
     header = (
-        "# Written by 'make_docs.py review sign'. Do not edit: the snapshot must hash to\n"
-        "# the fingerprint, and a new signature replaces this file (git keeps the old).\n"
+        "# Written by 'make_docs.py review sign'. Do not edit: the signed texts beside it\n"
+        "# (.snapshot.json) must hash to the fingerprint; a new signature replaces both.\n"
     )
+    record = approval.model_dump(mode="json", exclude_none=True)
+    snapshot = {key: record.pop(key) for key in SNAPSHOT_FIELDS}
     body = yaml.safe_dump(
-        approval.model_dump(mode="json", exclude_none=True),
+        record,
         allow_unicode=True,
         sort_keys=False,
         width=88,
     )
     path.parent.mkdir(exist_ok=True)
+    # The snapshot first: an approval file never names a snapshot that is not there yet.
+    texts = json.dumps(snapshot, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    atomic_write(snapshot_path(path), texts.encode("utf-8"))
     atomic_write(path, (header + body).encode("utf-8"))
     return path
 

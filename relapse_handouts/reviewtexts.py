@@ -10,6 +10,7 @@ changes who reads a text) or a new layout word changes it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -151,10 +152,13 @@ def _chain(data: dict[str, Any], path: tuple[Any, ...]) -> list[dict[str, Any]]:
     return chain
 
 
+@functools.cache
+def _condition(text: str) -> Any:
+    return parse_condition(text)  # the same few conditions, asked per unit and variant
+
+
 def _holds(chain: list[dict[str, Any]], profile: Profile) -> bool:
-    return all(
-        not node.get("when") or parse_condition(node["when"]).holds(profile) for node in chain
-    )
+    return all(not node.get("when") or _condition(node["when"]).holds(profile) for node in chain)
 
 
 def _cites(chain: list[dict[str, Any]]) -> tuple[str, ...]:
