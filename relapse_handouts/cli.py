@@ -455,7 +455,10 @@ def _run_email(
     from .emaildraft import compose_email, send_email
     from .files import write_private
 
-    message = compose_email(handout, config.source_dir, args.sender, args.to, bool(password))
+    message = compose_email(
+        handout.resolved, handout.attachments, config.source_dir, args.sender, args.to,
+        bool(password),
+    )  # fmt: skip
     if settings:
         send_email(message, settings)
     if args.output:

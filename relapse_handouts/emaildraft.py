@@ -14,10 +14,12 @@ import socket
 import threading
 import time
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,7 +28,8 @@ from email_validator import EmailNotValidError, validate_email
 from .errors import HandoutError
 from .i18n import ui_translations
 from .markup import plain_text
-from .personalize import PersonalHandout
+from .personalize import Attachment
+from .resolve import ResolvedHandout
 
 __all__ = ["SmtpSettings", "compose_email", "send_email", "checked_address"]
 
@@ -120,10 +123,15 @@ class SmtpSettings:
 
 
 def compose_email(
-    handout: PersonalHandout, source_dir, sender: str | None, recipient: str | None, protected: bool
+    resolved: ResolvedHandout,
+    attachments: Sequence[Attachment],
+    source_dir: Path,
+    sender: str | None,
+    recipient: str | None,
+    protected: bool,
 ) -> EmailMessage:
-    """The draft: localized subject and body, the PDF attached under a clear name."""
-    resolved = handout.resolved
+    """The draft in ``resolved``'s language (localized subject and body), with every file
+    in ``attachments`` attached under its own (non-personal) name."""
     _ = ui_translations(source_dir, resolved.locale, resolved.site.source_locale).gettext
     title = plain_text(resolved.variant.title)
     message = EmailMessage()
@@ -171,9 +179,11 @@ def compose_email(
     ]
     message.set_content("\n".join(lines), charset="utf-8")
     message["Content-Language"] = resolved.locale  # after set_content, which resets it
-    message.add_attachment(
-        handout.pdf, maintype="application", subtype="pdf", filename=f"{handout.file_stem}.pdf"
-    )
+    for attachment in attachments:
+        main, sub = attachment.media_type.split(";")[0].split("/")
+        message.add_attachment(
+            attachment.data, maintype=main, subtype=sub, filename=attachment.name
+        )
     return message
 
 

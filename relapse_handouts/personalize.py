@@ -1,4 +1,6 @@
-"""``make_docs.py personalize``: one child's handout, built straight to the nurse's file.
+"""One child's handout: ``render_handout`` is the one function that makes it, for the
+command line (``make_docs.py personalize`` and ``email``) and the nurse desk alike
+(the care sheet itself is ``personal.CareSheet``).
 
 Nothing here touches ``output/``, the manifest or any cache, and nothing personal is
 printed: the only trace of the child is the file the nurse asked for.
@@ -8,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .config import BuildConfig
 from .errors import HandoutError, Location
@@ -19,12 +21,18 @@ from .html import HtmlRenderer
 from .meanings import MEANINGS
 from .model import Handout
 from .pdfpost import add_info, encrypt_pdf
-from .personal import load_sheet, personalize
+from .personal import CareSheet, load_sheet, personalize
 from .resolve import ResolvedHandout
+
+if TYPE_CHECKING:
+    from .pdf import PdfRenderer
 
 __all__ = [
     "PersonalRequest",
     "PersonalHandout",
+    "Attachment",
+    "Renderers",
+    "render_handout",
     "render_personal",
     "build_personal",
     "finish_personal_pdf",
@@ -45,6 +53,15 @@ class PersonalRequest:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """One file for the family: its name (nothing personal in it), type and bytes."""
+
+    name: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class PersonalHandout:
     """The rendered files, in memory, and a file name that carries nothing personal."""
 
@@ -52,6 +69,60 @@ class PersonalHandout:
     pdf: bytes
     epub: bytes | None
     file_stem: str
+
+    @property
+    def attachments(self) -> tuple[Attachment, ...]:
+        """The PDF, then the EPUB when one was made."""
+        files = [Attachment(f"{self.file_stem}.pdf", "application/pdf", self.pdf)]
+        if self.epub is not None:
+            files.append(Attachment(f"{self.file_stem}.epub", "application/epub+zip", self.epub))
+        return tuple(files)
+
+
+class Renderers(Protocol):
+    """What renders one child's handout: warm in the desk, made once by the command line."""
+
+    @property
+    def html(self) -> HtmlRenderer: ...
+
+    @property
+    def pdf(self) -> PdfRenderer: ...
+
+
+@dataclass(frozen=True)
+class _Renderers:
+    html: HtmlRenderer
+    pdf: PdfRenderer
+
+
+def render_handout(
+    config: BuildConfig,
+    document: ResolvedHandout,
+    sheet: CareSheet,
+    renderers: Renderers,
+    paper: str,
+    edition: str = "standard",
+    password: str | None = None,
+    with_epub: bool = False,
+) -> PersonalHandout:
+    """The one function that makes a child's handout: ``document`` (resolved by
+    ``gather``) with the child's ``sheet``, in the PDF edition asked for (protected when
+    asked; ``config.strict`` fails on renderer warnings) and, on request, the EPUB."""
+    resolved = personalize(document, sheet)
+    output = output_format("pdf", edition)
+    pdf = renderers.pdf.render(renderers.html.render(resolved, output, paper))
+    if config.strict and pdf.warnings:
+        raise HandoutError(
+            f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings", code="strict"
+        )
+    data = finish_personal_pdf(pdf.data, resolved, password)
+    epub = None
+    if with_epub:
+        from .epub import build_epub
+
+        epub = build_epub(renderers.html.render(resolved, output_format("epub")), renderers.html)
+    stem = output.path_name(resolved.variant.slug, paper).removesuffix(".pdf")
+    return PersonalHandout(resolved, data, epub, stem)
 
 
 def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHandout:
@@ -62,25 +133,19 @@ def render_personal(config: BuildConfig, request: PersonalRequest) -> PersonalHa
     handout = _chosen_handout(project.handouts, request.handout)
     # Check the care sheet against the drug list.
     sheet = load_sheet(request.sheet_path, request.overrides, {d.id for d in project.drugs})
-    # The document gather resolved for this variant and locale, with the child's sheet.
     variant = gathered.variant(request.variant)
-    resolved = personalize(gathered.documents[handout.id, variant.id, request.locale], sheet)
-    # Render the PDF edition asked for (protected when asked) and, on request, the EPUB.
     from .pdf import PdfRenderer
 
-    html = HtmlRenderer(config)
-    output = output_format("pdf", request.edition)
-    pdf = PdfRenderer(config).render(html.render(resolved, output, request.paper))
-    if config.strict and pdf.warnings:
-        raise HandoutError(f"renderer: {pdf.warnings[0]}", hint="--strict fails on warnings")
-    data = finish_personal_pdf(pdf.data, resolved, request.password)
-    epub = None
-    if request.with_epub:
-        from .epub import build_epub
-
-        epub = build_epub(html.render(resolved, output_format("epub")), html)
-    stem = output.path_name(variant.slug, request.paper).removesuffix(".pdf")
-    return PersonalHandout(resolved, data, epub, stem)
+    return render_handout(
+        config,
+        gathered.documents[handout.id, variant.id, request.locale],
+        sheet,
+        _Renderers(HtmlRenderer(config), PdfRenderer(config)),
+        request.paper,
+        request.edition,
+        request.password,
+        request.with_epub,
+    )
 
 
 def finish_personal_pdf(pdf: bytes, resolved: ResolvedHandout, password: str | None) -> bytes:

@@ -9,7 +9,6 @@ stored or logged: care sheets arrive by POST, are rendered in memory and forgott
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 from typing import Any
 
@@ -19,6 +18,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
+from . import basket, personal_views, views
+from .context import UI_COOKIE, gettext, log
 from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
@@ -26,21 +27,13 @@ from .words import N_, UI_LOCALES, desk_translations, ui_locale_for
 
 __all__ = ["create_app"]
 
-log = logging.getLogger("relapse_handouts.desk")
-
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-# Built handout web pages carry their styles inline and no script at all.
-HANDOUT_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-)
 # Files (PDF, EPUB, zip, email): nothing runs; the browser's own PDF viewer may show them.
 FILE_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
 CSRF_COOKIE = "desk_csrf"
-UI_COOKIE = "desk_ui"
 _CSRF_MAX_AGE = 12 * 3600  # a nurse's shift
 
 
@@ -122,28 +115,9 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         log.error("request failed: %s", type(error).__name__)
         return _error_page(500), 500
 
-    from . import basket, views
-
-    views.register(app)
-    basket.register(app)
+    for blueprint in (views.blueprint, personal_views.blueprint, basket.blueprint):
+        app.register_blueprint(blueprint)
     return app
-
-
-def desk(app: Flask | None = None) -> tuple[DeskSettings, DeskState]:
-    from flask import current_app
-
-    return (app or current_app).extensions["desk"]  # type: ignore[no-any-return]
-
-
-def can_send() -> bool:
-    """Whether a mail server is named: HANDOUTS_SMTP_HOST, or ``smtp`` in site.yaml."""
-    settings, state = desk()
-    return settings.smtp_configured or state.project.site.smtp is not None
-
-
-def gettext(message: str) -> str:
-    words = getattr(g, "words", None)
-    return words.gettext(message) if words else message
 
 
 def _check_csrf(signer: URLSafeTimedSerializer, nonce: str, token: str) -> None:

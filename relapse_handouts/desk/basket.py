@@ -13,31 +13,36 @@ from io import BytesIO
 from pathlib import PurePosixPath
 from typing import Any
 
-from flask import Flask, Response, abort, g, make_response, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from ..emaildraft import compose_email
 from ..markup import plain_text
 from ..personal import CareSheet
-from ..personalize import PersonalHandout
-from .app import can_send, desk, gettext
+from ..personalize import Attachment, PersonalHandout
+from .context import can_send, desk, gettext
 from .personal_views import check_recipient, rendered, send_to_family
 from .settings import MAX_BASKET_ITEMS
 from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice, Published
 from .views import file_label, media_type
 
-__all__ = ["register", "BASKET_COOKIE"]
+__all__ = ["blueprint", "BASKET_COOKIE"]
 
 BASKET_COOKIE = "desk_basket"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # the same zip for the same files
 
 
-def register(app: Flask) -> None:
-    app.add_url_rule("/basket", "basket", show_basket)
-    app.add_url_rule("/basket/add", "basket_add", add, methods=["POST"])
-    app.add_url_rule("/basket/remove", "basket_remove", remove, methods=["POST"])
-    app.add_url_rule("/basket/zip", "basket_zip", download_zip, methods=["POST"])
-    app.add_url_rule("/basket/email", "basket_email", email, methods=["POST"])
+blueprint = Blueprint("basket", __name__, url_prefix="/basket")
 
 
 def basket_items(state: DeskState) -> list[Published]:
@@ -47,6 +52,7 @@ def basket_items(state: DeskState) -> list[Published]:
     return [listed[k] for k in dict.fromkeys(keys) if k in listed][:MAX_BASKET_ITEMS]
 
 
+@blueprint.get("")
 def show_basket(
     problem: str = "", status: int = 200, sent: bool = False, problems: dict | None = None
 ) -> tuple[str, int]:
@@ -69,6 +75,7 @@ def show_basket(
     return page, status
 
 
+@blueprint.post("/add")
 def add() -> Any:
     _, state = desk()
     listed = {entry.key for entry in state.published()}
@@ -83,12 +90,14 @@ def add() -> Any:
     return _saved(keys)
 
 
+@blueprint.post("/remove")
 def remove() -> Response:
     _, state = desk()
     gone = set(request.form.getlist("key"))
     return _saved([item.key for item in basket_items(state) if item.key not in gone])
 
 
+@blueprint.post("/zip")
 def download_zip() -> Any:
     _, state = desk()
     items = basket_items(state)
@@ -113,6 +122,7 @@ def download_zip() -> Any:
     return response
 
 
+@blueprint.post("/email")
 def email() -> Any:
     """The email with every file attached: a draft (.eml) or, with a mail server, sent."""
     settings, state = desk()
@@ -150,19 +160,15 @@ def _message(
     recipient: str,
 ) -> Any:
     """One email with every file: the message is in the language of the first PDF."""
-    message = compose_email(
-        _file(state, first, sheet), state.config.source_dir, None, recipient or None, False
+    files = [_file(state, item, sheet) for item in items]
+    attachments = [
+        Attachment(PurePosixPath(item.path).name, media_type(item), data.pdf)
+        for item, data in zip(items, files, strict=True)
+    ]
+    resolved = files[items.index(first)].resolved
+    return compose_email(
+        resolved, attachments, state.config.source_dir, None, recipient or None, False
     )
-    for item in items:
-        if item is not first:
-            main, sub = media_type(item).split(";")[0].split("/")
-            message.add_attachment(
-                _file(state, item, sheet).pdf,
-                maintype=main,
-                subtype=sub,
-                filename=PurePosixPath(item.path).name,
-            )
-    return message
 
 
 def _sheet(state: DeskState, items: list[Published]) -> CareSheet | None:
@@ -199,7 +205,7 @@ def _drug_choices(state: DeskState, items: list[Published]) -> list[tuple[str, s
 
 
 def _saved(keys: list[str]) -> Response:
-    response = make_response(redirect("/basket", 303))
+    response = make_response(redirect(url_for("basket.show_basket"), 303))
     response.set_cookie(BASKET_COOKIE, "|".join(keys), samesite="Strict", httponly=True, path="/")
     return response
 

@@ -12,19 +12,20 @@ import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Flask, Response, abort, g, render_template, request
+from flask import Blueprint, Response, abort, g, render_template, request
 
 from ..emaildraft import SmtpSettings, checked_address, compose_email, send_email
 from ..errors import HandoutError
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
-from .app import can_send, desk, gettext, log
+from .context import can_send, desk, gettext, log
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
+from .views import edition_label
 
 __all__ = [
-    "register",
+    "blueprint",
     "make_password",
     "check_recipient",
     "render_problems",
@@ -39,9 +40,7 @@ MAX_ADDRESS_CHARS = 254
 SEND_DEADLINE = 30.0
 
 
-def register(app: Flask) -> None:
-    app.add_url_rule("/personalize", "personalize", personalize_form, methods=["GET"])
-    app.add_url_rule("/personalize", "personalize_post", personalize_post, methods=["POST"])
+blueprint = Blueprint("personal", __name__)
 
 
 @dataclass(frozen=True)
@@ -54,12 +53,14 @@ class Options:
     recipient: str
 
 
+@blueprint.get("/personalize")
 def personalize_form() -> str:
     _, state = desk()
     choice = _choice(state, request.args)
     return render_template("personalize.html.j2", **_form_context(state, choice, {}, {}))
 
 
+@blueprint.post("/personalize")
 def personalize_post() -> Any:
     settings, state = desk()
     choice = _choice(state, request.form)
@@ -134,7 +135,12 @@ def _respond(state: DeskState, handout: PersonalHandout, options: Options, passw
     draft = None
     if options.action in ("draft", "send"):
         message = compose_email(
-            handout, state.config.source_dir, None, options.recipient or None, bool(password)
+            handout.resolved,
+            handout.attachments,
+            state.config.source_dir,
+            None,
+            options.recipient or None,
+            bool(password),
         )
         if options.action == "send":
             send_to_family(message, state)
@@ -243,8 +249,6 @@ def _choice(state: DeskState, values: Any) -> PersonalChoice:
 def _form_context(
     state: DeskState, choice: PersonalChoice, typed: Any, problems: dict[str, str]
 ) -> dict[str, Any]:
-    from .views import edition_label
-
     resolved = state.resolved(choice.variant, choice.locale)
     return {
         "choice": choice,

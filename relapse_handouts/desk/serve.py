@@ -23,7 +23,7 @@ from ..errors import HandoutError
 from .app import create_app
 from .settings import DeskSettings
 from .state import DeskState
-from .worker import DeskLogger, DeskWorker, no_core_files, whole_requests
+from .worker import DeskLogger, DeskWorker, behind_proxy, no_core_files, whole_requests
 
 __all__ = ["main"]
 
@@ -71,7 +71,8 @@ class DeskServer(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         app = create_app(self._settings, self._state)
-        app.wsgi_app = whole_requests(app.wsgi_app)  # type: ignore[method-assign,assignment]
+        fixed = behind_proxy(app.wsgi_app, self._settings.trusted_proxies)
+        app.wsgi_app = whole_requests(fixed)  # type: ignore[method-assign,assignment]
         return app
 
 

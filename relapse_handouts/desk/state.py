@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from ..config import BuildConfig
 from ..errors import HandoutError
 from ..files import read_bytes, within
-from ..formats import EDITIONS, FORMATS, OUTPUTS, output_format
+from ..formats import EDITIONS, FORMATS, OUTPUTS
 from ..gather import gather
 from ..html import HtmlRenderer
 from ..model import Project
-from ..personal import CareSheet, personalize
-from ..personalize import PersonalHandout
+from ..personal import CareSheet
+from ..personalize import PersonalHandout, render_handout
 from ..resolve import ResolvedHandout
 
 if TYPE_CHECKING:
@@ -172,20 +172,10 @@ class DeskState:
     def _render_personal(
         self, choice: PersonalChoice, sheet: CareSheet, password: str | None, with_epub: bool
     ) -> PersonalHandout:
-        from ..personalize import finish_personal_pdf
-
-        resolved = personalize(self.resolved(choice.variant, choice.locale), sheet)
-        output = output_format("pdf", choice.edition)
-        document = self.html.render(resolved, output, choice.paper)
-        pdf = self.pdf.render(document).data
-        data = finish_personal_pdf(pdf, resolved, password)
-        epub = None
-        if with_epub:
-            from ..epub import build_epub
-
-            epub = build_epub(self.html.render(resolved, output_format("epub")), self.html)
-        stem = output.path_name(resolved.variant.slug, choice.paper).removesuffix(".pdf")
-        return PersonalHandout(resolved, data, epub, stem)
+        document = self.resolved(choice.variant, choice.locale)
+        return render_handout(
+            self.config, document, sheet, self, choice.paper, choice.edition, password, with_epub
+        )
 
 
 def _published(entry: dict[str, Any]) -> Published:

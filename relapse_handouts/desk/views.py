@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from flask import (
-    Flask,
+    Blueprint,
     Response,
     abort,
     make_response,
@@ -21,11 +21,11 @@ from flask import (
 from ..formats import output_format
 from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
-from .app import HANDOUT_CSP, UI_COOKIE, desk, gettext
+from .context import HANDOUT_CSP, UI_COOKIE, desk, gettext
 from .state import DeskState, Published
 from .words import N_, UI_LOCALES
 
-__all__ = ["register", "file_label", "edition_label"]
+__all__ = ["blueprint", "file_label", "edition_label", "local_path"]
 
 MAX_QUERY_CHARS = 100
 _EDITIONS = {
@@ -69,16 +69,10 @@ class Document:
         return next((f for f in self.files if f.format == "html"), None)
 
 
-def register(app: Flask) -> None:
-    app.add_url_rule("/", "find", find)
-    app.add_url_rule("/preview/<variant>/<locale>", "preview", preview)
-    app.add_url_rule("/files/<path:key>", "file", published_file)
-    app.add_url_rule("/language", "language", choose_language, methods=["POST"])
-    from . import personal_views
-
-    personal_views.register(app)
+blueprint = Blueprint("find", __name__)
 
 
+@blueprint.get("/")
 def find() -> str:
     _, state = desk()
     chosen = _filters(state)
@@ -98,10 +92,11 @@ def find() -> str:
         papers={p: gettext(_PAPERS.get(p, p)) for p in state.papers},
         formats={f: format_label(f) for f in state.formats},
         file_label=file_label,
-        back=request.full_path if request.query_string else "/",
+        back=request.script_root + request.full_path if request.query_string else "",
     )
 
 
+@blueprint.get("/preview/<variant>/<locale>")
 def preview(variant: str, locale: str) -> str:
     _, state = desk()
     document = next(
@@ -112,6 +107,7 @@ def preview(variant: str, locale: str) -> str:
     return render_template("preview.html.j2", document=document, file_label=file_label)
 
 
+@blueprint.get("/files/<path:key>")
 def published_file(key: str) -> Response:
     """A built file: downloaded, or shown in the browser (to print) with ``?show=1``."""
     _, state = desk()
@@ -132,6 +128,7 @@ def published_file(key: str) -> Response:
     return response
 
 
+@blueprint.post("/language")
 def choose_language() -> Response:
     """The nurse's page language (kept in a cookie); back to where they were."""
     choice = request.form.get("ui", "")
@@ -146,7 +143,7 @@ def local_path(back: str) -> str:
     """``back`` when it is a path of this desk, else the desk's first page. Never another
     host: no scheme, no ``//host``, no backslash, and no space or control character
     (browsers drop tabs and line breaks, so ``/<tab>/host`` would read as ``//host``)."""
-    home = url_for("find")
+    home = url_for("find.find")
     root = f"{request.script_root}/"
     if any(ord(char) < 0x21 or char in "\\\x7f" for char in back):
         return home
@@ -186,10 +183,6 @@ def file_label(entry: Published) -> str:
     if entry.paper:
         parts.append(gettext(_PAPERS.get(entry.paper, entry.paper)))
     return ", ".join(p for p in parts if p)
-
-
-def find_url(**filters: str) -> str:
-    return "/?" + urlencode({k: v for k, v in filters.items() if v})
 
 
 # Helpers ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ name in the project folder), and access-log lines show control characters escape
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 from collections.abc import Callable, Iterable
@@ -21,12 +22,20 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 from gunicorn.workers.gthread import ThreadWorker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import printable
 from ..processes import no_core_files
 from .settings import MAX_REQUEST_BYTES
 
-__all__ = ["DeskWorker", "DeskLogger", "whole_requests", "no_core_files", "READ_DEADLINE"]
+__all__ = [
+    "DeskWorker",
+    "DeskLogger",
+    "whole_requests",
+    "behind_proxy",
+    "no_core_files",
+    "READ_DEADLINE",
+]
 
 READ_DEADLINE = 15.0  # seconds for a request's headers and body to arrive
 WRITE_TIMEOUT = 30.0  # seconds a response may wait for the client to take each chunk
@@ -76,6 +85,23 @@ def whole_requests(app: WsgiApp) -> WsgiApp:
         if sock is not None:
             sock.settimeout(WRITE_TIMEOUT)
         return app(environ, start_response)
+
+    return wrapped
+
+
+def behind_proxy(app: WsgiApp, proxies: tuple[Any, ...]) -> WsgiApp:
+    """Werkzeug's ProxyFix (``X-Forwarded-Prefix``, ``-Proto``), for connections from the
+    trusted proxies only: the desk served under ``https://host/desk/`` builds every link
+    and redirect under ``/desk/``; anyone else's forwarded headers are ignored."""
+    fixed = ProxyFix(app, x_for=0, x_proto=1, x_host=0, x_prefix=1)
+
+    def wrapped(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            address = ipaddress.ip_address(environ.get("REMOTE_ADDR", ""))
+        except ValueError:
+            return app(environ, start_response)
+        trusted = any(address in network for network in proxies)
+        return (fixed if trusted else app)(environ, start_response)
 
     return wrapped
 
