@@ -67,6 +67,8 @@ class DeskServer(BaseApplication):  # type: ignore[misc]
 
     def _post_fork(self, server: Any, worker: Any) -> None:
         no_core_files()
+        if isinstance(worker, DeskWorker):
+            self._state.render_lock = worker.render_gate()
         self._state.warm()  # WeasyPrint and its FontConfiguration, once per worker
 
     def load(self) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import PurePosixPath
@@ -77,7 +78,7 @@ class DeskState:
         self._manifest: tuple[float, tuple[Published, ...]] | None = None
         # One render at a time per process: the renderers are not shared between threads
         # (and a second render would only compete for the same core).
-        self.render_lock = threading.Lock()
+        self.render_lock: AbstractContextManager[Any] = threading.Lock()
 
     def warm(self) -> None:
         """Import WeasyPrint and build its font configuration (once per worker process)."""

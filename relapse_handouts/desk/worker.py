@@ -42,8 +42,41 @@ WRITE_TIMEOUT = 30.0  # seconds a response may wait for the client to take each 
 _reading = threading.local()
 
 
+class RenderGate:
+    """The worker's render lock, which also tells the worker when it is rendering."""
+
+    def __init__(self, changed: Callable[[], None]) -> None:
+        self._lock = threading.Lock()
+        self._changed = changed
+        self.busy = False
+
+    def __enter__(self) -> RenderGate:
+        self._lock.acquire()
+        self.busy = True
+        self._changed()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.busy = False
+        self._lock.release()
+        self._changed()
+
+
 class DeskWorker(ThreadWorker):  # type: ignore[misc]
-    """gthread, with a deadline for each request to arrive whole."""
+    """gthread, with a deadline for each request to arrive whole; while it renders, it
+    leaves new connections to the other workers (as a sync worker would), so renders
+    spread over the cores instead of queueing in one busy worker."""
+
+    gate: RenderGate | None = None
+
+    def render_gate(self) -> RenderGate:
+        self.gate = RenderGate(lambda: self.method_queue.defer(_nothing))
+        return self.gate
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        if self.gate is not None and self.gate.busy and self._accepting:
+            self.set_accept_enabled(False)
+        super().wait_for_and_dispatch_events(timeout)
 
     def handle(self, conn: Any) -> Any:
         timer = threading.Timer(READ_DEADLINE, _cut, (conn,))
@@ -55,6 +88,10 @@ class DeskWorker(ThreadWorker):  # type: ignore[misc]
         finally:
             timer.cancel()
             _reading.timer = None
+
+
+def _nothing() -> None:
+    """Wakes the worker's loop (queued on its method queue) to look at the gate again."""
 
 
 def _cut(conn: Any) -> None:
