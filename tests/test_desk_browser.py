@@ -356,3 +356,35 @@ def test_everything_works_without_javascript(server, browser):
         ]  # fmt: skip
     finally:
         context.close()
+
+
+HOSTILE = "\"<>&'</textarea><script>alert(1)</script><b>x"
+
+
+def test_what_is_typed_comes_back_as_text_and_the_chart_line(server, page, shots):
+    """Markup typed into the form reads back as typed (no script runs, nothing breaks out
+    of the notes); after making the files the chart line is shown, with a copy button."""
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url + "/personalize?variant=cns&locale=fr-CA")
+    page.get_by_label("Child's first name").fill(HOSTILE)
+    page.get_by_label("Notes for the family").fill(HOSTILE + "\n" + "n" * 3000)
+    page.locator("#care_team-0-name").fill(HOSTILE)
+    page.locator("#care_team-0-phone").fill(HOSTILE)
+    page.get_by_role("button", name="Make the files").click()
+    assert page.locator("#care_team-0-phone-problem").is_visible()
+    assert page.locator("#notes-problem").is_visible()  # too long: said, not cut
+    assert page.get_by_label("Child's first name").input_value() == HOSTILE
+    assert page.locator("#care_team-0-name").input_value() == HOSTILE
+    assert page.get_by_label("Notes for the family").input_value().startswith(HOSTILE + "\n")
+    assert page.locator("b", has_text="x").count() == 0 and not dialogs
+    page.goto(server.url + "/?q=" + HOSTILE.replace("&", "%26"))
+    assert page.get_by_label("Type to filter").input_value() == HOSTILE and not dialogs
+    page.goto(server.url + "/personalize?variant=cns&locale=fr-CA")
+    page.get_by_label("Child's first name").fill(NAME)
+    page.get_by_label(re.compile("^Protect the PDF")).check()
+    page.get_by_role("button", name="Make the files").click()
+    line = page.locator("#chart-line").input_value()
+    assert "content version" in line and "password given by phone" in line and NAME not in line
+    assert page.get_by_role("button", name="Copy").is_visible()
+    check_page(page, shots, "result-chart")

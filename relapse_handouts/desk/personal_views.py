@@ -19,6 +19,7 @@ from ..errors import HandoutError
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
+from .chart import chart_line
 from .context import can_send, desk, gettext, log
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
@@ -78,7 +79,7 @@ def personalize_post() -> Any:
         _check_options(options, can_send())
         password = make_password() if options.protect else None
         handout = rendered(state, choice, sheet, password, options.with_epub)
-        return _respond(state, handout, options, password)
+        return _respond(state, choice, handout, options, password)
     except SheetProblems as problems:
         page = render_template(
             "personalize.html.j2", **_form_context(state, choice, request.form, problems.problems)
@@ -129,7 +130,13 @@ def render_problems(error: HandoutError, form: Any) -> dict[str, str]:
     return {}
 
 
-def _respond(state: DeskState, handout: PersonalHandout, options: Options, password: str | None):
+def _respond(
+    state: DeskState,
+    choice: PersonalChoice,
+    handout: PersonalHandout,
+    options: Options,
+    password: str | None,
+) -> Any:
     if options.action == "pdf" and not password:
         return _attachment(handout.pdf, "application/pdf", f"{handout.file_stem}.pdf")
     draft = None
@@ -144,11 +151,12 @@ def _respond(state: DeskState, handout: PersonalHandout, options: Options, passw
         )
         if options.action == "send":
             send_to_family(message, state)
-            return render_template("result.html.j2", **_result(handout, password, None, "sent"))
+            result = _result(state, choice, handout, password, None, "sent")
+            return render_template("result.html.j2", **result)
         draft = bytes(message)
         if not password:
             return _attachment(draft, "message/rfc822", f"{handout.file_stem}.eml")
-    return render_template("result.html.j2", **_result(handout, password, draft, ""))
+    return render_template("result.html.j2", **_result(state, choice, handout, password, draft, ""))
 
 
 def send_to_family(message: Any, state: DeskState) -> None:
@@ -170,7 +178,14 @@ def send_to_family(message: Any, state: DeskState) -> None:
         ) from None
 
 
-def _result(handout: PersonalHandout, password: str | None, draft: bytes | None, sent: str):
+def _result(
+    state: DeskState,
+    choice: PersonalChoice,
+    handout: PersonalHandout,
+    password: str | None,
+    draft: bytes | None,
+    sent: str,
+) -> dict[str, Any]:
     links = [(f"{handout.file_stem}.pdf", _data_url("application/pdf", handout.pdf), "pdf")]
     if handout.epub is not None:
         links.append(
@@ -184,7 +199,31 @@ def _result(handout: PersonalHandout, password: str | None, draft: bytes | None,
         "password": password,
         "links": links if sent == "" else [],
         "sent": sent,
+        "chart": _chart(state, choice, handout, password, draft, sent),
     }
+
+
+def _chart(
+    state: DeskState,
+    choice: PersonalChoice,
+    handout: PersonalHandout,
+    password: str | None,
+    draft: bytes | None,
+    sent: str,
+) -> str:
+    """The line for the chart, in the nurse's language (the topic too, when the desk has
+    the handout in that language)."""
+    given = [gettext("emailed to the family") if sent == "sent" else gettext("PDF made")]
+    if handout.epub is not None:
+        given.append(gettext("e-book made"))
+    if draft is not None:
+        given.append(gettext("email draft made"))
+    if password:
+        given.append(gettext("password given by phone"))
+    topic_locale = g.ui if g.ui in state.locales else choice.locale
+    topic = plain_text(state.resolved(choice.variant, topic_locale).variant.title)
+    edition = edition_label(choice.edition)
+    return chart_line(handout.resolved, topic, edition, given, g.ui, gettext)
 
 
 def _data_url(media_type: str, data: bytes) -> str:

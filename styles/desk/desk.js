@@ -5,6 +5,16 @@
   "use strict";
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
+  var copy = document.getElementById("copy-chart");
+  var line = document.getElementById("chart-line");
+  if (copy && line && navigator.clipboard) {
+    copy.hidden = false;
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(line.value).then(function () {
+        document.getElementById("copy-status").textContent = copy.getAttribute("data-copied");
+      });
+    });
+  }
   var box = document.getElementById("q");
   var count = document.getElementById("shown-count");
   if (!box || !count) { return; }
