@@ -70,3 +70,68 @@ def test_the_chart_line_after_making_the_files(client, state, ui, words):
     version = state.resolved("cns", "ar").handout.content_version
     assert version in line and NAME not in line
     assert "العربية" in line  # the family's language
+
+
+# Finding a handout in a nurse's words (section 2) -----------------------------------------
+
+SEARCHES = {
+    # The desk project has the CNS handout in English, French and Arabic.
+    "CNS relapse": 3, "brain": 3, "SNC": 3, "cerveau": 3, "spinal fluid": 3,
+    "Arabic": 1, "arabe": 1, "العربية": 1, "French": 1, "français": 1, "francais": 1,
+    "anglais": 1, "Español": 0,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "count"), SEARCHES.items())
+def test_search_in_nurses_words(client, typed, count):
+    page = client.get("/", query_string={"q": typed}).get_data(as_text=True)
+    assert page.count('class="document"') == count, typed
+
+
+@pytest.mark.parametrize(
+    ("variant", "typed"),
+    [("car-t", "Kymriah"), ("car-t", "CAR-T"), ("car-t", "car t"), ("car-t", "tisagenlecleucel"),
+     ("blinatumomab", "Blincyto"), ("blinatumomab", "blinatumomab"), ("testicular", "testicule"),
+     ("transplant", "greffe"), ("marrow", "bone marrow relapse"), ("cns", "SNC")],
+)  # fmt: skip
+def test_topic_words_and_medicine_names_find_their_handout(state, variant, typed):
+    from relapse_handouts.desk.search import matches
+    from relapse_handouts.desk.views import _search_words
+
+    text = _search_words(state, variant, "en-CA")
+    assert matches(typed, text), (variant, typed)
+
+
+@pytest.mark.parametrize(
+    ("locale", "typed"),
+    [("zh-Hans", "Mandarin"), ("zh-Hans", "Chinese"), ("zh-Hans", "chinois"), ("pa", "Punjabi"),
+     ("pa", "pendjabi"), ("pa", "ਪੰਜਾਬੀ"), ("es", "espagnol")],
+)  # fmt: skip
+def test_language_names_in_english_french_and_their_own_script(state, locale, typed):
+    from relapse_handouts.desk.search import matches
+    from relapse_handouts.desk.views import _search_words
+
+    text = _search_words(state, "cns", locale) + " " + state.locales[locale]
+    assert matches(typed, text)
+
+
+def test_only_medicines_the_handout_shows_can_be_ticked(client, state):
+    """The CAR T handout shows one drug table: only its medicines are offered (15 were,
+    and 14 of them vanished from the PDF); a posted medicine it cannot show is refused."""
+    from relapse_handouts.desk.state import shown_drug_groups
+
+    resolved = state.resolved("car-t", "en-CA")
+    all_drugs = {d.id for items in resolved.drugs.values() for d in items}
+    offered = {d.id for d in state.variant_drugs("car-t", "en-CA")}
+    shown = shown_drug_groups(resolved.handout.sections)
+    assert offered and offered < all_drugs
+    assert offered == {d.id for g, items in resolved.drugs.items() if g in shown for d in items}
+    page = client.get("/personalize?variant=car-t&locale=en-CA").get_data(as_text=True)
+    assert set(re.findall(r'name="medicines" value="([^"]+)"', page)) == offered
+    hidden = sorted(all_drugs - offered)[0]
+    csrf = token(client)
+    response = client.post(
+        "/personalize",
+        data={**form(csrf, variant="car-t"), "medicines": [hidden]},
+    )
+    assert response.status_code == 422 and "not in this handout" in response.get_data(as_text=True)

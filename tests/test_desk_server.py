@@ -206,3 +206,6 @@ def test_a_build_killed_while_rendering_leaves_no_worker_and_no_lock(tmp_path, a
         if build.poll() is None:
             build.kill()
             build.wait()
+        for pid in locals().get("workers", []):  # a failing run leaves nothing behind
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -23,7 +23,7 @@ __all__ = ["DeskSettings", "Access"]
 
 # Request and field limits (the care sheet's own limits come from personal.LIMITS).
 MAX_REQUEST_BYTES = 64 * 1024
-MAX_FIELD_CHARS = 2000
+MAX_FIELD_CHARS = 10_000  # far above any field's own limit: those are said on the form
 MAX_BASKET_ITEMS = 12
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")

@@ -129,9 +129,13 @@ class DeskState:
         return self.gathered.documents[handout_id, variant, locale]
 
     def variant_drugs(self, variant: str, locale: str) -> tuple[Any, ...]:
-        """The medicines the variant's handout names, in its order (for the checkboxes)."""
-        groups = self.resolved(variant, locale).drugs
-        return tuple(drug for items in groups.values() for drug in items)
+        """The medicines the variant's handout shows (in a drug table of one of its
+        sections), in its order: only these can be ticked, so none vanishes unseen."""
+        resolved = self.resolved(variant, locale)
+        shown = shown_drug_groups(resolved.handout.sections)
+        return tuple(
+            drug for group, items in resolved.drugs.items() if group in shown for drug in items
+        )
 
     # What is built -------------------------------------------------------------------
 
@@ -177,6 +181,21 @@ class DeskState:
         return render_handout(
             self.config, document, sheet, self, choice.paper, choice.edition, password, with_epub
         )
+
+
+def shown_drug_groups(parts: Any) -> set[str]:
+    """The drug groups that the blocks of ``parts`` (sections, their subsections and
+    blocks, at any depth) show as tables."""
+    found: set[str] = set()
+    for part in parts:
+        group = getattr(part, "drugs", None)
+        if isinstance(group, str):
+            found.add(group)
+        for name in ("subsections", "blocks", "items"):
+            children = getattr(part, name, None)
+            if isinstance(children, (list, tuple)):
+                found |= shown_drug_groups(children)
+    return found
 
 
 def _published(entry: dict[str, Any]) -> Published:

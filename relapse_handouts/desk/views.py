@@ -22,6 +22,7 @@ from ..formats import output_format
 from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
 from .context import HANDOUT_CSP, UI_COOKIE, desk, gettext
+from .search import LANGUAGE_WORDS, TOPIC_WORDS, folded, matches
 from .state import DeskState, Published
 from .words import N_, UI_LOCALES
 
@@ -55,14 +56,16 @@ class Document:
     language: str
     dir: str
     files: tuple[Published, ...]
-    also_known_as: str = ""  # the language's name in the desk's languages, for the filter
+    also_known_as: str = ""  # nurses' words: see search.py
 
     @property
     def filter_text(self) -> str:
-        return " ".join(
-            (self.title, self.description, self.language, self.also_known_as, self.variant,
-             self.locale)
-        ).casefold()  # fmt: skip
+        return folded(
+            " ".join(
+                (self.title, self.description, self.language, self.also_known_as, self.variant,
+                 self.locale)
+            )
+        )  # fmt: skip
 
     @property
     def web_page(self) -> Published | None:
@@ -229,13 +232,26 @@ def _documents(state: DeskState) -> list[Document]:
                 state.locales[locale],
                 text_direction(locale),
                 tuple(sorted(files, key=lambda f: _file_order(state, f))),
-                " ".join(
-                    str(babel_locale(locale).get_display_name(babel_locale(ui)))
-                    for ui in UI_LOCALES
-                ),
+                _search_words(state, variant_id, locale),
             )
         )
     return documents
+
+
+def _search_words(state: DeskState, variant_id: str, locale: str) -> str:
+    """What else finds this handout: see search.py."""
+    names = [str(babel_locale(locale).get_display_name(babel_locale(ui))) for ui in UI_LOCALES]
+    titles = [
+        plain_text(state.resolved(variant_id, ui).variant.title)
+        for ui in UI_LOCALES
+        if ui in state.projects
+    ]
+    drugs = [
+        " ".join((drug.generic, *drug.brands, *drug.other_names))
+        for drug in state.variant_drugs(variant_id, locale)
+    ]
+    words = (TOPIC_WORDS.get(variant_id, ""), LANGUAGE_WORDS.get(locale, ""))
+    return " ".join([*names, *titles, *drugs, *words])
 
 
 def _file_order(state: DeskState, entry: Published) -> tuple:
@@ -253,7 +269,7 @@ def _matches(document: Document, chosen: dict[str, str]) -> bool:
         return False
     if chosen["variant"] and document.variant != chosen["variant"]:
         return False
-    return all(word in document.filter_text for word in chosen["q"].casefold().split())
+    return matches(chosen["q"], document.filter_text)
 
 
 def _file_ok(entry: Published, chosen: dict[str, str]) -> bool:

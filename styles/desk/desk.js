@@ -20,7 +20,10 @@
   if (!box || !count) { return; }
   var items = Array.prototype.slice.call(document.querySelectorAll("li.document"));
   function apply() {
-    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    // Folded as the server folds (search.py): no case, accents or hyphens.
+    var folded = box.value.toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "")
+      .replace(/[-\u2011]/g, "");
+    var words = folded.split(/\s+/).filter(Boolean);
     var shown = 0;
     items.forEach(function (item) {
       var text = item.getAttribute("data-filter") || "";
