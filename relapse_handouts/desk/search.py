@@ -17,9 +17,9 @@ __all__ = ["TOPIC_WORDS", "LANGUAGE_WORDS", "folded", "matches"]
 TOPIC_WORDS = {
     "general": "relapse relapsed refractory overview rechute réfractaire aperçu",
     "marrow": "bone marrow relapse medullary moelle osseuse rechute médullaire",
-    "cns": "CNS brain spinal cord spinal fluid CSF lumbar puncture intrathecal "
-    "SNC cerveau moelle épinière liquide céphalorachidien LCR ponction lombaire",
-    "testicular": "testicular testicle testis testes testiculaire testicule",
+    "cns": "CNS relapse brain spinal cord spinal fluid CSF lumbar puncture intrathecal "
+    "rechute SNC cerveau moelle épinière liquide céphalorachidien LCR ponction lombaire",
+    "testicular": "testicular relapse testicle testis testes rechute testiculaire testicule",
     "refractory": "refractory resistant no remission réfractaire résistante",
     "blinatumomab": "blinatumomab Blincyto immunotherapy bispecific immunothérapie",
     "car-t": "CAR-T CAR T car t cell tisagenlecleucel Kymriah cell therapy "
