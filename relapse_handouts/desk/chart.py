@@ -33,9 +33,8 @@ def chart_line(
     if resolved.is_draft:
         status = _("draft, not yet reviewed")
     else:
-        review = resolved.source_review
         status = _("reviewed by %(name)s on %(date)s") % {
-            "name": review.reviewer,
+            "name": ", ".join(approval.reviewer for approval in resolved.signatures),
             "date": _long_date(resolved.last_reviewed, ui),
         }
     return _(
