@@ -111,3 +111,4 @@ def test_review_report_for_the_editor(tmp_path):
     assert "Editor's review" in html
     assert re.search(r"<td>ok; outloud [0-9.]+: 0 errors, \d+ warnings</td>", html)
     assert (project / "output/review/en-CA-tiny.png").stat().st_size > 1000
+    assert '<p class="fail">tiny: draft (never signed)' in html  # review status per handout

@@ -65,3 +65,17 @@ def test_translation_packet_shows_the_english_beside_it_and_cites_sources(tmp_pa
     assert '<td lang="en">What happens next?</td>' in page
     assert '<td lang="fr-CA" dir="ltr">FR What happens next?</td>' in page
     assert "Readability, per variant" in page
+
+
+def test_packet_of_a_lapsed_translation_shows_the_english_changes(tmp_path):
+    project = translated_tiny(tmp_path)
+    sign(project)
+    sign(project, locale="fr-CA", reviewer="Traductrice Test", role="traductrice")
+    handout = project / "source/handouts/tiny.yaml"
+    handout.write_text(handout.read_text().replace("What happens next?", "What comes next?"))
+    assert packet(project, "fr-CA").code == 0
+    page = (project / "output/review-packets/tiny.fr-CA.packet.html").read_text()
+    assert "<strong>The English changed</strong>" in page
+    english = page.split('id="english-title"')[1].split('id="readability-title"')[0]
+    assert english.count('<article class="change') == 1
+    assert re.search(r"<del>.*happens.*</del><ins>.*comes.*</ins>", english)
