@@ -103,8 +103,8 @@ def test_translated_target_is_imported_as_a_draft_with_its_link(project):
         == "On appelle [blastes](glossary:blasts) les cellules leucémiques."
     )
     assert run_cli("--project", project, "translations", "status").code == 0
-    site = yaml.safe_load((project / "source/site.yaml").read_text())
-    assert site["locales"]["fr-CA"]["review"] == {"status": "draft"}
+    # An import signs nothing: no approval is written (approvals: docs/reviewing.md).
+    assert not list((project / "source").glob("approvals/*"))
 
 
 def test_xliff_2_round_trip(project):
