@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd.add_argument(
         "--release",
         action="store_true",
-        help="refuse drafts (any locale not signed by a named reviewer) and overdue reviews",
+        help="refuse drafts (a handout in a locale whose text no named reviewer signed as it "
+        "is now) and overdue reviews; archive what is released (see --archive)",
     )
     build_cmd.add_argument(
         "--force", action="store_true", help="rebuild every output, even those that are up to date"
