@@ -135,3 +135,17 @@ def test_only_medicines_the_handout_shows_can_be_ticked(client, state):
         data={**form(csrf, variant="car-t"), "medicines": [hidden]},
     )
     assert response.status_code == 422 and "not in this handout" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("ui", "words"), [("en-CA", "Draft, not yet reviewed"), ("fr-CA", "Ébauche")]
+)
+def test_each_handout_shows_its_status_before_printing(client, state, ui, words):
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    version = state.resolved("cns", "fr-CA").handout.content_version
+    for path in ("/", "/preview/cns/fr-CA"):
+        page = client.get(path).get_data(as_text=True)
+        statuses = lxml.html.fromstring(page).find_class("status")
+        assert statuses and all(words in s.text_content() for s in statuses), path
+        assert all(version in s.text_content() for s in statuses)

@@ -7,10 +7,12 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.dates import format_date
 from flask import (
     Blueprint,
     Response,
     abort,
+    g,
     make_response,
     redirect,
     render_template,
@@ -57,6 +59,7 @@ class Document:
     dir: str
     files: tuple[Published, ...]
     also_known_as: str = ""  # nurses' words: see search.py
+    status: str = ""  # draft or who reviewed it, version, next review (nurse's words)
 
     @property
     def filter_text(self) -> str:
@@ -233,9 +236,32 @@ def _documents(state: DeskState) -> list[Document]:
                 text_direction(locale),
                 tuple(sorted(files, key=lambda f: _file_order(state, f))),
                 _search_words(state, variant_id, locale),
+                status_line(state.resolved(variant_id, locale)),
             )
         )
     return documents
+
+
+def status_line(resolved: Any) -> str:
+    """'Draft, not yet reviewed · version 1.2 · next review 1 June 2027', in the nurse's
+    language: what a nurse checks before printing."""
+    ui = getattr(g, "ui", "en-CA")
+    if resolved.is_draft:
+        status = gettext("Draft, not yet reviewed")
+    else:
+        status = gettext("Reviewed by %(names)s on %(date)s") % {
+            "names": ", ".join(a.reviewer for a in resolved.signatures),
+            "date": format_date(resolved.last_reviewed, "long", locale=babel_locale(ui)),
+        }
+    handout = resolved.handout
+    return " · ".join(
+        (
+            status,
+            gettext("version %(version)s") % {"version": handout.content_version},
+            gettext("next review %(date)s")
+            % {"date": format_date(handout.next_review, "long", locale=babel_locale(ui))},
+        )
+    )
 
 
 def _search_words(state: DeskState, variant_id: str, locale: str) -> str:
