@@ -2,19 +2,29 @@
 
 A tiny recursive-descent parser (after Sphinx's ``util/tags.py``): nothing is ever
 ``eval``-ed, and every name is checked against the attributes declared in source.
-A name is ``attribute.value``; it holds when the variant's profile includes that value.
+
+A name is ``attribute.value``. Its truth has three values (issue 19): true when the
+variant sets the attribute and includes the value, false when it sets it without the
+value, and *unknown* when the variant does not set the attribute at all. ``and``,
+``or`` and ``not`` follow Kleene's logic (``not unknown`` is unknown), and content is
+kept only when its condition is true. So text about a relapse site never reaches a
+handout that names no site, unless the condition says so with the pseudo-value
+``attribute.unset`` (true exactly when the variant does not set the attribute).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["Condition", "parse_condition", "ConditionSyntaxError"]
+__all__ = ["Condition", "parse_condition", "ConditionSyntaxError", "UNSET", "truth"]
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|([a-z0-9_-]+\.[a-z0-9_-]+)|(\S+))")
+# The attributes a variant sets, with their values; an attribute it does not set is absent.
 Profile = Mapping[str, frozenset[str]]
+Truth = bool | None  # None: unknown (the condition names an attribute the variant leaves unset)
+UNSET = "unset"  # the pseudo-value: ``relapse_site.unset``
 
 
 class ConditionSyntaxError(ValueError):
@@ -26,16 +36,27 @@ class Name:
     attribute: str
     value: str
 
+    def truth(self, profile: Profile) -> Truth:
+        if self.value == UNSET:
+            return self.attribute not in profile
+        if self.attribute not in profile:
+            return None
+        return self.value in profile[self.attribute]
+
     def holds(self, profile: Profile) -> bool:
-        return self.value in profile.get(self.attribute, frozenset())
+        return self.truth(profile) is True
 
 
 @dataclass(frozen=True)
 class Not:
     operand: Condition
 
+    def truth(self, profile: Profile) -> Truth:
+        operand = self.operand.truth(profile)
+        return None if operand is None else not operand
+
     def holds(self, profile: Profile) -> bool:
-        return not self.operand.holds(profile)
+        return self.truth(profile) is True
 
 
 @dataclass(frozen=True)
@@ -43,12 +64,23 @@ class BoolOp:
     op: str
     operands: tuple[Condition, ...]
 
+    def truth(self, profile: Profile) -> Truth:
+        results = [operand.truth(profile) for operand in self.operands]
+        decisive = self.op == "or"  # the value that settles the chain: true for 'or'
+        if decisive in results:
+            return decisive
+        return None if None in results else not decisive
+
     def holds(self, profile: Profile) -> bool:
-        results = (operand.holds(profile) for operand in self.operands)
-        return all(results) if self.op == "and" else any(results)
+        return self.truth(profile) is True
 
 
 Condition = Name | Not | BoolOp
+
+
+def truth(text: str | None, profile: Profile) -> Truth:
+    """The truth of a condition text (no condition: true)."""
+    return True if text is None else parse_condition(text).truth(profile)
 
 
 def names_in(condition: Condition) -> list[Name]:
@@ -114,3 +146,35 @@ def _parse_unary(tokens: list[str], at: int, text: str) -> tuple[Condition, int]
         raise ConditionSyntaxError(f"unexpected {token!r} in {text!r}")
     attribute, value = token.split(".", 1)
     return Name(attribute, value), at + 1
+
+
+def leaks(
+    condition: Condition, profile: Profile, attributes: Mapping[str, Iterable[str]]
+) -> tuple[str, ...]:
+    """The attributes a variant leaves unset that a condition it keeps depends on.
+
+    Kept text must be true for the variant whatever value an unset attribute would take;
+    this re-checks that by trying each value (plain two-valued logic, ``.unset`` read from
+    the variant). Empty when nothing leaks: ``check`` reports anything else."""
+    if not condition.holds(profile):
+        return ()
+    unset = {name.attribute for name in names_in(condition)} - set(profile)
+    found = []
+    for attribute in sorted(unset):
+        for value in attributes.get(attribute, ()):
+            completed = {**profile, attribute: frozenset({value})}
+            if not _two_valued(condition, completed, frozenset(unset)):
+                found.append(attribute)
+                break
+    return tuple(found)
+
+
+def _two_valued(condition: Condition, profile: Profile, unset: frozenset[str]) -> bool:
+    if isinstance(condition, Name):
+        if condition.value == UNSET:
+            return condition.attribute in unset
+        return condition.value in profile.get(condition.attribute, frozenset())
+    if isinstance(condition, Not):
+        return not _two_valued(condition.operand, profile, unset)
+    results = [_two_valued(operand, profile, unset) for operand in condition.operands]
+    return all(results) if condition.op == "and" else any(results)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .conditions import ConditionSyntaxError, names_in, parse_condition
+from .conditions import UNSET, ConditionSyntaxError, leaks, names_in, parse_condition
 from .errors import ErrorCollector
 from .markup import link_targets
 from .model import Project
@@ -27,7 +27,7 @@ def check_project(project: Project, files: dict[str, YamlFile], errors: ErrorCol
     known = _KnownIds(project)
     for name, file in files.items():
         for at, key, value in _entries(file.data, ()):
-            if key == "when" and isinstance(value, str):
+            if key in ("when", "summary") and isinstance(value, str):
                 _check_condition(value, project, file, at + (key,), errors)
             elif isinstance(value, str):
                 _check_links(value, known, file, at + (key,), errors)
@@ -45,6 +45,31 @@ def check_project(project: Project, files: dict[str, YamlFile], errors: ErrorCol
         )
     _check_variants(project, files["variants.yaml"], errors)
     _check_site(project, files["site.yaml"], errors)
+    if not errors.errors:  # conditions and attributes valid: safe to evaluate
+        for file in files.values():
+            _check_leaks(project, file, errors)
+
+
+def _check_leaks(project: Project, file: YamlFile, errors: ErrorCollector) -> None:
+    """No variant keeps text because of an attribute it does not set (conditions.py)."""
+    from .resolve import variant_profile
+
+    profiles = {v.id: variant_profile(project.site, v) for v in project.variants}
+    for at, key, value in _entries(file.data, ()):
+        if key not in ("when", "summary") or not isinstance(value, str):
+            continue
+        condition = parse_condition(value)
+        for variant_id, profile in profiles.items():
+            leaked = leaks(condition, profile, project.site.attributes)
+            if leaked:
+                errors.add(
+                    f"variant '{variant_id}' would keep this text because it does not set "
+                    f"{', '.join(leaked)}",
+                    file.locate(at + (key,)),
+                    field=dotted(at + (key,)),
+                    hint="name the values the text is true for, or add "
+                    f"'{leaked[0]}.unset' to keep it where the variant does not set it",
+                )
 
 
 class _KnownIds:
@@ -109,7 +134,8 @@ def _check_condition(
         )
         return
     for name in names_in(condition):
-        _check_attribute(name.attribute, (name.value,), attributes, file, at, errors)
+        values = () if name.value == UNSET else (name.value,)
+        _check_attribute(name.attribute, values, attributes, file, at, errors)
 
 
 def _check_attribute(

@@ -110,11 +110,16 @@ class Strict(BaseModel):
 
 
 class TextItem(Strict):
-    """One list entry or question: text, an optional stable id and condition."""
+    """One list entry, key point or question: text, an optional stable id and condition.
+
+    ``summary`` marks a key point or question the one-page summary takes: ``true``, or
+    a condition (the variants whose summary takes it). Resolving a variant turns it into
+    true or false."""
 
     text: Markdown
     id: Slug | None = None
     when: Condition | None = None
+    summary: bool | Condition = False
 
 
 def _items(value: Any) -> Any:
@@ -235,10 +240,13 @@ class Section(Strict):
 
     id: Slug
     title: Markdown
+    # Other headings for some variants: the first whose condition holds replaces title.
+    titles: tuple[TextItem, ...] = ()
     role: Literal["about", "treatment", "questions", "urgent", "support", "care-team"] | None = None
     when: Condition | None = None
     blocks: tuple[Block, ...] = ()
     subsections: tuple[Subsection, ...] = ()
+    _items = field_validator("titles", mode="before")(_items)
 
 
 class Handout(Strict):

@@ -27,6 +27,7 @@ from .model import (
     Reference,
     Section,
     Site,
+    TextItem,
     Variant,
 )
 
@@ -88,10 +89,12 @@ class ResolvedHandout:
 
 
 def variant_profile(site: Site, variant: Variant) -> Profile:
-    """Each attribute's values for this variant; attributes it does not name keep all."""
+    """The values of each attribute the variant sets. An attribute it does not set is
+    left out: a condition on it is unknown, so its content is not kept (conditions.py)."""
     return {
-        name: frozenset(variant.attributes.get(name, values))
-        for name, values in site.attributes.items()
+        name: frozenset(variant.attributes[name])
+        for name in site.attributes
+        if name in variant.attributes
     }
 
 
@@ -102,7 +105,7 @@ def resolve_handout(
     profile = variant_profile(project.site, variant)
     resolved = handout.model_copy(
         update={
-            "key_points": _keep(handout.key_points, profile),
+            "key_points": _marked(_keep(handout.key_points, profile), profile),
             "sections": tuple(
                 _resolve_section(section, profile) for section in _keep(handout.sections, profile)
             ),
@@ -140,30 +143,49 @@ def _keep(items: Iterable[Item], profile: Profile) -> tuple[Item, ...]:
 
 
 def _resolve_section(section: Section, profile: Profile) -> Section:
+    title = next((item.text for item in _keep(section.titles, profile)), section.title)
     return section.model_copy(
         update={
-            "blocks": tuple(
-                _resolve_block(block, profile) for block in _keep(section.blocks, profile)
-            ),
+            "title": title,
+            "titles": (),
+            "blocks": _resolve_blocks(section.blocks, profile),
             "subsections": tuple(
-                sub.model_copy(
-                    update={
-                        "blocks": tuple(
-                            _resolve_block(block, profile) for block in _keep(sub.blocks, profile)
-                        )
-                    }
-                )
+                sub.model_copy(update={"blocks": _resolve_blocks(sub.blocks, profile)})
                 for sub in _keep(section.subsections, profile)
             ),
         }
     )
 
 
+def _resolve_blocks(blocks: Iterable[Any], profile: Profile) -> tuple[Any, ...]:
+    """The kept blocks, resolved; a list whose every item was left out goes too."""
+    resolved = (_resolve_block(block, profile) for block in _keep(blocks, profile))
+    return tuple(
+        block
+        for block in resolved
+        if not any(getattr(block, field, None) == () for field in ("list", "questions"))
+    )
+
+
 def _resolve_block(block: Any, profile: Profile) -> Any:
     for field in ("list", "questions"):
         if hasattr(block, field):
-            return block.model_copy(update={field: _keep(getattr(block, field), profile)})
+            items = _marked(_keep(getattr(block, field), profile), profile)
+            return block.model_copy(update={field: items})
     return block
+
+
+def _marked(items: tuple[TextItem, ...], profile: Profile) -> tuple[TextItem, ...]:
+    """Items with ``summary`` resolved to true or false for this variant."""
+    return tuple(
+        item.model_copy(
+            update={
+                "summary": item.summary is True
+                or (isinstance(item.summary, str) and parse_condition(item.summary).holds(profile))
+            }
+        )
+        for item in items
+    )
 
 
 def _require_roles(handout: Handout, variant: Variant) -> None:

@@ -67,6 +67,7 @@ def _handout_units(handout: dict[str, Any], at: ModelPath) -> Iterator[Unit]:
 
 def _section_units(section: dict[str, Any], prefix: str, at: ModelPath) -> Iterator[Unit]:
     yield Unit(f"{prefix}.title", at + ("title",), section["title"])
+    yield from _item_units(section.get("titles", ()), f"{prefix}.titles", at + ("titles",))
     for b, block in enumerate(section["blocks"]):
         block_id = f"{prefix}.{block.get('id') or b}"
         for field in ("p", "key", "caption"):

@@ -84,18 +84,22 @@ def test_summaries_in_other_scripts_are_one_page_at_11_pt_or_more(built):
 def test_summary_holds_what_a_family_needs_first(built):
     output = built
     text = pdf_text(output / "en-CA/relapsed-all.summary.letter.pdf")
-    # The first five of the general handout's six key points.
+    # The key points the source marks for the summary (issue 19), not "the first five".
     assert "Refractory ALL did not respond to the first treatment." in text
     assert "Know the signs that mean you should call right away." in text
     assert "Write down your questions." not in text
     # When to call right away, whole, with its blanks and the signs of both therapies.
-    assert "When to call right away" in text and "has trouble breathing" in text
+    assert "When to call right away" in text and "trouble breathing" in text
+    # Emergencies first (issue 19): 911 before the signs that need a call to the team.
+    assert text.index("Call 911 now") < text.index("Call your child's care team right away")
     assert "Cytokine release syndrome (CRS)" in text and "call 911" in text
     assert "A fever is a temperature of" in text and "Who to call:" in text
-    # The first three questions, not the fourth.
+    # The three questions the source marks for the general summary.
     assert "Three questions to ask" in text
-    assert "Where has the leukemia come back?" in text
     assert "What treatment do you suggest for my child? Why?" in text
+    assert "Is there a clinical trial that could be right for my child?" in text
+    assert "Who do we call with questions, day or night?" in text
+    assert "Where has the leukemia come back?" not in text
     assert "What are the goals of this treatment?" not in text
     # The care-team box, where to read more, and no citation notes without their list.
     assert "Write in the names and numbers of your child's care team." in text
@@ -103,6 +107,30 @@ def test_summary_holds_what_a_family_needs_first(built):
     assert "relapsed-all.letter.pdf" in text
     assert not re.search(r"\[\d+(, \d+)*\]", text)
     assert "Draft, not yet reviewed" in text
+
+
+# Each therapy summary: a key point and a question of its own (issue 19, 3); none asks
+# where the leukemia came back or how long after treatment (no use to a refractory child).
+OWN = {
+    "blinatumomab": ("Blinatumomab is a targeted therapy", "go home with the pump?"),
+    "car-t-cell-therapy": ("CAR T-cell therapy changes your child's own T cells", "Which centre"),
+    "stem-cell-transplant": ("Doctors may suggest a stem cell transplant", "Could a brother"),
+    "refractory-all": ("There is no standard treatment", "Is there a clinical trial"),
+}
+
+
+@pytest.mark.parametrize("slug", list(OWN))
+def test_each_therapy_summary_says_something_of_its_own(built, slug):
+    text = text_of(built / f"en-CA/{slug}.summary.letter.pdf")
+    point, question = OWN[slug]
+    assert point in text and question in text
+    assert "will tell you if your child can have it" in text or slug in (
+        "stem-cell-transplant",
+        "refractory-all",
+    )
+    if slug != "stem-cell-transplant":
+        assert "Where has the leukemia come back?" not in text
+        assert "between treatment and the relapse" not in text
 
 
 def test_summary_links_only_what_is_on_the_page(built):
