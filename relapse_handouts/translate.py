@@ -21,6 +21,7 @@ from .errors import ErrorCollector, HandoutError, Location
 from .files import within
 from .markup import link_targets
 from .model import LocaleTag, Project, Review
+from .names import expand_names, name_problems, references_in
 from .units import Unit, iter_units
 from .validation import report_invalid
 from .yamlfile import YamlReader, read_yaml
@@ -102,6 +103,17 @@ def load_translation(
 def _check_links(units: dict[str, Unit], done: dict[str, TranslatedUnit], file: Any) -> None:
     errors = ErrorCollector()
     for key, translated in done.items():
+        if key in units and sorted(references_in(units[key].text)) != sorted(
+            references_in(translated.text)
+        ):
+            errors.add(
+                "the translation must keep the names of the English as references: "
+                f"{', '.join(sorted(references_in(units[key].text))) or 'none'}",
+                file.locate(("units", key, "text")),
+                field=f"units.{key}.text",
+                hint="write each {drug:ID} or {term:ID} as in the English (upper case "
+                "{Drug:ID} may start a sentence); the name comes from its own unit",
+            )
         if key in units and sorted(link_targets(units[key].text)) != sorted(
             link_targets(translated.text)
         ):
@@ -175,6 +187,20 @@ def translation_skeleton(project: Project, report: TranslationReport | None, loc
     )
 
 
+def _refuse_other_names(
+    project: Project, translated: Project | None, shown: Path, errors: ErrorCollector
+) -> None:
+    """One name per medicine and glossary term (names.py): each other name is an error."""
+    for problem in name_problems(project, translated):
+        where = shown if translated is not None else Path("source")
+        errors.add(
+            problem.message,
+            Location(where),
+            field=f"units.{problem.unit_id}" if translated is not None else problem.unit_id,
+            hint=problem.hint,
+        )
+
+
 def translate_all(
     project: Project,
     source_dir: Path,
@@ -187,12 +213,15 @@ def translate_all(
     projects: dict[str, Project] = {}
     for locale in locales:
         if locale == project.site.source_locale:
-            projects[locale] = project
+            _refuse_other_names(project, None, Path("source"), errors)
+            projects[locale] = expand_names(project)
             continue
         shown = translation_path(source_dir, locale).relative_to(root)
         try:
             report = load_translation(project, source_dir, locale, shown, read)
-            projects[locale] = translate_project(project, report)
+            translated = translate_project(project, report)
+            _refuse_other_names(project, translated, shown, errors)
+            projects[locale] = expand_names(translated)
         except HandoutError as error:
             errors.extend(error)
             continue

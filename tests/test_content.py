@@ -281,3 +281,64 @@ def test_translations_carry_the_corrections(translated, locale):
     assert html.count('class="blank') == 3
     assert '<a class="cite" href="#ref-hc-blincyto-2017">' in html
     assert 'id="support"' in html and 'id="when-to-call"' in html
+
+
+# One name per medicine in every language (issue 19, 4): the full name of drugs.yaml's
+# unit, Latin name included, wherever the medicine is named; never another spelling.
+OTHER_SPELLINGS = {
+    "zh-Hans": ["博纳吐单抗"],
+    "pa": ["ਬਲੀਨਾਟੂਮੋਮੈਬ", "ਟਿਸਾਜੈਨਲੈਕਲਿਊਸੈਲ"],
+    "ar": ["البليناتوموماب"],
+}
+
+
+@pytest.mark.parametrize("locale", ["zh-Hans", "ar", "pa"])
+def test_one_name_per_medicine_in_every_language(translated, locale):
+    import yaml
+
+    units = yaml.safe_load(
+        (translated.parent / f"source/translations/{locale}.yaml").read_text(encoding="utf-8")
+    )["units"]
+    for variant in ("general", "blinatumomab", "car-t", "refractory"):
+        text = text_of(translated / locale, variant)
+        assert "{drug:" not in text and "{Drug:" not in text
+        for drug in ("blinatumomab", "tisagenlecleucel"):
+            name = units[f"drug.{drug}.generic"]["text"]
+            assert drug in name  # the Latin name is part of the one name
+            assert text.count(drug) == text.count(name), (locale, variant, drug)
+        for wrong in OTHER_SPELLINGS[locale]:
+            assert wrong not in text, (locale, variant, wrong)
+
+
+def test_check_refuses_a_second_name_for_a_medicine(tmp_path):
+    project = make_project(tmp_path, "real")
+    path = project / "source/translations/zh-Hans.yaml"
+    text = path.read_text(encoding="utf-8")
+    # A translator writes the medicine in words instead of the reference ...
+    path.write_text(
+        text.replace("输注{drug:blinatumomab}期间", "输注博纳吐单抗期间"), encoding="utf-8"
+    )
+    result = run_cli("--project", project, "check")
+    assert result.code == 1
+    assert "units.relapsed-all.questions.1.pump" in result.err
+    assert "must keep the names of the English as references: drug:blinatumomab" in result.err
+    # ... or names it otherwise where it is written in words (a variant's title).
+    path.write_text(
+        text.replace("用贝林妥欧单抗 (blinatumomab) 治疗", "用博纳吐单抗治疗"), encoding="utf-8"
+    )
+    result = run_cli("--project", project, "check")
+    assert result.code == 1
+    assert "units.variant.blinatumomab.title: does not name blinatumomab" in result.err
+
+
+def test_check_refuses_a_glossary_link_under_another_name(tmp_path):
+    project = make_project(tmp_path, "real")
+    path = project / "source/translations/pa.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("[ਟੀ ਸੈੱਲ (T cells)](glossary:t-cells)", "[ਟੀ-ਸੈੱਲਾਂ](glossary:t-cells)", 1),
+        encoding="utf-8",
+    )
+    result = run_cli("--project", project, "check")
+    assert result.code == 1
+    assert "links the glossary term 't-cells' as 'ਟੀ-ਸੈੱਲਾਂ'" in result.err
