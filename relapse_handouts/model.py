@@ -129,18 +129,28 @@ def _items(value: Any) -> Any:
     return value
 
 
+class ConditionalCite(Strict):
+    """A citation kept only where its condition holds, like the text it supports: a
+    block about two therapies cites each one's source only where that therapy is."""
+
+    id: Slug
+    when: Condition
+
+
 class BlockBase(Strict):
     """What every block may carry: a stable id, a condition, and its sources.
 
     ``beyond_seed: true`` marks a block that states a fact the seed page does not give;
     such a block must cite a reference (``cites`` ids, or a ``[x](ref:id)`` link in its
     text), and ``check`` fails it otherwise. Cited references print as numbered notes.
+    A citation may carry its own condition (``{id: ..., when: ...}``); resolving a
+    variant keeps only the ids that hold.
     """
 
     id: Slug | None = None
     when: Condition | None = None
     beyond_seed: bool = False
-    cites: tuple[Slug, ...] = ()
+    cites: tuple[Slug | ConditionalCite, ...] = ()
 
 
 class Paragraph(BlockBase):

@@ -116,6 +116,7 @@ def resolve_handout(
     _require_link_targets(resolved, drugs, variant)
     used = set(_linked_ids(resolved, drugs, "glossary"))
     references = {ref.id: ref for ref in project.references}
+    listed = tuple(dict.fromkeys((*resolved.references, *_cited(resolved))))
     return ResolvedHandout(
         handout=resolved,
         variant=variant,
@@ -129,7 +130,7 @@ def resolve_handout(
                 (t for t in project.glossary if t.id in used), key=lambda term: _sort_key(term.term)
             )
         ),
-        references=tuple(references[ref_id] for ref_id in resolved.references),
+        references=tuple(references[ref_id] for ref_id in listed),
         source_files=project.source_files[handout.id],
     )
 
@@ -167,7 +168,22 @@ def _resolve_blocks(blocks: Iterable[Any], profile: Profile) -> tuple[Any, ...]:
     )
 
 
+def _cited(handout: Handout) -> Iterable[str]:
+    """The ids the kept blocks cite, in the order they are first cited."""
+    for section in handout.sections:
+        for block in (*section.blocks, *(b for sub in section.subsections for b in sub.blocks)):
+            # resolved: conditional citations are plain ids by now
+            yield from (cite if isinstance(cite, str) else cite.id for cite in block.cites)
+
+
 def _resolve_block(block: Any, profile: Profile) -> Any:
+    if block.cites:
+        cites = tuple(
+            cite if isinstance(cite, str) else cite.id
+            for cite in block.cites
+            if isinstance(cite, str) or parse_condition(cite.when).holds(profile)
+        )
+        block = block.model_copy(update={"cites": cites})
     for field in ("list", "questions"):
         if hasattr(block, field):
             items = _marked(_keep(getattr(block, field), profile), profile)

@@ -67,7 +67,7 @@ REQUIRED = {
     ],
     "cns": ["affected area", "spinal taps"],
     "testicular": ["affected area", "Could treatment affect my child's ability to have children"],
-    "transplant": ["unrelated donor or cord blood"],
+    "transplant": ["could another donor be an option?"],
 }
 # Words that must not: relapse-only text in the refractory handout, the general
 # "targeted therapy blocks proteins" text under blinatumomab, absolutes the seed does
@@ -116,6 +116,7 @@ EVERY_VARIANT = [
     "child life specialist",
     "psychologist",
     "1-888-939-3333",
+    "Can we have an interpreter for visits and phone calls? Is there a cost?",
 ]
 NEVER = ["Brand names in Canada", "example.org", "Reviewed by", "Last reviewed", "my son"]
 
@@ -241,6 +242,12 @@ TRANSLATION_FIXES = [
     ("pa", "cns", "ਰੀੜ੍ਹ ਦੀ ਹੱਡੀ ਦੀ ਨਾੜੀ", "ਰੀੜ੍ਹ ਦੀ ਤੰਤੂ-ਡੋਰੀ"),
     ("fr-CA", "general", "de l'infirmière ou", "du personnel infirmier"),
     ("ar", "general", "الطبيب أو الممرض أو فريق", "الممرض أو الممرضة"),
+    # Issue 19, 6.
+    ("fr-CA", "car-t", "ce qu'elle attend pour votre enfant", "ce qu'elle prévoit pour"),
+    ("es", "general", "enfrentarla solo", "enfrentarla sin ayuda"),
+    ("pa", "cns", "ਰੇਡੀਏਸ਼ਨ ਦਿੱਤੀ ਜਾਵੇਗੀ", "ਰੇਡੀਏਸ਼ਨ ਦਿੱਤੀ ਜਾ ਸਕਦੀ ਹੈ"),
+    ("pa", "general", "ਮਿਰਗੀ", "ਸਰੀਰ ਆਕੜ ਜਾਵੇ ਜਾਂ ਝਟਕੇ"),
+    ("ar", "cns", "CNS therapy", "«داخل القِراب» تعني داخل الغلاف الذي يحيط بالنخاع الشوكي"),
 ]
 
 
@@ -342,3 +349,38 @@ def test_check_refuses_a_glossary_link_under_another_name(tmp_path):
     result = run_cli("--project", project, "check")
     assert result.code == 1
     assert "links the glossary term 't-cells' as 'ਟੀ-ਸੈੱਲਾਂ'" in result.err
+
+
+# Each variant lists the sources it cites, and the seed page (issue 19, 5).
+CITES_ONLY = {
+    "blinatumomab": ("hc-blincyto-2017", "hc-kymriah-2018"),
+    "car-t": ("hc-kymriah-2018", "hc-blincyto-2017"),
+}
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_each_variant_lists_the_seed_page_and_what_it_cites(english, variant):
+    html = (english / f"{VARIANTS[variant]}.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<li id="ref-([a-z0-9-]+)"', html)
+    cited = set(re.findall(r'<a class="cite" href="#ref-([a-z0-9-]+)">', html))
+    assert listed[0] == "ccs-seed"
+    assert "The public page the facts in this handout are adapted from" in html
+    assert set(listed[1:]) == cited, variant
+    assert len(listed) < 17
+    if variant in CITES_ONLY:
+        own, other = CITES_ONLY[variant]
+        assert own in listed and other not in listed
+    if variant in ("cns", "testicular", "transplant"):
+        assert not {"hc-blincyto-2017", "hc-kymriah-2018"} & set(listed)
+
+
+@pytest.mark.parametrize("locale", ["fr-CA", "es", "zh-Hans", "ar", "pa"])
+def test_every_handout_asks_about_an_interpreter_in_its_language(translated, locale):
+    import yaml
+
+    units = yaml.safe_load(
+        (translated.parent / f"source/translations/{locale}.yaml").read_text(encoding="utf-8")
+    )["units"]
+    question = units["relapsed-all.questions.1.interpreter"]["text"]
+    for variant in VARIANTS:
+        assert question in text_of(translated / locale, variant).replace("&#39;", "'"), variant

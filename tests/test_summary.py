@@ -133,6 +133,13 @@ def test_each_therapy_summary_says_something_of_its_own(built, slug):
         assert "between treatment and the relapse" not in text
 
 
+@pytest.mark.parametrize("locale", ["zh-Hans", "ar", "pa"])
+def test_summary_names_the_full_handout_in_its_own_language(built, locale):
+    """Not by an English file name (issue 19, 6): by its title, in the locale."""
+    text = text_of(built / f"{locale}/relapsed-all.summary.letter.pdf")
+    assert "relapsed-all" not in text and ".pdf" not in text
+
+
 def test_summary_links_only_what_is_on_the_page(built):
     """Glossary words, citations and section links are plain text on the sheet: there
     is no glossary or reference list to go to."""
