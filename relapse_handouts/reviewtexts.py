@@ -166,7 +166,8 @@ def _cites(chain: list[dict[str, Any]]) -> tuple[str, ...]:
     cited: list[str] = []
     for node in chain:
         if node.get("beyond_seed"):
-            cited += list(node.get("cites", ()))
+            # a conditional citation ({id, when}) names its reference by id
+            cited += [c["id"] if isinstance(c, dict) else c for c in node.get("cites", ())]
     return tuple(dict.fromkeys(cited))
 
 

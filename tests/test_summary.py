@@ -121,7 +121,7 @@ OWN = {
 
 @pytest.mark.parametrize("slug", list(OWN))
 def test_each_therapy_summary_says_something_of_its_own(built, slug):
-    text = text_of(built / f"en-CA/{slug}.summary.letter.pdf")
+    text = pdf_text(built / f"en-CA/{slug}.summary.letter.pdf")
     point, question = OWN[slug]
     assert point in text and question in text
     assert "will tell you if your child can have it" in text or slug in (
@@ -136,7 +136,7 @@ def test_each_therapy_summary_says_something_of_its_own(built, slug):
 @pytest.mark.parametrize("locale", ["zh-Hans", "ar", "pa"])
 def test_summary_names_the_full_handout_in_its_own_language(built, locale):
     """Not by an English file name (issue 19, 6): by its title, in the locale."""
-    text = text_of(built / f"{locale}/relapsed-all.summary.letter.pdf")
+    text = pdf_text(built / f"{locale}/relapsed-all.summary.letter.pdf")
     assert "relapsed-all" not in text and ".pdf" not in text
 
 
