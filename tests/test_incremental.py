@@ -49,7 +49,7 @@ def test_editing_one_locale_rebuilds_only_that_locale(tmp_path):
     path = project / "source/translations/fr-CA.yaml"
     units = yaml.safe_load(path.read_text())
     units["units"]["tiny.about.0"]["text"] = (
-        "FR Les cellules leucémiques s'appellent [blastes](glossary:blasts)."
+        "FR Les cellules leucémiques s'appellent [blasts](glossary:blasts)."
     )
     path.write_text(yaml.safe_dump(units, allow_unicode=True))
     result = build(config_for(project, jobs=1))
