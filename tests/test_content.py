@@ -149,7 +149,7 @@ def test_each_variant_says_what_belongs_to_it(english, variant):
 @pytest.mark.parametrize("variant", ["blinatumomab", "car-t", "refractory", "general", "marrow"])
 def test_immune_therapy_variants_teach_the_signs_of_their_side_effects(english, variant):
     text = text_of(english, variant)
-    start = text.index("When to call right away Call")
+    start = text.index("Call 911 now, or go to the nearest emergency department")
     section = text[start : re.search(r"What re(lapsed|fractory)", text[start:]).start() + start]
     assert "Cytokine release syndrome (CRS): fever, chills" in section
     assert "Nervous system effects: confusion" in section
