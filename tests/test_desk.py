@@ -292,7 +292,7 @@ def test_epub_on_request_and_never_with_a_password(client):
         "/personalize",
         data=personal_form(csrf, child_first_name=NAME, with_epub="1", action="files"),
     ).get_data(as_text=True)
-    assert 'download="relapsed-all-cns.letter.epub"' in page
+    assert 'download="relapsed-all-cns.en-CA.letter.epub"' in page
     refused = client.post("/personalize", data=personal_form(csrf, with_epub="1", protect="1"))
     assert refused.status_code == 422 and "cannot carry a password" in refused.get_data(
         as_text=True

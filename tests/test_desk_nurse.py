@@ -149,3 +149,21 @@ def test_each_handout_shows_its_status_before_printing(client, state, ui, words)
         statuses = lxml.html.fromstring(page).find_class("status")
         assert statuses and all(words in s.text_content() for s in statuses), path
         assert all(version in s.text_content() for s in statuses)
+
+
+@pytest.mark.parametrize(
+    ("locale", "edition", "action", "name"),
+    [("fr-CA", "standard", "pdf", "relapsed-all-cns.fr-CA.letter.pdf"),
+     ("ar", "large-print", "pdf", "relapsed-all-cns.ar.large-print.letter.pdf"),
+     ("en-CA", "standard", "draft", "relapsed-all-cns.en-CA.letter.eml")],
+)  # fmt: skip
+def test_downloads_are_named_for_handout_language_and_edition(
+    client, locale, edition, action, name
+):
+    response = client.post(
+        "/personalize",
+        data=form(token(client), locale=locale, edition=edition, action=action,
+                  child_first_name=NAME),
+    )  # fmt: skip
+    disposition = response.headers["Content-Disposition"]
+    assert f'filename="{name}"' in disposition and NAME not in disposition

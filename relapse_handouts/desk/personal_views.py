@@ -138,7 +138,7 @@ def _respond(
     password: str | None,
 ) -> Any:
     if options.action == "pdf" and not password:
-        return _attachment(handout.pdf, "application/pdf", f"{handout.file_stem}.pdf")
+        return _attachment(handout.pdf, "application/pdf", download_name(handout, "pdf"))
     draft = None
     if options.action in ("draft", "send"):
         message = compose_email(
@@ -155,7 +155,7 @@ def _respond(
             return render_template("result.html.j2", **result)
         draft = bytes(message)
         if not password:
-            return _attachment(draft, "message/rfc822", f"{handout.file_stem}.eml")
+            return _attachment(draft, "message/rfc822", download_name(handout, "eml"))
     return render_template("result.html.j2", **_result(state, choice, handout, password, draft, ""))
 
 
@@ -186,13 +186,17 @@ def _result(
     draft: bytes | None,
     sent: str,
 ) -> dict[str, Any]:
-    links = [(f"{handout.file_stem}.pdf", _data_url("application/pdf", handout.pdf), "pdf")]
+    links = [(download_name(handout, "pdf"), _data_url("application/pdf", handout.pdf), "pdf")]
     if handout.epub is not None:
         links.append(
-            (f"{handout.file_stem}.epub", _data_url("application/epub+zip", handout.epub), "epub")
+            (
+                download_name(handout, "epub"),
+                _data_url("application/epub+zip", handout.epub),
+                "epub",
+            )
         )
     if draft is not None:
-        links.append((f"{handout.file_stem}.eml", _data_url("message/rfc822", draft), "eml"))
+        links.append((download_name(handout, "eml"), _data_url("message/rfc822", draft), "eml"))
     return {
         "title": plain_text(handout.resolved.variant.title),
         "locale": handout.resolved.locale,
@@ -224,6 +228,14 @@ def _chart(
     topic = plain_text(state.resolved(choice.variant, topic_locale).variant.title)
     edition = edition_label(choice.edition)
     return chart_line(handout.resolved, topic, edition, given, g.ui, gettext)
+
+
+def download_name(handout: PersonalHandout, extension: str) -> str:
+    """The file's name: handout, language, edition and paper (never the child):
+    ``relapsed-all-cns.fr-CA.large-print.letter.pdf``."""
+    slug = handout.resolved.variant.slug
+    rest = handout.file_stem.removeprefix(slug)
+    return f"{slug}.{handout.resolved.locale}{rest}.{extension}"
 
 
 def _data_url(media_type: str, data: bytes) -> str:
