@@ -388,3 +388,27 @@ def test_what_is_typed_comes_back_as_text_and_the_chart_line(server, page, shots
     assert "content version" in line and "password given by phone" in line and NAME not in line
     assert page.get_by_role("button", name="Copy").is_visible()
     check_page(page, shots, "result-chart")
+
+
+def test_make_the_files_then_reload_and_back_never_resubmit(server, page, shots):
+    """After "Make the files" the page is busy, then shows the files with the form still
+    filled in; reloading asks nothing (a GET, not the form again) and names no child."""
+    methods: list[str] = []
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url + "/personalize?variant=cns&locale=en-CA")
+    page.get_by_label("Child's first name").fill(NAME)
+    hold = "window.hold = true; document.querySelector('form.sheet').addEventListener("
+    page.evaluate(hold + "'submit', (e) => { if (window.hold) e.preventDefault(); })")
+    page.get_by_role("button", name="Make the files").click()  # held: the page stays
+    assert page.locator("p.busy").inner_text().startswith("Making the files")
+    page.evaluate("window.hold = false")
+    page.get_by_role("button", name="Make the files").click()
+    page.wait_for_selector("#again-heading")
+    assert page.get_by_label("Child's first name").input_value() == NAME
+    assert NAME not in page.url and page.url.endswith("/personalize?variant=cns&locale=en-CA")
+    check_page(page, shots, "result-form-kept")
+    page.on("request", lambda request: methods.append(request.method))
+    page.reload()
+    assert methods[:1] == ["GET"] and not dialogs
+    assert page.get_by_role("heading", name="Personalize for a child").is_visible()

@@ -167,3 +167,19 @@ def test_downloads_are_named_for_handout_language_and_edition(
     )  # fmt: skip
     disposition = response.headers["Content-Disposition"]
     assert f'filename="{name}"' in disposition and NAME not in disposition
+
+
+def test_the_result_page_keeps_the_form_filled_and_no_address_holds_it(client):
+    """After "Make the files" the form comes back filled (a change is one step away, Back
+    is never needed); the address the page takes in the history names no child."""
+    csrf = token(client)
+    typed = form(csrf, child_first_name=NAME, notes="Bring the list", medicines=["vincristine"])
+    page = client.post("/personalize", data=typed).get_data(as_text=True)
+    tree = lxml.html.fromstring(page)
+    assert "Your files are ready" in page and "Change something" in page
+    assert tree.get_element_by_id("child_first_name").value == NAME
+    assert tree.get_element_by_id("notes").text.strip() == "Bring the list"
+    assert tree.xpath("//input[@name='medicines'][@value='vincristine']")[0].checked
+    [sheet] = tree.xpath("//form[@data-get-url]")
+    assert sheet.get("data-get-url") == "/personalize?variant=cns&locale=en-CA"
+    assert tree.xpath("//p[@class='busy'][@role='status']")

@@ -152,11 +152,19 @@ def _respond(
         if options.action == "send":
             send_to_family(message, state)
             result = _result(state, choice, handout, password, None, "sent")
-            return render_template("result.html.j2", **result)
+            return render_template("result.html.j2", **_refill(state, choice), **result)
         draft = bytes(message)
         if not password:
             return _attachment(draft, "message/rfc822", download_name(handout, "eml"))
-    return render_template("result.html.j2", **_result(state, choice, handout, password, draft, ""))
+    result = _result(state, choice, handout, password, draft, "")
+    return render_template("result.html.j2", **_refill(state, choice), **result)
+
+
+def _refill(state: DeskState, choice: PersonalChoice) -> dict[str, Any]:
+    """The form as typed, shown again under the result (Post/Redirect/Get without keeping
+    anything: the page itself holds what was typed)."""
+    context = _form_context(state, choice, request.form, {})
+    return {key: value for key, value in context.items() if key not in ("title",)}
 
 
 def send_to_family(message: Any, state: DeskState) -> None:

@@ -3,6 +3,33 @@
 // and moves the keyboard focus to a form's problem list when there is one.
 (function () {
   "use strict";
+  // A page that answers a form (the result, or the form with its problems) becomes the
+  // form's plain address in the history: reload or Back never asks to "confirm form
+  // resubmission". What was typed stays in the page itself, never in the address.
+  var sheet = document.querySelector("form[data-get-url]");
+  if (sheet && window.history && history.replaceState) {
+    history.replaceState(null, "", sheet.getAttribute("data-get-url"));
+  }
+  // A render takes seconds: say so (in a status the screen reader reads out too).
+  Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), function (form) {
+    var status = form.querySelector(".busy");
+    form.addEventListener("submit", function () {
+      form.setAttribute("aria-busy", "true");
+      if (status) { status.textContent = status.getAttribute("data-busy"); }
+      // A download leaves the page as it is: the form is ready again after a while.
+      window.setTimeout(function () {
+        form.removeAttribute("aria-busy");
+        if (status) { status.textContent = ""; }
+      }, 8000);
+    });
+  });
+  window.addEventListener("pageshow", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), function (form) {
+      form.removeAttribute("aria-busy");
+      var status = form.querySelector(".busy");
+      if (status) { status.textContent = ""; }
+    });
+  });
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
   var copy = document.getElementById("copy-chart");
