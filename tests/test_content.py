@@ -246,7 +246,7 @@ TRANSLATION_FIXES = [
     ("fr-CA", "car-t", "ce qu'elle attend pour votre enfant", "ce qu'elle prévoit pour"),
     ("es", "general", "enfrentarla solo", "enfrentarla sin ayuda"),
     ("pa", "cns", "ਰੇਡੀਏਸ਼ਨ ਦਿੱਤੀ ਜਾਵੇਗੀ", "ਰੇਡੀਏਸ਼ਨ ਦਿੱਤੀ ਜਾ ਸਕਦੀ ਹੈ"),
-    ("pa", "general", "ਮਿਰਗੀ", "ਸਰੀਰ ਆਕੜ ਜਾਵੇ ਜਾਂ ਝਟਕੇ"),
+    ("pa", "general", "ਜਾਂ ਦੌਰਾ ਪੈਣਾ", "ਮਿਰਗੀ ਵਰਗਾ ਦੌਰਾ (seizure)"),
     ("ar", "cns", "CNS therapy", "«داخل القِراب» تعني داخل الغلاف الذي يحيط بالنخاع الشوكي"),
 ]
 
