@@ -117,8 +117,15 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     page.locator("#care_team-0-phone").fill("604-555-0100")
     page.get_by_label(re.compile("^Protect the PDF")).check()
     page.get_by_role("button", name="Make the files").click()
-    assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", page.locator("code").inner_text())
+    assert re.fullmatch(r"[a-z]{3,7}(-[a-z]{3,7}){4}", page.locator("code").inner_text())
     check_page(page, shots, "result-password")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name="Print a password slip for the family").click()
+    slip = opened.value
+    slip.wait_for_load_state()
+    assert slip.locator("ol.slip-words li").count() == 5
+    check_page(slip, shots, "password-slip")
+    slip.close()
     protected = downloaded(page, lambda: page.get_by_role("link", name="Download the PDF").click())
     assert PdfReader(BytesIO(protected)).is_encrypted
     # A family's basket: the CNS handout in Arabic (large print) and the English e-book.

@@ -183,3 +183,22 @@ def test_the_result_page_keeps_the_form_filled_and_no_address_holds_it(client):
     [sheet] = tree.xpath("//form[@data-get-url]")
     assert sheet.get("data-get-url") == "/personalize?variant=cns&locale=en-CA"
     assert tree.xpath("//p[@class='busy'][@role='status']")
+
+
+def test_the_password_is_words_to_say_by_phone_with_a_slip_to_print(client):
+    from relapse_handouts.desk.passwords import WORDS
+
+    csrf = token(client)
+    page = client.post("/personalize", data=form(csrf, protect="1")).get_data(as_text=True)
+    password = re.search(r"<code>([^<]+)</code>", page)[1]
+    words = password.split("-")
+    assert len(words) == 5 and set(words) <= set(WORDS) and len(set(WORDS)) == 512
+    slip = client.post(
+        "/personalize/slip",
+        data={"csrf": csrf, "variant": "cns", "locale": "ar", "password": password},
+    )
+    text = slip.get_data(as_text=True)
+    assert slip.status_code == 200 and password in text and text.count("<li>") >= 5
+    assert 'lang="ar"' in text  # the handout's title, in the family's language
+    forged = {"csrf": csrf, "variant": "cns", "locale": "ar", "password": "<b>x</b>-a-b-c-d"}
+    assert client.post("/personalize/slip", data=forged).status_code == 400

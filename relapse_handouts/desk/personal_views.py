@@ -8,7 +8,6 @@ here, shown once on the result page and never kept.
 from __future__ import annotations
 
 import base64
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +20,7 @@ from ..personal import CareSheet
 from ..personalize import PersonalHandout
 from .chart import chart_line
 from .context import can_send, desk, gettext, log
+from .passwords import WORDS, WORDS_IN_PASSWORD, make_password
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
 from .views import edition_label
@@ -34,7 +34,6 @@ __all__ = [
     "send_to_family",
 ]
 
-_PASSWORD_LETTERS = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread by phone
 MAX_ADDRESS_CHARS = 254
 # Seconds for the whole exchange with the mail server, whatever HANDOUTS_SMTP_TIMEOUT says:
 # the nurse is waiting, and the worker's other threads too.
@@ -85,6 +84,27 @@ def personalize_post() -> Any:
             "personalize.html.j2", **_form_context(state, choice, request.form, problems.problems)
         )
         return page, problems.status
+
+
+@blueprint.post("/personalize/slip")
+def password_slip() -> str:
+    """A slip to print and hand to the family: the password in words (sent back by the
+    result page in the POST body, never kept). Only a password this desk could have made
+    is printed."""
+    _, state = desk()
+    choice = _choice(state, request.form)
+    words = request.form.get("password", "").split("-")
+    if len(words) != WORDS_IN_PASSWORD or not set(words) <= set(WORDS):
+        abort(400)
+    resolved = state.resolved(choice.variant, choice.locale)
+    return render_template(
+        "slip.html.j2",
+        words=words,
+        password="-".join(words),
+        title=plain_text(resolved.variant.title),
+        locale=choice.locale,
+        handout_dir=resolved.direction,
+    )
 
 
 def rendered(
@@ -254,11 +274,6 @@ def _attachment(data: bytes, media_type: str, name: str) -> Response:
     response = Response(data, mimetype=media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def make_password() -> str:
-    """Three groups of four letters and digits: easy to read out by phone (~60 bits)."""
-    return "-".join("".join(secrets.choice(_PASSWORD_LETTERS) for _ in range(4)) for _ in range(3))
 
 
 def check_recipient(address: str) -> bool:

@@ -30,6 +30,11 @@
       if (status) { status.textContent = ""; }
     });
   });
+  var print = document.getElementById("print-slip");
+  if (print) {
+    print.hidden = false;
+    print.addEventListener("click", function () { window.print(); });
+  }
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
   var copy = document.getElementById("copy-chart");
