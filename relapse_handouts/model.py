@@ -384,6 +384,9 @@ class Site(Strict):
     readability: Readability = Readability()
     medical_terms: tuple[Slug, ...] = ()
     smtp: SmtpServer | None = None
+    # The hospital mail server's limit for one message (attachments included), in MB:
+    # the desk warns before a basket's email goes over it.
+    mail_limit_mb: Annotated[float, Field(gt=0, le=1000)] = 10
 
 
 class Variant(Strict):

@@ -202,3 +202,34 @@ def test_the_password_is_words_to_say_by_phone_with_a_slip_to_print(client):
     assert 'lang="ar"' in text  # the handout's title, in the family's language
     forged = {"csrf": csrf, "variant": "cns", "locale": "ar", "password": "<b>x</b>-a-b-c-d"}
     assert client.post("/personalize/slip", data=forged).status_code == 400
+
+
+def fill_basket(client):
+    csrf = token(client)
+    keys = ["ar/relapsed-all-cns.letter.pdf", "fr-CA/relapsed-all-cns.epub"]
+    assert client.post("/basket/add", data={"csrf": csrf, "key": keys}).status_code == 303
+    return csrf, keys
+
+
+def test_the_basket_shows_sizes_and_total_and_warns_before_the_mail_limit(
+    client, state, monkeypatch
+):
+    _, keys = fill_basket(client)
+    page = client.get("/basket").get_data(as_text=True)
+    sizes = re.findall(r'<span class="size">([\d.,]+) MB</span>', page)
+    listed = {entry.key: entry.size for entry in state.published()}
+    assert sizes == [f"{max(listed[key] / 1e6, 0.1):.1f}" for key in keys]
+    assert "limit is 10.0 MB" in page and "Too big" not in page
+    assert "relapsed-all-cns.letter.pdf<" not in page  # titles and editions, no file paths
+    site = state.project.site.model_copy(update={"mail_limit_mb": 0.05})
+    monkeypatch.setattr(state, "project", state.project.model_copy(update={"site": site}))
+    assert "Too big for one email" in client.get("/basket").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", [0, -1, "ten", 5000])
+def test_the_mail_limit_in_site_yaml_is_checked(state, value):
+    from pydantic import ValidationError
+
+    data = state.project.site.model_dump()
+    with pytest.raises(ValidationError, match="mail_limit_mb"):
+        type(state.project.site).model_validate({**data, "mail_limit_mb": value})

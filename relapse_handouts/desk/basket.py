@@ -25,7 +25,10 @@ from flask import (
     url_for,
 )
 
+from babel.numbers import format_decimal
+
 from ..emaildraft import compose_email
+from ..i18n import babel_locale
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import Attachment, PersonalHandout
@@ -40,6 +43,7 @@ __all__ = ["blueprint", "BASKET_COOKIE"]
 
 BASKET_COOKIE = "desk_basket"
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # the same zip for the same files
+_EMAIL_TEXT_BYTES = 20_000  # the message's text and headers, generously
 
 
 blueprint = Blueprint("basket", __name__, url_prefix="/basket")
@@ -61,7 +65,8 @@ def show_basket(
     typed: Any = request.form if request.method == "POST" else {}
     page = render_template(
         "basket.html.j2",
-        items=[(item, file_label(item), _title(state, item)) for item in items],
+        items=[(item, file_label(item), _title(state, item), _size(item.size)) for item in items],
+        sizes=_sizes(state, items),
         problem=problem,
         problems=problems or {},
         sent=sent,
@@ -208,6 +213,26 @@ def _saved(keys: list[str]) -> Response:
     response = make_response(redirect(url_for("basket.show_basket"), 303))
     response.set_cookie(BASKET_COOKIE, "|".join(keys), samesite="Strict", httponly=True, path="/")
     return response
+
+
+def _size(size: int) -> str:
+    """'1.2 MB' / '1,2 Mo' in the nurse's language (at least 0.1)."""
+    number = format_decimal(max(size / 1e6, 0.1), "#,##0.0", locale=babel_locale(g.ui))
+    return gettext("%(size)s MB") % {"size": number}
+
+
+def _sizes(state: DeskState, items: list[Published]) -> dict[str, Any]:
+    """The total, the email's likely size (attachments grow by a third in an email) and
+    whether it goes over the hospital's mail limit (``mail_limit_mb`` in site.yaml)."""
+    total = sum(item.size for item in items)
+    email = total * 4 // 3 + _EMAIL_TEXT_BYTES
+    limit = state.project.site.mail_limit_mb
+    return {
+        "total": _size(total),
+        "email": _size(email),
+        "limit": _size(int(limit * 1e6)),
+        "over": email > limit * 1e6,
+    }
 
 
 def _title(state: DeskState, item: Published) -> str:
