@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import PurePosixPath
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -24,8 +25,6 @@ from flask import (
     request,
     url_for,
 )
-
-from babel.numbers import format_decimal
 
 from ..emaildraft import compose_email
 from ..i18n import babel_locale
