@@ -11,6 +11,7 @@ from dataclasses import replace
 from ..config import BuildConfig
 from ..formats import OutputFormat, output_format
 from ..html import HtmlDocument, HtmlRenderer, Part
+from ..i18n import babel_locale
 from ..resolve import ResolvedHandout
 from .narration import Narration, Narrator
 from .overlay import add_media_overlays
@@ -69,27 +70,29 @@ class AudioRenderer:
 
     def mp3(self, resolved: ResolvedHandout, html: HtmlRenderer) -> Narration:
         """The narration whose ``mp3`` is the handout's MP3 file."""
-        return self.narration(
-            resolved, mark_parts(html.render(resolved, output_format("epub")).parts)
-        )
+        parts = html.render(resolved, output_format("epub")).parts
+        return self.narration(resolved, mark_parts(parts, sources_note(resolved, html)))
 
     def epub(self, resolved: ResolvedHandout, html: HtmlRenderer) -> tuple[bytes, Narration]:
         """The EPUB with Media Overlays: the EPUB stage's book, then one finishing step."""
         from ..epub import build_epub
 
         document = html.render(resolved, output_format("epub"))
-        marked = replace(document, parts=mark_parts(document.parts))
+        marked = replace(document, parts=mark_parts(document.parts, sources_note(resolved, html)))
         narration = self.narration(resolved, marked.parts)
         book = build_epub(marked, html)
         return add_media_overlays(book, narration, _summary(narration)), narration
 
-    def web_player(self, resolved: ResolvedHandout) -> tuple[ReadAloudHook, list[Narration]]:
+    def web_player(
+        self, resolved: ResolvedHandout, html: HtmlRenderer
+    ) -> tuple[ReadAloudHook, list[Narration]]:
         """A hook for ``HtmlRenderer.render``: marks the page's parts and returns them with
         the player; the narration used is appended to the returned list."""
         used: list[Narration] = []
+        note = sources_note(resolved, html)
 
         def hook(parts: tuple[Part, ...]) -> tuple[tuple[Part, ...], PlayerView]:
-            marked = mark_parts(parts)
+            marked = mark_parts(parts, note)
             narration = self.narration(resolved, marked)
             used.append(narration)
             name = mp3_name(resolved.variant.slug)
@@ -102,9 +105,18 @@ class AudioRenderer:
         self, resolved: ResolvedHandout, html: HtmlRenderer, output: OutputFormat
     ) -> tuple[bytes, Narration]:
         """The read-aloud web page (it plays the MP3 saved next to it)."""
-        hook, used = self.web_player(resolved)
+        hook, used = self.web_player(resolved, html)
         document: HtmlDocument = html.render(resolved, output, read_aloud=hook)
         return document.html.encode("utf-8"), used[0]
+
+
+def sources_note(resolved: ResolvedHandout, html: HtmlRenderer) -> str | None:
+    """What is read instead of the reference list, which stays in English: in a handout
+    in another language, that the sources are in the printed handout (in its language)."""
+    if babel_locale(resolved.locale).language == "en":
+        return None
+    _ = html.gettext(resolved)
+    return _("The sources are listed in the printed handout.")
 
 
 def _summary(narration: Narration) -> str:

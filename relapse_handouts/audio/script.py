@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from lxml import html as lxml_html
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..html import Part
 
@@ -24,8 +24,12 @@ __all__ = ["Utterance", "mark_parts", "normalized", "spoken_text", "utterances"]
 READ_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "caption", "tr")
 _OPENING = re.compile(r"<(" + "|".join(READ_TAGS) + r")(?=[\s>])([^>]*)>")
 _HAS_ID = re.compile(r"\sid=")
-# Not read: the table of contents, web addresses in references, hidden or skip links.
-_SKIPPED_CLASSES = {"url", "skip-link", "toc"}
+# Not read: the table of contents, web addresses in references, hidden or skip links,
+# citation numbers ("[5, 13]" said aloud is noise) and a reference list marked not read.
+_SKIPPED_CLASSES = {"url", "skip-link", "toc", "cites", "not-read"}
+_NOT_READ = "not-read"
+_FIRST_HEADING_END = re.compile(r"</h[1-6]>")
+_LIST_OPENING = re.compile(r"<ol(?=[\s>])")
 _CELL_TAGS = {"td", "th"}
 
 
@@ -39,9 +43,26 @@ class Utterance:
     lang: str
 
 
-def mark_parts(parts: tuple[Part, ...]) -> tuple[Part, ...]:
-    """The parts with an id on every element that is read aloud and had none."""
-    return tuple(_marked(part) for part in parts)
+def mark_parts(parts: tuple[Part, ...], sources_note: str | None = None) -> tuple[Part, ...]:
+    """The parts with an id on every element that is read aloud and had none. With a
+    ``sources_note`` (a handout not in English), the English reference list is not read:
+    the note, shown and read after the heading of the references, says where they are."""
+    return tuple(
+        _marked(_with_sources_note(part, sources_note) if part.kind == "references" else part)
+        for part in parts
+    )
+
+
+def _with_sources_note(part: Part, note: str | None) -> Part:
+    if note is None:
+        return part
+    html = _FIRST_HEADING_END.sub(
+        lambda end: f'{end.group(0)}<p class="sources-note">{escape(note)}</p>',
+        str(part.html),
+        count=1,
+    )
+    html = _LIST_OPENING.sub(f'<ol class="{_NOT_READ}"', html)
+    return Part(part.kind, part.anchor, part.title, Markup(html))
 
 
 def _marked(part: Part) -> Part:
