@@ -31,6 +31,7 @@ from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .markup import plain_text, render_inline
+from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout, variant_profile
 from .templates import ProjectEnvironment, ProjectLoader
@@ -91,7 +92,13 @@ class HtmlRenderer:
         (web pages with narration, see ``audio.edition``) marks the parts with ids and
         gives the player the page shows."""
         env = self._environment(resolved)
-        context = {**self._context(resolved), "extract": output.extract, "edition": output.edition}
+        context = {
+            **self._context(resolved),
+            "extract": output.extract,
+            "edition": output.edition,
+            "printed": output.renderer == "pdf",
+            "section_titles": section_titles(resolved.handout.sections),
+        }
         if output.renderer == "pdf" and context["update_link"]:
             # Printed copies carry a QR code to the latest version online.
             context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
@@ -120,6 +127,11 @@ class HtmlRenderer:
                 },
             )
         return HtmlDocument(resolved, output, paper, context["document_title"], html, parts)
+
+    def gettext(self, resolved: ResolvedHandout) -> Callable[[str], str]:
+        """The layout words' translation function of ``resolved``'s locale."""
+        self._environment(resolved)
+        return self._translations[resolved.locale].gettext
 
     def render_notes_page(self, resolved: ResolvedHandout, paper: str) -> HtmlDocument:
         """A page of ruled lines for notes, used to pad printed booklets."""
@@ -223,6 +235,7 @@ class HtmlRenderer:
                 plain=plain_text,
                 css_string=_css_string,
                 css_counters=_css_counters,
+                css_xref=_css_xref,
                 direction=_direction,
                 date=lambda value: _format_date(value, locale),
             )
@@ -283,7 +296,20 @@ def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:
 @jinja2.pass_context
 def _markdown_filter(context: Any, text: str) -> Markup:
     # An extract has no glossary, reference list or other sections to link to.
-    return render_inline(text, _extract_link if context.get("extract") else _resolve_link)
+    if context.get("extract"):
+        return render_inline(text, _extract_link)
+    if context.get("printed"):
+        # Paper names the section and its page (printrefs.py).
+        rendered = render_inline(text, _printed_link)
+        if "section-link" not in rendered:
+            return rendered
+        return mark_named_sections(rendered, context["section_titles"])
+    return render_inline(text, _resolve_link)
+
+
+def _printed_link(href: str) -> tuple[str, str]:
+    target, kind = _resolve_link(href)
+    return (heading_anchor(target), kind) if kind == "section-link" else (target, kind)
 
 
 def _extract_link(href: str) -> tuple[str, str] | None:
@@ -335,9 +361,19 @@ def _css_string(value: str) -> Markup:
 def _css_counters(template: str) -> Markup:
     """A translated text with ``{page}``/``{pages}`` as CSS content with page counters,
     so each language can put the numbers where its grammar wants them."""
-    pieces = re.split(r"\{(page|pages)\}", template)
+    return _css_content(template, {"page": "counter(page)", "pages": "counter(pages)"})
+
+
+def _css_xref(template: str) -> Markup:
+    """A translated text with ``{section}``/``{page}`` as CSS content for a printed
+    section link: the title of its target and the page it is on (see printrefs.py)."""
+    return _css_content(template, XREF_FUNCTIONS)
+
+
+def _css_content(template: str, functions: dict[str, str]) -> Markup:
+    pieces = re.split(r"\{(" + "|".join(functions) + r")\}", template)
     content = [
-        str(_css_string(piece)) if index % 2 == 0 else f"counter({piece})"
+        str(_css_string(piece)) if index % 2 == 0 else functions[piece]
         for index, piece in enumerate(pieces)
         if piece
     ]

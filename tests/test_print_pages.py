@@ -1,0 +1,152 @@
+"""What a family sees on the printed pages (issue 19, 6), read back from the built PDFs:
+large print opens on full pages under a one-line running head, cross-references name the
+section and the page it is on, the medicine table leaves no page before it half empty."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+from babel.messages.pofile import read_po
+from lxml import html as lxml_html
+
+from relapse_handouts.i18n import babel_locale
+from tests.base import REPO
+
+MM = 72 / 25.4
+LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
+# Bottom page margins (styles/print.css, large-print.css): what is below is the footer.
+BOTTOM_MARGIN = {"standard": 22 * MM, "large-print": 38 * MM}
+
+
+def layout_word(locale: str, msgid: str) -> str:
+    """A layout word in ``locale`` (its gettext catalog; English is the msgid)."""
+    if locale == "en-CA":
+        return msgid
+    path = REPO / f"source/locale/{babel_locale(locale)}/LC_MESSAGES/messages.po"
+    with path.open("rb") as file:
+        return read_po(file).get(msgid).string
+
+
+def body_bottom(page: pymupdf.Page, edition: str) -> float:
+    """How far down the page (0 to 1) its body text reaches, running footer left out."""
+    limit = page.rect.height - BOTTOM_MARGIN[edition]
+    bottoms = [b[3] for b in page.get_text("blocks") if b[4].strip() and b[1] < limit]
+    return max(bottoms, default=0) / page.rect.height
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Large print ---------------------------------------------------------------------------
+
+
+def large_print_pdfs(output: Path) -> list[Path]:
+    return sorted(output.rglob("*.large-print.*.pdf"))
+
+
+def test_large_print_running_head_is_one_line_at_18_pt(real_build):
+    output, _ = real_build
+    pdfs = large_print_pdfs(output)
+    assert len(pdfs) >= 8 * 2
+    for pdf in pdfs:
+        with pymupdf.open(pdf) as document:
+            for page in list(document)[1:]:
+                head = [
+                    (round(line["bbox"][3]), span["size"])
+                    for block in page.get_text("dict")["blocks"]
+                    for line in block.get("lines", ())
+                    for span in line["spans"]
+                    if span["text"].strip() and line["bbox"][3] < 26 * MM
+                ]
+                assert head, f"{pdf.name} page {page.number + 1}: no running head"
+                assert len({bottom for bottom, _ in head}) == 1, (pdf.name, page.number + 1)
+                assert min(size for _, size in head) >= 17.9, (pdf.name, page.number + 1)
+
+
+def test_large_print_opens_on_two_full_pages(real_build):
+    output, _ = real_build
+    short = {}
+    for pdf in large_print_pdfs(output):
+        with pymupdf.open(pdf) as document:
+            reach = [body_bottom(document[n], "large-print") for n in (0, 1)]
+        if min(reach) < 0.6:
+            short[pdf.name] = [round(r, 2) for r in reach]
+    assert not short, f"large print opening on a page filled less than 60 %: {short}"
+
+
+# Cross-references ----------------------------------------------------------------------
+
+
+def section_titles(web_page: Path) -> list[str]:
+    tree = lxml_html.parse(str(web_page))
+    return [flat(h.text_content()) for h in tree.iter("h2", "h3") if h.get("id")]
+
+
+def cross_references(text: str, locale: str) -> list[tuple[str, int]]:
+    """(section named, page number) of every printed cross-reference in ``text``: the
+    "see 'Section', page N" form, and "(page N)" after a link whose words are the title."""
+    named = re.escape(layout_word(locale, "(see “{section}”, page {page})"))
+    named = named.replace(r"\{section\}", "(.+?)").replace(r"\{page\}", r"(\d+)")
+    found = [(m.group(1), int(m.group(2))) for m in re.finditer(named, text)]
+    bare = re.escape(layout_word(locale, "(page {page})")).replace(r"\{page\}", r"(\d+)")
+    found += [(text[: m.start()].rstrip(), int(m.group(1))) for m in re.finditer(bare, text)]
+    return found
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "fr-CA", "es", "zh-Hans"])
+def test_cross_references_name_the_section_and_the_page_it_is_on(real_build, locale):
+    output, _ = real_build
+    titles = section_titles(output / locale / "relapsed-all-cns.html")
+    with pymupdf.open(output / locale / "relapsed-all-cns.letter.pdf") as document:
+        pages = [flat(page.get_text()) for page in document]
+    refs = cross_references(" ".join(pages), locale)
+    assert len(refs) >= 3, refs
+    for words, number in refs:
+        # The named section (or, for "(page N)", the link's words ending in it) is a
+        # heading of the handout, and that heading is on page N.
+        title = next((t for t in titles if words.casefold().endswith(t.casefold())), None)
+        assert title, f"{locale}: {words[-60:]!r} names no section of the handout"
+        assert title in pages[number - 1], f"{locale}: {title!r} is not on page {number}"
+
+
+# Text extraction reorders Arabic (its parentheses come out mirrored) and Gurmukhi: there
+# only the page numbers of "(page N)" are read.
+_PAGE_IN_OTHER_SCRIPTS = {"ar": r"\)(\d+) \(صفحة", "pa": r"ਸਫ਼ਾ (\d+)\)"}
+
+
+@pytest.mark.parametrize("locale", sorted(_PAGE_IN_OTHER_SCRIPTS))
+def test_cross_references_in_other_scripts_carry_page_numbers(real_build, locale):
+    output, _ = real_build
+    with pymupdf.open(output / locale / "relapsed-all-cns.letter.pdf") as document:
+        text = flat(" ".join(page.get_text() for page in document))
+        count = len(document)
+    numbers = [int(n) for n in re.findall(_PAGE_IN_OTHER_SCRIPTS[locale], text)]
+    assert numbers and all(1 <= n <= count for n in numbers), numbers
+
+
+# The medicine table ---------------------------------------------------------------------
+
+
+def test_the_page_before_a_medicine_table_is_not_left_half_empty(real_build):
+    output, _ = real_build
+    checked, short = 0, {}
+    for locale in LOCALES:
+        header = layout_word(locale, "Medicine")
+        for pdf in sorted((output / locale).glob("relapsed-all*.pdf")):
+            edition = "large-print" if ".large-print." in pdf.name else "standard"
+            if ".summary." in pdf.name or ".booklet." in pdf.name:
+                continue
+            with pymupdf.open(pdf) as document:
+                lines = [[flat(x) for x in page.get_text().splitlines()] for page in document]
+                first = next((n for n, page in enumerate(lines) if header in page), None)
+                if not first:
+                    continue
+                checked += 1
+                if body_bottom(document[first - 1], edition) < 0.5:
+                    short[pdf.name + " " + locale] = first
+    assert checked >= 6 * 2
+    assert not short, f"pages left half empty before the medicine table: {short}"
