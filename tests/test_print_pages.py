@@ -1,6 +1,7 @@
 """What a family sees on the printed pages (issue 19, 6), read back from the built PDFs:
 large print opens on full pages under a one-line running head, cross-references name the
-section and the page it is on, the medicine table leaves no page before it half empty."""
+section and the page it is on, the medicine table leaves no page before it half empty,
+and the "Important" box is quieter than the safety box."""
 
 from __future__ import annotations
 
@@ -173,3 +174,37 @@ def test_the_page_before_a_medicine_table_is_not_left_half_empty(real_build):
                     short[pdf.name + " " + locale] = first
     assert checked >= 6 * 2
     assert not short, f"pages left half empty before the medicine table: {short}"
+
+
+# The "Important" box --------------------------------------------------------------------
+
+
+def border_widths(html: str, css: list[Path], class_name: str) -> list[float]:
+    from weasyprint import CSS, HTML
+
+    document = HTML(string=html).render(stylesheets=[CSS(filename=str(p)) for p in css])
+
+    def boxes(box):  # type: ignore[no-untyped-def]
+        yield box
+        for child in getattr(box, "children", ()):
+            yield from boxes(child)
+
+    for page in document.pages:
+        for box in boxes(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and class_name in (element.get("class") or "").split():
+                return [box.style[f"border_{side}_width"] for side in ("top", "left", "right")]
+    raise AssertionError(f"no box with class {class_name}")
+
+
+def test_the_important_box_is_quieter_than_the_safety_box():
+    css = [REPO / "styles/content.css", REPO / "styles/print.css"]
+    html = (
+        '<html lang="en"><body><section class="urgent"><h2>When to call right away</h2>'
+        '<p>Call</p></section><div class="key" role="note"><p>Important</p></div></body></html>'
+    )
+    for direction in ("ltr", "rtl"):
+        page = html.replace("<body>", f'<body class="dir-{direction}">')
+        key = border_widths(page, css, "key")
+        safety = border_widths(page, css, "urgent")
+        assert max(key) < min(safety), (direction, key, safety)
