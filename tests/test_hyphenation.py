@@ -61,7 +61,9 @@ def test_the_check_finds_a_hyphenated_word(tmp_path):
 
     pdf = tmp_path / "hyphenated.pdf"
     words = "Leukemia is a cancer of the blood cells; reinduction chemotherapy " * 6
-    html = f'<html lang="en"><p style="width: 9em; hyphens: auto">{words}</p></html>'
+    # A family the styles name: builds limit the renderer's fonts to those (fonts.py).
+    style = 'width: 9em; hyphens: auto; font-family: "Noto Sans"'
+    html = f"<html lang=\"en\"><p style='{style}'>{words}</p></html>"
     HTML(string=html).write_pdf(pdf)
     assert split_words(pdf)
 
