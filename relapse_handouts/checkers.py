@@ -49,6 +49,8 @@ EXPLAINED_PDF_WARNINGS = {
     "artifact); outloud looks for a table only on the page where it starts",
     "TXT-003": "Punjabi: HarfBuzz draws one glyph of a shaped Gurmukhi cluster that "
     "has no text of its own (WeasyPrint maps the cluster's text to another glyph)",
+    "FIG-012": "Punjabi: a picture's text alternative is Punjabi, but outloud counts "
+    "Gurmukhi vowel signs (combining marks) as not letters, so it reads as under half letters",
     "TXT-004": "Arabic: the initial, medial, final and isolated forms of a letter are "
     "different glyphs that all stand for that one letter, as they should",
 }
