@@ -155,11 +155,22 @@ def compose_email(
         _("Hello,"),
         "",
         _("Your child's care team is sending you this handout: %(title)s.") % {"title": title},
-        _("It is attached as a PDF file. You can read it on a phone or a computer, or print it."),
+    ]
+    if any(a.media_type == "application/pdf" for a in attachments):
+        lines.append(
+            _(
+                "It is attached as a PDF file. You can read it on a phone or a computer, "
+                "or print it."
+            )
+        )
+    lines += [
         _(
             "Read it when you are ready. Write down your questions and bring them to "
             "your next visit."
         ),
+        "",
+        _("The files attached to this email:"),
+        *(_attachment_line(a, resolved, _) for a in attachments),
     ]
     if protected:
         lines.append(
@@ -185,6 +196,19 @@ def compose_email(
             attachment.data, maintype=main, subtype=sub, filename=attachment.name
         )
     return message
+
+
+def _attachment_line(attachment: Attachment, resolved: ResolvedHandout, _: Any) -> str:
+    """'- Listen (MP3), العربية: relapsed-all-cns.mp3', in the email's language (the
+    label from the formats table, the file's language by its own name)."""
+    what = [_(attachment.label) if attachment.label else ""]
+    if attachment.media_type == "application/pdf":
+        what.insert(0, "PDF")
+    info = resolved.site.locales.get(attachment.locale)
+    if info is not None:
+        what.append(info.name)
+    words = ", ".join(part for part in what if part)
+    return f"- {words}: {attachment.name}" if words else f"- {attachment.name}"
 
 
 def _domain(url: str | None) -> str:

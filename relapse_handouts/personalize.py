@@ -59,6 +59,10 @@ class Attachment:
     name: str
     media_type: str
     data: bytes
+    # What it is, as the formats table words it (untranslated: the email translates it
+    # into the family's language), and the file's own language.
+    label: str = ""
+    locale: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,9 +77,13 @@ class PersonalHandout:
     @property
     def attachments(self) -> tuple[Attachment, ...]:
         """The PDF, then the EPUB when one was made."""
-        files = [Attachment(f"{self.file_stem}.pdf", "application/pdf", self.pdf)]
+        locale = self.resolved.locale
+        files = [Attachment(f"{self.file_stem}.pdf", "application/pdf", self.pdf, "", locale)]
         if self.epub is not None:
-            files.append(Attachment(f"{self.file_stem}.epub", "application/epub+zip", self.epub))
+            epub = Attachment(
+                f"{self.file_stem}.epub", "application/epub+zip", self.epub, "E-book (EPUB)", locale
+            )
+            files.append(epub)
         return tuple(files)
 
 

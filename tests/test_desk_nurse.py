@@ -233,3 +233,73 @@ def test_the_mail_limit_in_site_yaml_is_checked(state, value):
     data = state.project.site.model_dump()
     with pytest.raises(ValidationError, match="mail_limit_mb"):
         type(state.project.site).model_validate({**data, "mail_limit_mb": value})
+
+
+@pytest.fixture
+def with_audio(state, monkeypatch):
+    """MP3s listed as built (the desk project builds no read-aloud editions: they need the
+    speech tools); their bytes are a stand-in, the desk only attaches them."""
+    from relapse_handouts.desk.state import Published
+
+    listed, read = state.published, state.published_file
+    audio = {
+        f"{locale}/relapsed-all-cns.mp3": Published(
+            f"{locale}/relapsed-all-cns.mp3", "cns", locale, "mp3", "standard", None, None, 9
+        )
+        for locale in ("en-CA", "es")
+    }
+    monkeypatch.setattr(state, "published", lambda: (*listed(), *audio.values()))
+    monkeypatch.setattr(
+        state,
+        "published_file",
+        lambda key: (audio[key], b"ID3audio!") if key in audio else read(key),
+    )
+
+
+def test_the_basket_email_is_in_the_language_the_nurse_chose_and_lists_every_file(
+    client, with_audio
+):
+    import email
+    import email.policy
+
+    csrf = token(client)
+    keys = ["ar/relapsed-all-cns.letter.pdf", "en-CA/relapsed-all-cns.mp3"]
+    client.post("/basket/add", data={"csrf": csrf, "key": keys})
+    page = client.get("/basket").get_data(as_text=True)
+    assert '<option value="ar" lang="ar" selected>' in page  # the first file's, to change
+    draft = {"csrf": csrf, "action": "draft", "email_locale": "fr-CA"}
+    response = client.post("/basket/email", data=draft)
+    assert response.status_code == 200, response.get_data(as_text=True)[-3000:]
+    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    body = message.get_body(("plain",)).get_content()
+    assert message.get_body(("plain",))["Content-Language"] == "fr-CA" and body.startswith(
+        "Bonjour,"
+    )
+    assert "Les fichiers joints à ce courriel :" in body
+    assert "- PDF, Lettre, العربية: relapsed-all-cns.letter.pdf" in body
+    assert "- Écouter (MP3), English (Canada): relapsed-all-cns.mp3" in body
+    names = [part.get_filename() for part in message.iter_attachments()]
+    assert names == ["relapsed-all-cns.letter.pdf", "relapsed-all-cns.mp3"]
+
+
+def test_an_audio_only_email_works(client, with_audio):
+    import email
+    import email.policy
+
+    csrf = token(client)
+    client.post("/basket/add", data={"csrf": csrf, "key": ["es/relapsed-all-cns.mp3"]})
+    response = client.post("/basket/email", data={"csrf": csrf, "action": "draft"})
+    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    body = message.get_body(("plain",)).get_content()
+    assert response.status_code == 200 and message.get_body(("plain",))["Content-Language"] == "es"
+    assert "PDF" not in body and "relapsed-all-cns.mp3" in body
+    [audio] = list(message.iter_attachments())
+    assert audio.get_content_type() == "audio/mpeg"
+
+
+def test_next_family_empties_the_basket(client):
+    csrf, _ = fill_basket(client)
+    response = client.post("/basket/next", data={"csrf": csrf})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/")
+    page = client.get("/basket").get_data(as_text=True)
+    assert "The basket is empty" in page and "(0)" in page

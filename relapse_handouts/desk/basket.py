@@ -27,6 +27,7 @@ from flask import (
 )
 
 from ..emaildraft import compose_email
+from ..formats import output_format
 from ..i18n import babel_locale
 from ..markup import plain_text
 from ..personal import CareSheet
@@ -46,6 +47,15 @@ _EMAIL_TEXT_BYTES = 20_000  # the message's text and headers, generously
 
 
 blueprint = Blueprint("basket", __name__, url_prefix="/basket")
+
+
+@blueprint.post("/next")
+def next_family() -> Response:
+    """ "Next family" on a shared computer: the basket emptied, a fresh first page (the
+    forms were only ever in the pages themselves)."""
+    response = make_response(redirect(url_for("find.find"), 303))
+    response.delete_cookie(BASKET_COOKIE, path="/", samesite="Strict", httponly=True)
+    return response
 
 
 def basket_items(state: DeskState) -> list[Published]:
@@ -75,6 +85,8 @@ def show_basket(
         typed=typed,
         drugs=_drug_choices(state, items),
         chosen_medicines=set(typed.getlist("medicines")) if typed else set(),
+        languages=state.locales,
+        email_locale=typed.get("email_locale") or (items[0].locale if items else ""),
     )
     return page, status
 
@@ -131,9 +143,11 @@ def email() -> Any:
     """The email with every file attached: a draft (.eml) or, with a mail server, sent."""
     settings, state = desk()
     items = basket_items(state)
-    pdfs = [item for item in items if item.format == "pdf"]
-    if not pdfs:
-        return show_basket(gettext("Add at least one PDF to the basket to email it."), 400)
+    if not items:
+        return show_basket(gettext("The basket is empty."), 400)
+    language = request.form.get("email_locale") or items[0].locale
+    if language not in state.locales:
+        abort(400)
     send = request.form.get("action") == "send"
     recipient = request.form.get("to", "").strip()
     try:
@@ -144,7 +158,7 @@ def email() -> Any:
             )
         if (send or recipient) and not check_recipient(recipient):  # a draft's To line too
             raise SheetProblems({"to": gettext("Type one email address, like name@example.org.")})
-        message = _message(state, items, pdfs[0], sheet, recipient)
+        message = _message(state, items, language, sheet, recipient)
         if send:
             send_to_family(message, state)
     except SheetProblems as problems:
@@ -159,17 +173,21 @@ def email() -> Any:
 def _message(
     state: DeskState,
     items: list[Published],
-    first: Published,
+    language: str,
     sheet: CareSheet | None,
     recipient: str,
 ) -> Any:
-    """One email with every file: the message is in the language of the first PDF."""
+    """One email with every file, in the family's language as the nurse chose it (the
+    subject names the first handout's topic in that language)."""
     files = [_file(state, item, sheet) for item in items]
     attachments = [
-        Attachment(PurePosixPath(item.path).name, media_type(item), data.pdf)
+        Attachment(
+            PurePosixPath(item.path).name, media_type(item), data.pdf, _label(item), item.locale
+        )
         for item, data in zip(items, files, strict=True)
     ]
-    resolved = files[items.index(first)].resolved
+    first = next((item for item in items if item.format == "pdf"), items[0])
+    resolved = state.resolved(first.variant, language)
     return compose_email(
         resolved, attachments, state.config.source_dir, None, recipient or None, False
     )
@@ -212,6 +230,15 @@ def _saved(keys: list[str]) -> Response:
     response = make_response(redirect(url_for("basket.show_basket"), 303))
     response.set_cookie(BASKET_COOKIE, "|".join(keys), samesite="Strict", httponly=True, path="/")
     return response
+
+
+def _label(item: Published) -> str:
+    """The formats table's label (untranslated; the email words it in its language)."""
+    try:
+        labels = output_format(item.format, item.edition).labels
+    except KeyError:
+        return ""
+    return str(labels.get(item.paper) or labels.get(None) or "")
 
 
 def _size(size: int) -> str:
