@@ -6,6 +6,7 @@ unless the source itself writes that word with a hyphen ("T-cell", "CAR-T")."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -29,7 +30,13 @@ def source_hyphenated_words() -> frozenset[str]:
     texts = [p.read_text(encoding="utf-8") for p in (REPO / "source").rglob("*.yaml")]
     texts += [p.read_text(encoding="utf-8") for p in (REPO / "source").rglob("*.po")]
     words = re.findall(rf"{_WORD}-{_WORD}", "\n".join(texts))
-    return frozenset(word.casefold() for word in words)
+    return frozenset(comparable(word) for word in words)
+
+
+def comparable(word: str) -> str:
+    """``word`` without case and combining marks: text extraction moves Gurmukhi vowel
+    signs to where they are drawn (ਰੋਗ-ਰੋਧਕ comes out as ਰੋਗਿ-ਰੋਧਕ)."""
+    return "".join(c for c in word.casefold() if not unicodedata.category(c).startswith("M"))
 
 
 def split_words(pdf: Path) -> list[str]:
@@ -42,7 +49,7 @@ def split_words(pdf: Path) -> list[str]:
                 end, start = _LINE_END.search(line), _LINE_START.match(following)
                 if not (end and start):
                     continue
-                joined = f"{end.group(1)}-{start.group(1)}".casefold()
+                joined = comparable(f"{end.group(1)}-{start.group(1)}")
                 if line[-1] != "-" or joined not in source_hyphenated_words():
                     found.append(f"page {number}: {line[-25:]}|{following[:20]}")
     return found
