@@ -8,6 +8,7 @@ Validation is ``personal.load_sheet``'s, exactly as for the command line.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import types
 import typing
@@ -158,9 +159,27 @@ def form_data(form: Mapping[str, Any], getlist: Callable[[str], list[str]]) -> d
             }
             if group:
                 data[field.name] = group
+        elif field.name == "next_appointment" and (value := form.get(field.name, "").strip()):
+            data[field.name] = appointment(value)
         elif value := form.get(field.name, "").strip():
             data[field.name] = value.replace("\r\n", "\n")
     return data
+
+
+_ISO_WHEN = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2})?")
+
+
+def appointment(value: str) -> str | dt.date | dt.datetime:
+    """``2026-12-10 14:30`` (or the browser's ``2026-12-10T14:30``) becomes a date and time
+    that the handout prints in the family's language (``10 décembre 2026, 14 h 30``);
+    other words (``Tuesday morning, clinic 4B``) are printed as typed."""
+    if not _ISO_WHEN.fullmatch(value):
+        return value
+    try:
+        when = dt.datetime.fromisoformat(value.replace(" ", "T"))
+    except ValueError:
+        return value  # not a real date: the care sheet's limits still apply to the text
+    return when.date() if len(value) == 10 else when
 
 
 def _form_name(field: str) -> str:
