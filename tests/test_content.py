@@ -164,7 +164,9 @@ def test_hard_fact_comes_with_what_the_family_can_do(english):
     text = text_of(english, "marrow")
     box = text[text.index("Important: The more time") :]
     box = box[: box.index("How relapsed ALL is treated", 1)]
-    assert "Ask the care team" in box and "help your family" in box
+    assert "Ask the care team" in box
+    # It promises nothing on the care team's behalf (issue 19, 6).
+    assert "will" not in box.split("Important:", 1)[1], box
 
 
 def test_no_invented_threshold_or_number_on_a_generic_handout(english):
