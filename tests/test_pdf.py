@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from relapse_handouts import load_project
 from relapse_handouts.markup import plain_text
+from relapse_handouts.names import expand_names
 from tests.base import REPO, config_for
 
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
@@ -16,7 +17,8 @@ PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
 @pytest.fixture(scope="module")
 def shipped_sections():
-    project = load_project(config_for(REPO))
+    # Titles as printed: medicine and term references ({drug:ID}) filled in by name.
+    project = expand_names(load_project(config_for(REPO)))
     return [plain_text(section.title) for section in project.handouts[0].sections]
 
 
