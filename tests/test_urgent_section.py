@@ -68,15 +68,19 @@ def split_problems(path: Path, locale: str, summary: bool) -> list[str]:
 def booklet_problems(path: Path) -> list[str]:
     """An English booklet: the heading and the 911 line on the same half of one sheet side
     (each half is a page of the standard edition)."""
+    # The heading's words also stand in cross-references ("see 'When to call right away',
+    # page 2"), so any of their places with the 911 line on its half will do.
+    seen = []
     with pymupdf.open(path) as document:
         for number, sheet in enumerate(document):
             half = sheet.rect.width / 2
             for heading in sheet.search_for(ENGLISH[0]):
                 side = heading.x0 > half
-                tops = [hit for hit in sheet.search_for("call 911") if (hit.x0 > half) == side]
-                if tops:
+                seen.append(number + 1)
+                if any((hit.x0 > half) == side for hit in sheet.search_for("call 911")):
                     return []
-                return [f"{path.name}: 911 line not beside its heading on sheet {number + 1}"]
+    if seen:
+        return [f"{path.name}: 911 line not beside its heading (sheets {seen})"]
     return [f"{path.name}: no heading 'When to call right away'"]
 
 
