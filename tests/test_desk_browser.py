@@ -447,3 +447,24 @@ def test_changed_pages_at_phone_width(server, browser, shots):
         assert "(0)" in page.get_by_role("link", name=re.compile("Family's basket")).inner_text()
     finally:
         context.close()
+
+
+def test_controls_are_at_least_24_px_at_phone_width(server, browser):
+    """WCAG 2.2 target size (2.5.8): every tick box, radio button, menu and button of the
+    list and the personalize form is 24 x 24 CSS px or larger at 390 px."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        for path in ("/", "/personalize?variant=cns&locale=en-CA"):
+            page.goto(server.url + path)
+            small = page.evaluate(
+                """() => [...document.querySelectorAll(
+                    'input[type=checkbox], input[type=radio], select, button')]
+                    .filter(e => e.offsetParent !== null)
+                    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()])
+                    .filter(([, r]) => r.width < 24 || r.height < 24)
+                    .map(([name, r]) => `${name}: ${r.width}x${r.height}`)"""
+            )
+            assert small == [], (path, small)
+    finally:
+        context.close()
