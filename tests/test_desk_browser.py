@@ -212,6 +212,11 @@ def test_page_in_french_handout_in_arabic(server, page, shots):
     page.get_by_label("Langue de la famille").select_option("ar")
     page.get_by_role("button", name="Afficher les documents").click()
     check_page(page, shots, "find-fr-ar")
+    # The Arabic title has its topic beside it in the desk's language.
+    topic = page.locator("li.document h2 .topic").first
+    assert topic.get_attribute("lang") == "fr-CA"
+    french_title = "Quand la LAL de l'enfant revient dans le cerveau ou la moelle épinière"
+    assert topic.inner_text() == f"({french_title})"
     page.get_by_role("link", name=re.compile("^Personnaliser")).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Personnaliser pour un enfant"
     assert page.locator("p.lead span[lang=ar]").first.get_attribute("dir") == "rtl"

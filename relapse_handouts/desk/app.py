@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
 from . import basket, personal_views, views
-from .context import UI_COOKIE, gettext, log
+from .context import UI_COOKIE, gettext, log, topic
 from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
@@ -78,6 +78,7 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
             "_": gettext,
             "ui": getattr(g, "ui", "en-CA"),
             "ui_locales": UI_LOCALES,
+            "topic": topic,
             "csrf_token": signer.dumps(getattr(g, "csrf_nonce", "")),
             "basket_count": len(request.cookies.get("desk_basket", "").split("|"))
             if request.cookies.get("desk_basket")

@@ -7,10 +7,11 @@ import logging
 
 from flask import Flask, current_app, g
 
+from ..markup import plain_text
 from .settings import DeskSettings
 from .state import DeskState
 
-__all__ = ["desk", "can_send", "gettext", "log", "HANDOUT_CSP", "UI_COOKIE"]
+__all__ = ["desk", "can_send", "gettext", "topic", "log", "HANDOUT_CSP", "UI_COOKIE"]
 
 log = logging.getLogger("relapse_handouts.desk")
 
@@ -35,3 +36,16 @@ def can_send() -> bool:
 def gettext(message: str) -> str:
     words = getattr(g, "words", None)
     return words.gettext(message) if words else message
+
+
+def topic(variant: str, locale: str) -> str:
+    """A handout's title in the desk's language, to show beside a title in another language
+    (a nurse who reads no Punjabi still sees what the handout is about); "" when the
+    handout is in the desk's language."""
+    _, state = desk()
+    ui = getattr(g, "ui", "en-CA")
+    ui = ui if ui in state.projects else "en-CA"
+    if locale == ui:
+        return ""
+    found = next((v for v in state.projects[ui].variants if v.id == variant), None)
+    return plain_text(found.title) if found is not None else ""
