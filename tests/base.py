@@ -112,6 +112,21 @@ def outloud_problems(path: Path) -> list[str]:
     return problems + ([result.failed_to_run] if result.failed_to_run else [])
 
 
+def make_client(state, **options):
+    """A Flask test client of the nurse desk over ``state`` (a ``DeskState``), with a fixed
+    secret and any other ``DeskSettings`` in ``options``."""
+    from relapse_handouts.desk import DeskSettings, create_app
+
+    settings = DeskSettings(state.config, secret=b"s" * 32, **options)
+    return create_app(settings, state).test_client()
+
+
+def token(client, path: str = "/") -> str:
+    """The CSRF token of the desk page at ``path``, as a form posted from it would carry."""
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under ``folder`` with its modification time and bytes."""
     return {

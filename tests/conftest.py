@@ -12,7 +12,7 @@ import pytest
 
 from relapse_handouts import BuildResult, build
 from relapse_handouts.formats import EDITIONS, OUTPUTS
-from tests.base import config_for, make_project
+from tests.base import config_for, make_client, make_project
 
 # Locales of the quick default build besides the source: every script and direction.
 OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -125,3 +125,17 @@ def desk_project(tmp_path_factory) -> Path:
         )
     )
     return project
+
+
+@pytest.fixture(scope="module")
+def state(desk_project):
+    """The nurse desk's state over ``desk_project``, once per test module."""
+    from relapse_handouts.desk import DeskState
+
+    return DeskState(config_for(desk_project))
+
+
+@pytest.fixture
+def client(state):
+    """A Flask test client of the nurse desk with default settings."""
+    return make_client(state)

@@ -14,33 +14,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from relapse_handouts.config import BuildConfig
-from relapse_handouts.desk import DeskSettings, DeskState, create_app
+from relapse_handouts.desk import DeskSettings, create_app
 from relapse_handouts.desk.settings import Access
 from relapse_handouts.errors import HandoutError
-from tests.base import pdf_text
+from tests.base import make_client, pdf_text, token
 
 NAME = "Zephyrine"  # a child's name that appears nowhere in the shipped content
-
-
-@pytest.fixture(scope="module")
-def state(desk_project):
-    return DeskState(BuildConfig.for_project(desk_project))
-
-
-def make_client(state, **options):
-    settings = DeskSettings(state.config, secret=b"s" * 32, **options)
-    return create_app(settings, state).test_client()
-
-
-@pytest.fixture
-def client(state):
-    return make_client(state)
-
-
-def token(client, path="/"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
 
 
 def personal_form(csrf, **fields):

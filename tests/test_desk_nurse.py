@@ -8,25 +8,9 @@ import re
 import lxml.html
 import pytest
 
-from relapse_handouts.config import BuildConfig
-from relapse_handouts.desk import DeskSettings, DeskState, create_app
+from tests.base import pdf_text, token
 
 NAME = "Zephyrine"
-
-
-@pytest.fixture(scope="module")
-def state(desk_project):
-    return DeskState(BuildConfig.for_project(desk_project))
-
-
-@pytest.fixture
-def client(state):
-    return create_app(DeskSettings(state.config, secret=b"s" * 32), state).test_client()
-
-
-def token(client, path="/"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
 
 
 def form(csrf, **fields):
@@ -314,8 +298,6 @@ def test_next_family_empties_the_basket(client):
 def test_the_appointment_prints_as_a_date_and_time_in_the_family_language(
     client, locale, typed, printed
 ):
-    from tests.base import pdf_text
-
     csrf = token(client)
     fields = form(csrf, locale=locale, action="pdf", next_appointment=typed)
     response = client.post("/personalize", data=fields)

@@ -15,8 +15,7 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from relapse_handouts.config import BuildConfig
-from relapse_handouts.desk import DeskSettings, DeskState, create_app
+from relapse_handouts.desk import DeskSettings, create_app
 from relapse_handouts.desk.sheetform import _in_words
 from relapse_handouts.desk.worker import behind_proxy
 from relapse_handouts.errors import HandoutError
@@ -25,11 +24,6 @@ from relapse_handouts.personalize import Attachment, render_handout
 from tests.base import REPO
 
 DESK = REPO / "relapse_handouts" / "desk"
-
-
-@pytest.fixture(scope="module")
-def state(desk_project):
-    return DeskState(BuildConfig.for_project(desk_project))
 
 
 def links(page: str) -> list[str]:

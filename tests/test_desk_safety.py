@@ -12,35 +12,15 @@ import threading
 import lxml.html
 import pytest
 
-from relapse_handouts.config import BuildConfig
-from relapse_handouts.desk import DeskSettings, DeskState, create_app, personal_views, views
+from relapse_handouts.desk import DeskSettings, create_app, personal_views, views
 from relapse_handouts.desk.guard import MAX_FAILURES, FailedSignIns, host_name
 from relapse_handouts.desk.settings import Access
 from relapse_handouts.desk.sheetform import sheet_fields
 from relapse_handouts.errors import HandoutError
+from tests.base import make_client, token
 
 HOSTILE = "\"<>&'</textarea><script>alert(1)</script><b>x"
 NAME = "Zephyrine"
-
-
-@pytest.fixture(scope="module")
-def state(desk_project):
-    return DeskState(BuildConfig.for_project(desk_project))
-
-
-def make_client(state, **options):
-    settings = DeskSettings(state.config, secret=b"s" * 32, **options)
-    return create_app(settings, state).test_client()
-
-
-@pytest.fixture
-def client(state):
-    return make_client(state)
-
-
-def token(client, path="/"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf" value="([^"]+)"', page)[1]
 
 
 def form_names() -> list[str]:
