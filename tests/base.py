@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -189,6 +190,111 @@ class DeskServer:
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
+DESK_SHOTS = REPO / "tests" / "artifacts" / "desk"  # git-ignored: screenshots to look at
+WIDTHS = (1280, 390)  # a desk computer and a phone
+
+
+def downloaded(page, click) -> bytes:
+    """The bytes of the file a click (a callable) makes the browser download."""
+    with page.expect_download() as info:
+        click()
+    return Path(info.value.path()).read_bytes()
+
+
+def check_page(page, shots: Path, name: str) -> None:
+    """axe-core finds no WCAG 2.2 A/AA (or best-practice) violation in the page as it is
+    now; a full-page screenshot ``name.png`` is kept in ``shots`` to look at."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                  "wcag22aa", "best-practice"]},
+            "resultTypes": ["violations"],
+        },
+    )  # fmt: skip
+    violations = results.response["violations"]
+    assert not violations, f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
+    )
+
+
+def check_widths(page, shots: Path, name: str) -> None:
+    """``check_page`` at each of ``WIDTHS`` (``name-1280.png``, ``name-390.png``); at phone
+    width nothing scrolls sideways and every visible control is at least 24 x 24 px
+    (WCAG 2.2 target size). The page is left at its first width."""
+    height = page.viewport_size["height"] if page.viewport_size else 900
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": height})
+        check_page(page, shots, f"{name}-{width}")
+        if width < 600:
+            wide = page.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{name}: {wide} px wide at {width} px (sideways scroll)"
+            assert small_controls(page) == [], name
+    page.set_viewport_size({"width": WIDTHS[0], "height": height})
+
+
+def small_controls(page) -> list[str]:
+    """Visible tick boxes, radio buttons, menus and buttons under 24 x 24 CSS px."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll(
+            'input[type=checkbox], input[type=radio], select, button')]
+            .filter(e => e.offsetParent !== null)
+            .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()])
+            .filter(([, r]) => r.width < 24 || r.height < 24)
+            .map(([name, r]) => `${name}: ${r.width}x${r.height}`)"""
+    )
+
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the element matching ``selector`` has the focus."""
+    target = page.locator(selector).first.element_handle()
+    for _ in range(limit):
+        if page.evaluate("(el) => document.activeElement === el", target):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is sent."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope.content)
+        return "250 Message accepted"
+
+
+@contextmanager
+def local_smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
+    """A mail server on a free port of 127.0.0.1: its inbox and the environment that
+    sends the desk's (and ``email --send``'s) mail to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = {
+        "HANDOUTS_SMTP_HOST": "127.0.0.1",
+        "HANDOUTS_SMTP_PORT": str(port),
+        "HANDOUTS_SMTP_STARTTLS": "0",
+    }
+    try:
+        yield inbox, env
+    finally:
+        controller.stop()
 
 
 class PreviewServer:

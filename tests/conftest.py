@@ -12,7 +12,7 @@ import pytest
 
 from relapse_handouts import BuildResult, build
 from relapse_handouts.formats import EDITIONS, OUTPUTS
-from tests.base import config_for, make_client, make_project
+from tests.base import CHROMIUM, DESK_SHOTS, config_for, make_client, make_project
 
 # Locales of the quick default build besides the source: every script and direction.
 OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -139,3 +139,22 @@ def state(desk_project):
 def client(state):
     """A Flask test client of the nurse desk with default settings."""
     return make_client(state)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, once per test module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian's chromium")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    """Screenshots of the desk's pages, kept in tests/artifacts/desk/ (git-ignored)."""
+    DESK_SHOTS.mkdir(parents=True, exist_ok=True)
+    return DESK_SHOTS

@@ -9,7 +9,6 @@ import email
 import email.policy
 import os
 import re
-import socket
 import tempfile
 import time
 import zipfile
@@ -17,23 +16,20 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
-from tests.base import REPO, DeskServer, pdf_text
+from tests.base import (
+    REPO,
+    DeskServer,
+    check_page,
+    downloaded,
+    local_smtp,
+    pdf_text,
+    small_controls,
+    tab_to,
+)
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
 NAME = "Quillonette"  # a child's name that appears nowhere in the shipped content
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
-
-
-@pytest.fixture(scope="module")
-def shots() -> Path:
-    """Screenshots of every desk page, kept in tests/artifacts/desk/ (not in git) to look at."""
-    folder = REPO / "tests" / "artifacts" / "desk"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture(scope="module")
@@ -43,44 +39,11 @@ def server(desk_project, tmp_path_factory):
         yield running
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 900})
     yield context.new_page()
     context.close()
-
-
-def downloaded(page, click) -> bytes:
-    with page.expect_download() as info:
-        click()
-    return Path(info.value.path()).read_bytes()
-
-
-def check_page(page, shots: Path, name: str) -> None:
-    """axe-core finds no WCAG 2.2 A/AA violation; keep a screenshot to look at."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.screenshot(path=shots / f"{name}.png", full_page=True)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                  "wcag22aa", "best-practice"]},
-            "resultTypes": ["violations"],
-        },
-    )  # fmt: skip
-    violations = results.response["violations"]
-    assert not violations, f"{name}: " + "; ".join(
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
-    )
 
 
 def test_find_personalize_download_basket_and_email(server, page, shots):
@@ -163,16 +126,6 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     check_page(page, shots, "error-404")
 
 
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the element matching ``selector`` has the focus."""
-    target = page.locator(selector).first.element_handle()
-    for _ in range(limit):
-        if page.evaluate("(el) => document.activeElement === el", target):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
-
-
 def test_keyboard_only(server, page):
     page.goto(server.url + "/")
     page.keyboard.press("Tab")
@@ -233,33 +186,13 @@ def test_page_in_french_handout_in_arabic(server, page, shots):
     assert NAME in pdf_text(pdf) and "514-555-0101" in pdf_text(pdf)
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(envelope.content)
-        return "250 Message accepted"
-
-
 def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, tmp_path):
     started = time.time() - 1
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
     server_tmp = tmp_path / "server-tmp"
     server_tmp.mkdir()
-    env = {
-        "HANDOUTS_SMTP_HOST": "127.0.0.1",
-        "HANDOUTS_SMTP_PORT": str(port),
-        "HANDOUTS_SMTP_STARTTLS": "0",
-        "TMPDIR": str(server_tmp),
-    }
     downloads = tmp_path / "downloads"
-    try:
+    with local_smtp() as (inbox, smtp_env):
+        env = {**smtp_env, "TMPDIR": str(server_tmp)}
         with DeskServer(desk_project, tmp_path / "server.log", env=env) as server:
             context = browser.new_context(accept_downloads=True)
             page = context.new_page()
@@ -283,7 +216,7 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
             page.get_by_label("Family's email address").fill("family@example.org")
             page.get_by_role("button", name="Send", exact=True).click()
             assert "Email sent" in page.content()
-            # A basket made for the child: zip and email draft.
+            # A basket made for the child: zip, email draft and email sent.
             page.goto(server.url + "/?locale=ar&edition=standard&format=pdf")
             page.get_by_label(re.compile("Standard, Letter")).check()
             page.get_by_role("button", name=re.compile("Add the ticked files")).click()
@@ -293,13 +226,23 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
                 page, lambda: page.get_by_role("button", name=re.compile("zip")).click()
             )
             (downloads / "basket.zip").write_bytes(archive)
+            draft = downloaded(
+                page, lambda: page.get_by_role("button", name=re.compile("Email draft")).click()
+            )
+            (downloads / "basket.eml").write_bytes(draft)
+            page.get_by_label("Family's email address").fill("family@example.org")
+            page.get_by_role("button", name="Send", exact=True).click()
+            assert page.get_by_text(
+                "The email with every file in the basket was sent."
+            ).is_visible()
             context.close()
             logs = server.logs()
-    finally:
-        controller.stop()
-    assert NAME in pdf_text(wanted) and len(inbox.messages) == 1
+    assert NAME in pdf_text(wanted) and len(inbox.messages) == 2
     basket = zipfile.ZipFile(downloads / "basket.zip")
     assert NAME in pdf_text(basket.read("ar/relapsed-all-cns.letter.pdf"))
+    for sent in (draft, inbox.messages[1]):  # the basket's email: the PDF made for the child
+        [attached] = email.message_from_bytes(sent, policy=email.policy.default).iter_attachments()
+        assert NAME in pdf_text(attached.get_content())
     assert NAME not in logs and "GET /" in logs and "?" not in logs.split("GET /", 1)[1][:40]
     # The name is nowhere in the project, the server's or the system's temporary folders.
     places = [desk_project, REPO, server_tmp, Path(tempfile.gettempdir())]
@@ -462,14 +405,7 @@ def test_controls_are_at_least_24_px_at_phone_width(server, browser):
     try:
         for path in ("/", "/personalize?variant=cns&locale=en-CA"):
             page.goto(server.url + path)
-            small = page.evaluate(
-                """() => [...document.querySelectorAll(
-                    'input[type=checkbox], input[type=radio], select, button')]
-                    .filter(e => e.offsetParent !== null)
-                    .map(e => [e.name || e.textContent.trim(), e.getBoundingClientRect()])
-                    .filter(([, r]) => r.width < 24 || r.height < 24)
-                    .map(([name, r]) => `${name}: ${r.width}x${r.height}`)"""
-            )
+            small = small_controls(page)
             assert small == [], (path, small)
     finally:
         context.close()
