@@ -32,7 +32,7 @@ from .checkers import (
 from .config import BuildConfig
 from .errors import HandoutError
 from .files import MAX_ASSET_BYTES, atomic_write, read_text, sha256_of
-from .formats import output_format
+from .formats import DEFAULT_EDITION, output_format
 from .publish import Manifest
 from .templates import layout_environment
 
@@ -79,7 +79,7 @@ def targets(output_dir: Path, manifest: Manifest) -> list[Target]:
 def _tagged(entry: dict[str, Any]) -> bool:
     """Whether the formats table makes this output a tagged, accessible file."""
     try:
-        return output_format(entry["format"], entry.get("edition") or "standard").tagged
+        return output_format(entry["format"], entry.get("edition") or DEFAULT_EDITION).tagged
     except KeyError:  # an output of an older formats table: checked by its format
         return True
 

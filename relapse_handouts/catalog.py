@@ -18,7 +18,7 @@ from markupsafe import Markup
 from .approvals import ApprovalStatus, Signoff
 from .config import BuildConfig
 from .files import atomic_write, read_text
-from .formats import OUTPUTS, PAPERS, OutputFormat, output_format
+from .formats import DEFAULT_EDITION, OUTPUTS, PAPERS, OutputFormat, output_format
 from .i18n import babel_locale, text_direction, ui_translations
 from .markup import plain_text
 from .model import Handout, Project, Variant
@@ -194,4 +194,4 @@ def _order(entry: dict[str, Any]) -> tuple[int, int]:
 
 
 def _output(entry: dict[str, Any]) -> OutputFormat:
-    return output_format(entry["format"], entry.get("edition") or "standard")
+    return output_format(entry["format"], entry.get("edition") or DEFAULT_EDITION)

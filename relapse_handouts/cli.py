@@ -12,18 +12,12 @@ from typing import Any, TextIO
 
 from .config import EDITIONS, FORMATS, PAPERS, BuildConfig
 from .errors import HandoutError, printable
-from .formats import OUTPUTS, has_editions
+from .formats import DEFAULT_EDITION, PERSONAL_EDITIONS, has_editions
 from .pipeline import build, check_gathered
 from .progress import BuildProgress
 from .review_cli import add_releases_command, add_review_commands, run_releases
 
 __all__ = ["main"]
-
-# PDF editions a child's handout can be made in: those rendered from the layouts (the
-# booklet is imposed from the standard PDF afterwards).
-PERSONAL_EDITIONS = tuple(
-    entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
-)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -177,11 +171,11 @@ def _add_one_handout(command: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="care sheet (YAML or JSON), e.g. examples/care-sheet.yaml",
     )
-    command.add_argument("--paper", choices=PAPERS, default="letter")
+    command.add_argument("--paper", choices=PAPERS, default=PAPERS[0])
     command.add_argument(
         "--edition",
         choices=PERSONAL_EDITIONS,
-        default="standard",
+        default=DEFAULT_EDITION,
         help="the PDF edition (default: standard; summary: the one-page summary)",
     )
     command.add_argument("--child-name", help="child's first name (overrides the sheet)")

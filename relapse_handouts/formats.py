@@ -20,21 +20,31 @@ __all__ = [
     "FORMATS",
     "EDITIONS",
     "PAPERS",
+    "PAPER_LABELS",
+    "FORMAT_LABELS",
+    "EDITION_LABELS",
+    "PERSONAL_EDITIONS",
+    "DEFAULT_EDITION",
     "SHARED_SOURCES",
     "output_format",
     "has_editions",
     "handout_sources",
 ]
 
-# Paper sizes of per-paper outputs (CSS @page size names in ``paper_css``).
-PAPERS = ("letter", "a4")
-# Source files (in source/) that every output of every handout is made from.
-SHARED_SOURCES = ("site.yaml", "variants.yaml", "drugs.yaml", "glossary.yaml", "references.yaml")
-
 
 def N_(message: str) -> str:
     """Marks a layout word for ``pybabel extract``; translated where it is shown."""
     return message
+
+
+# Paper sizes of per-paper outputs (CSS @page size names in ``paper_css``), each with its
+# name where a paper is chosen by itself (the nurse desk); gettext message ids.
+PAPER_LABELS: Mapping[str, str] = {"letter": N_("Letter"), "a4": N_("A4")}
+PAPERS = tuple(PAPER_LABELS)
+# The edition of a format that has only one, and of an output that names none.
+DEFAULT_EDITION = "standard"
+# Source files (in source/) that every output of every handout is made from.
+SHARED_SOURCES = ("site.yaml", "variants.yaml", "drugs.yaml", "glossary.yaml", "references.yaml")
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,7 @@ OUTPUTS: tuple[OutputFormat, ...] = (
         stylesheets=("content.css", "print.css"),
         file_name="{slug}.{paper}.pdf",
         media_type="application/pdf",
-        labels={"letter": N_("Letter"), "a4": N_("A4")},
+        labels={paper: label for paper, label in PAPER_LABELS.items()},
         per_paper=True,
     ),
     OutputFormat(
@@ -202,10 +212,31 @@ OUTPUTS: tuple[OutputFormat, ...] = (
 
 FORMATS = tuple(dict.fromkeys(entry.format for entry in OUTPUTS))
 EDITIONS = tuple(dict.fromkeys(entry.edition for entry in OUTPUTS))
+# Each format and each edition by itself, in a reader's words (the nurse desk's filters,
+# and its file names: "PDF to print, Large print, Letter"); gettext message ids. A test
+# checks that they name exactly the formats and editions of ``OUTPUTS``.
+FORMAT_LABELS: Mapping[str, str] = {
+    "pdf": N_("PDF to print"),
+    "epub": N_("E-book (EPUB)"),
+    "html": N_("Web page"),
+    "mp3": N_("Audio (MP3)"),
+}
+EDITION_LABELS: Mapping[str, str] = {
+    "standard": N_("Standard"),
+    "large-print": N_("Large print"),
+    "booklet": N_("Booklet to print"),
+    "summary": N_("Summary"),
+    "audio": N_("Read aloud"),
+}
+# The editions one child's handout can be made in: the PDFs rendered from the layouts
+# (the booklet is imposed from the standard PDF afterwards).
+PERSONAL_EDITIONS = tuple(
+    entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
+)
 _BY_KEY = {entry.key: entry for entry in OUTPUTS}
 
 
-def output_format(format: str, edition: str = "standard") -> OutputFormat:
+def output_format(format: str, edition: str = DEFAULT_EDITION) -> OutputFormat:
     """The table entry of ``format`` and ``edition`` (KeyError if there is none)."""
     return _BY_KEY[(format, edition)]
 

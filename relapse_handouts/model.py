@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeAlias, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -195,47 +195,35 @@ class CallDetails(BlockBase):
     call_details: Literal[True]
 
 
-_BLOCK_KEYS = {
-    "p": "p",
-    "list": "list",
-    "key": "key",
-    "drugs": "drugs",
-    "questions": "questions",
-    "care_team": "care_team",
-    "call_details": "call_details",
-}
-
-
-def _block_kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return next((_BLOCK_KEYS[key] for key in value if key in _BLOCK_KEYS), None)
-    return next((tag for tag, cls in _BLOCK_CLASSES.items() if isinstance(value, cls)), None)
-
-
-Block = Annotated[
+# The block kinds, once: each class with the key that starts it in YAML (its tag).
+_BlockKinds: TypeAlias = (
     Annotated[Paragraph, Tag("p")]
     | Annotated[BulletList, Tag("list")]
     | Annotated[KeyMessage, Tag("key")]
     | Annotated[DrugTable, Tag("drugs")]
     | Annotated[QuestionList, Tag("questions")]
     | Annotated[CareTeamBox, Tag("care_team")]
-    | Annotated[CallDetails, Tag("call_details")],
+    | Annotated[CallDetails, Tag("call_details")]
+)
+_BLOCK_CLASSES: dict[str, type] = {
+    tag.tag: cls for cls, tag in (get_args(kind) for kind in get_args(_BlockKinds))
+}
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return next((key for key in value if key in _BLOCK_CLASSES), None)
+    return next((tag for tag, cls in _BLOCK_CLASSES.items() if isinstance(value, cls)), None)
+
+
+Block = Annotated[
+    _BlockKinds,
     Discriminator(
         _block_kind,
         custom_error_type="block_kind",
-        custom_error_message="a block needs one of the keys p, list, key, drugs, "
-        "questions, care_team, call_details",
+        custom_error_message=f"a block needs one of the keys {', '.join(_BLOCK_CLASSES)}",
     ),
 ]
-_BLOCK_CLASSES = {
-    "p": Paragraph,
-    "list": BulletList,
-    "key": KeyMessage,
-    "drugs": DrugTable,
-    "questions": QuestionList,
-    "care_team": CareTeamBox,
-    "call_details": CallDetails,
-}
 
 
 class Subsection(Strict):

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, g, render_template, request
 
 from ..emaildraft import SmtpSettings, checked_address, compose_email, send_email
 from ..errors import HandoutError
+from ..formats import DEFAULT_EDITION
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
@@ -23,7 +24,7 @@ from .context import can_send, desk, gettext, log
 from .passwords import WORDS, WORDS_IN_PASSWORD, make_password
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
-from .views import edition_label
+from .views import edition_label, paper_label
 
 __all__ = [
     "blueprint",
@@ -309,7 +310,7 @@ def _choice(state: DeskState, values: Any) -> PersonalChoice:
     variant = values.get("variant", "")
     locale = values.get("locale", "")
     paper = values.get("paper") or state.papers[0]
-    edition = values.get("edition") or "standard"
+    edition = values.get("edition") or DEFAULT_EDITION
     if (
         variant not in state.variant_ids()
         or locale not in state.locales
@@ -339,7 +340,7 @@ def _form_context(
         "typed": typed,
         "chosen_medicines": set(typed.getlist("medicines")) if typed else set(),
         "problems": problems,
-        "papers": state.papers,
+        "papers": {p: paper_label(p) for p in state.papers},
         "editions": {e: edition_label(e) for e in state.personal_editions},
         "smtp": can_send(),
         "sheet_type": CareSheet,

@@ -20,6 +20,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from ..errors import HandoutError
+from ..publish import MANIFEST_NAME
 from .app import create_app
 from .settings import DeskSettings
 from .state import DeskState
@@ -90,9 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     no_core_files()
     try:
         settings = DeskSettings.from_environment(args.project, args.host, args.port, args.workers)
-        if not (settings.build.output_dir / "manifest.json").is_file():
+        if not (settings.build.output_dir / MANIFEST_NAME).is_file():
             raise HandoutError(
-                "output/manifest.json is missing: there are no built handouts to serve",
+                f"output/{MANIFEST_NAME} is missing: there are no built handouts to serve",
                 hint="run 'bash run.sh build' first (bash run.sh serve does it for you)",
             )
         state = DeskState(settings.build)

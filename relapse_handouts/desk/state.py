@@ -7,7 +7,6 @@ request pays only for applying one care sheet and rendering one document.
 
 from __future__ import annotations
 
-import json
 import threading
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -18,12 +17,13 @@ from typing import TYPE_CHECKING, Any
 from ..config import BuildConfig
 from ..errors import HandoutError
 from ..files import read_bytes, within
-from ..formats import EDITIONS, FORMATS, OUTPUTS
+from ..formats import DEFAULT_EDITION, EDITIONS, FORMATS, PERSONAL_EDITIONS
 from ..gather import gather
 from ..html import HtmlRenderer
 from ..model import Project
 from ..personal import CareSheet
 from ..personalize import PersonalHandout, render_handout
+from ..publish import MANIFEST_NAME, read_manifest
 from ..resolve import ResolvedHandout
 
 if TYPE_CHECKING:
@@ -31,12 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DeskState", "Published", "PersonalChoice"]
 
-# PDF editions rendered straight from the layouts (not made from another edition's file,
-# as the imposed booklet is): the ones offered for one child.
 _MAX_SERVED = 64 * 1024 * 1024  # far above any built handout
-_PERSONAL_EDITIONS = tuple(
-    entry.edition for entry in OUTPUTS if entry.format == "pdf" and entry.made_from is None
-)
 
 
 @dataclass(frozen=True)
@@ -63,7 +58,7 @@ class PersonalChoice:
     variant: str
     locale: str
     paper: str
-    edition: str = "standard"
+    edition: str = DEFAULT_EDITION
 
 
 class DeskState:
@@ -117,7 +112,8 @@ class DeskState:
 
     @property
     def personal_editions(self) -> tuple[str, ...]:
-        return _PERSONAL_EDITIONS
+        """The PDF editions one child's handout can be made in (the formats table's)."""
+        return PERSONAL_EDITIONS
 
     def variant_ids(self) -> tuple[str, ...]:
         return tuple(v.id for v in self.project.variants)
@@ -140,14 +136,13 @@ class DeskState:
     # What is built -------------------------------------------------------------------
 
     def published(self) -> tuple[Published, ...]:
-        """Files listed in output/manifest.json (re-read when the build changes it)."""
-        path = self.config.output_dir / "manifest.json"
+        """Files listed in output/'s manifest (re-read when the build changes it)."""
         try:
-            stamp = path.stat().st_mtime
+            stamp = (self.config.output_dir / MANIFEST_NAME).stat().st_mtime
         except OSError:
             return ()
         if self._manifest is None or self._manifest[0] != stamp:
-            entries = json.loads(path.read_text(encoding="utf-8")).get("outputs", [])
+            entries = read_manifest(self.config.output_dir).entries
             self._manifest = (stamp, tuple(_published(e) for e in entries))
         return self._manifest[1]
 
@@ -204,7 +199,7 @@ def _published(entry: dict[str, Any]) -> Published:
         entry["variant"],
         entry["locale"],
         entry["format"],
-        entry.get("edition") or "standard",
+        entry.get("edition") or DEFAULT_EDITION,
         entry.get("paper"),
         entry.get("pages"),
         int(entry.get("bytes", 0)),

@@ -20,31 +20,23 @@ from flask import (
     url_for,
 )
 
-from ..formats import output_format
+from ..formats import (
+    DEFAULT_EDITION,
+    EDITION_LABELS,
+    FORMAT_LABELS,
+    PAPER_LABELS,
+    output_format,
+)
 from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
 from .context import HANDOUT_CSP, UI_COOKIE, desk, gettext
 from .search import LANGUAGE_WORDS, TOPIC_WORDS, folded, matches
 from .state import DeskState, Published
-from .words import N_, UI_LOCALES
+from .words import UI_LOCALES
 
-__all__ = ["blueprint", "file_label", "edition_label", "local_path"]
+__all__ = ["blueprint", "file_label", "edition_label", "paper_label", "local_path"]
 
 MAX_QUERY_CHARS = 100
-_EDITIONS = {
-    "standard": N_("Standard"),
-    "large-print": N_("Large print"),
-    "booklet": N_("Booklet to print"),
-    "summary": N_("Summary"),
-    "audio": N_("Read aloud"),
-}
-_FORMATS = {
-    "pdf": N_("PDF to print"),
-    "epub": N_("E-book (EPUB)"),
-    "html": N_("Web page"),
-    "mp3": N_("Audio (MP3)"),
-}
-_PAPERS = {"letter": N_("Letter"), "a4": N_("A4")}
 
 
 @dataclass(frozen=True)
@@ -95,7 +87,7 @@ def find() -> str:
         locales=state.locales,
         variants={v.id: plain_text(v.title) for v in state.project.variants},
         editions={e: edition_label(e) for e in state.editions},
-        papers={p: gettext(_PAPERS.get(p, p)) for p in state.papers},
+        papers={p: paper_label(p) for p in state.papers},
         formats={f: format_label(f) for f in state.formats},
         file_label=file_label,
         back=request.script_root + request.full_path if request.query_string else "",
@@ -174,20 +166,24 @@ def media_type(entry: Published) -> str:
 
 
 def format_label(format: str) -> str:
-    return gettext(_FORMATS.get(format, format.upper()))
+    return gettext(FORMAT_LABELS.get(format, format.upper()))
 
 
 def edition_label(edition: str) -> str:
-    return gettext(_EDITIONS.get(edition, edition.replace("-", " ").capitalize()))
+    return gettext(EDITION_LABELS.get(edition, edition.replace("-", " ").capitalize()))
+
+
+def paper_label(paper: str) -> str:
+    return gettext(PAPER_LABELS.get(paper, paper))
 
 
 def file_label(entry: Published) -> str:
     """'PDF to print, Large print, Letter', 'E-book (EPUB)', ... in the nurse's words."""
     parts = [format_label(entry.format)]
-    if entry.format == "pdf" or entry.edition != "standard":
+    if entry.format == "pdf" or entry.edition != DEFAULT_EDITION:
         parts.append(edition_label(entry.edition))
     if entry.paper:
-        parts.append(gettext(_PAPERS.get(entry.paper, entry.paper)))
+        parts.append(paper_label(entry.paper))
     return ", ".join(p for p in parts if p)
 
 

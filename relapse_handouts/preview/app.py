@@ -29,6 +29,7 @@ from flask import (
 
 from ..errors import HandoutError
 from ..files import read_bytes
+from ..formats import DEFAULT_EDITION
 from ..model import Project
 from ..templates import ProjectLoader
 from .session import PDF_EDITIONS, PreviewSession, Selection
@@ -115,7 +116,7 @@ def _selection(project: Project) -> Selection:
         handout=pick("handout", choices["handout"][0]),
         variant=pick("variant", "general" if "general" in variants else variants[0]),
         locales=tuple(dict.fromkeys(asked))[:2] or _default_locales(project),
-        edition=pick("edition", "standard"),
+        edition=pick("edition", DEFAULT_EDITION),
         paper=pick("paper", choices["paper"][0]),
     )
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..config import BuildConfig
 from ..errors import HandoutError
-from ..formats import OUTPUTS, output_format
+from ..formats import DEFAULT_EDITION, OUTPUTS, output_format
 from ..gather import Gathered, gather
 from ..html import HtmlRenderer
 from ..i18n import text_direction
@@ -36,7 +36,7 @@ from .status import approval_state, readability_lines
 __all__ = ["Selection", "PreviewSession", "PDF_EDITIONS"]
 
 PDF_EDITIONS = tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
-_WEB = output_format("html", "standard")
+_WEB = output_format("html")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Selection:
             variants=(self.variant,),
             locales=self.locales,
             formats=("html", "pdf"),
-            editions=tuple(dict.fromkeys(("standard", self.edition))),
+            editions=tuple(dict.fromkeys((DEFAULT_EDITION, self.edition))),
             papers=(self.paper,),
         )
 
