@@ -12,9 +12,11 @@ import pymupdf
 import pytest
 from babel.messages.pofile import read_po
 from lxml import html as lxml_html
+from pypdf import PdfReader
 
+from relapse_handouts import build
 from relapse_handouts.i18n import babel_locale
-from tests.base import REPO
+from tests.base import REPO, config_for, make_project
 
 MM = 72 / 25.4
 LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -68,6 +70,13 @@ def running_head_problems(pdf: Path) -> list[str]:
     return problems
 
 
+def urgent_page(pdf: Path) -> int:
+    """The page "When to call right away" starts on (its heading's named destination)."""
+    reader = PdfReader(pdf)
+    dest = reader.named_destinations["when-to-call-title"]
+    return reader.get_destination_page_number(dest) + 1
+
+
 def short_openings(pdfs: list[Path]) -> dict[str, list[float]]:
     """Large-print PDFs whose page 1 or 2 is filled less than half of the page."""
     short = {}
@@ -100,12 +109,35 @@ def test_large_print_of_the_whole_matrix_has_a_one_line_running_head(full_build)
     assert not [problem for pdf in pdfs for problem in running_head_problems(pdf)]
 
 
+@pytest.fixture(scope="module")
+def tight_large_print(tmp_path_factory) -> Path:
+    """Large print of the handouts whose key points are longest (French and Spanish,
+    general and CAR T, both papers): the closest to running over page 1."""
+    project = make_project(tmp_path_factory.mktemp("tight"), "real")
+    result = build(
+        config_for(
+            project,
+            jobs=2,
+            locales=("fr-CA", "es"),
+            variants=("general", "car-t"),
+            formats=("pdf",),
+            editions=("large-print",),
+        )
+    )
+    assert result.warnings == ()
+    return project / "output"
+
+
+def test_large_print_in_the_longest_languages_opens_on_two_full_pages(tight_large_print):
+    pdfs = large_print_pdfs(tight_large_print)
+    assert len(pdfs) == 2 * 2 * 2
+    short = short_openings(pdfs)
+    assert not short, f"large print opening on a page filled less than half: {short}"
+    # Emergencies first: the safety box follows the key points on page 2.
+    assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) > 2} == {}
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="known (issue 19, 6): the French general handout on Letter still runs its key "
-    "points onto page 2 by two lines, and the unbreakable safety box then starts page 3",
-    strict=False,
-)
 def test_large_print_of_the_whole_matrix_opens_on_two_full_pages(full_build):
     output, _ = full_build
     short = short_openings(large_print_pdfs(output))
