@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Self
 
 import yaml
 
@@ -137,22 +138,29 @@ def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     }
 
 
-class DeskServer:
-    """The nurse desk started as a real server (gunicorn) in a subprocess, on a free port
-    of 127.0.0.1; its stdout and stderr (access and error logs) go to ``log_path``."""
+class ServerProcess:
+    """A server of the project started in a subprocess on a free port of 127.0.0.1 and
+    stopped on exit; its stdout and stderr go to ``log_path``. It is up when ``PROBE``
+    answers; a subclass says how to start it (``command``)."""
 
-    def __init__(self, project: Path, log_path: Path, workers: int = 1, env: dict | None = None):
+    NAME = "the server"
+    PROBE = "/"
+    WAIT_SECONDS = 60
+
+    def __init__(self, project: Path, log_path: Path, env: dict | None = None) -> None:
         import os
 
-        self.project, self.log_path, self.workers = project, log_path, workers
+        self.project, self.log_path = project, log_path
         self.env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
-        self.process = None
+        self.process: Any = None
         self.url = ""
 
-    def __enter__(self) -> DeskServer:
+    def command(self, port: int) -> list[str]:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
         import socket
         import subprocess
-        import sys
         import time
         import urllib.request
 
@@ -162,25 +170,24 @@ class DeskServer:
         self.url = f"http://127.0.0.1:{port}"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "relapse_handouts.desk", "--project", str(self.project),
-             "--port", str(port), "--workers", str(self.workers)],
+            self.command(port),
             stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.project,
         )  # fmt: skip
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.WAIT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the desk stopped: {self.log_path.read_text()}")
+                raise RuntimeError(f"{self.NAME} stopped: {self.logs()}")
             try:
-                with urllib.request.urlopen(self.url + "/static/desk.css", timeout=2):
+                with urllib.request.urlopen(self.url + self.PROBE, timeout=2):
                     return self
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError("the desk did not answer within 60 s")
+        raise RuntimeError(f"{self.NAME} did not answer within {self.WAIT_SECONDS} s")
 
     def __exit__(self, *exc: object) -> None:
         if self.process and self.process.poll() is None:
-            self.process.terminate()  # gunicorn stops its workers gracefully on SIGTERM
+            self.process.terminate()  # gunicorn and the preview stop their workers too
             try:
                 self.process.wait(timeout=20)
             except Exception:
@@ -190,6 +197,23 @@ class DeskServer:
 
     def logs(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+class DeskServer(ServerProcess):
+    """The nurse desk as a real server (gunicorn); the log holds its access and error logs."""
+
+    NAME = "the desk"
+    PROBE = "/static/desk.css"
+
+    def __init__(self, project: Path, log_path: Path, workers: int = 1, env: dict | None = None):
+        super().__init__(project, log_path, env)
+        self.workers = workers
+
+    def command(self, port: int) -> list[str]:
+        import sys
+
+        return [sys.executable, "-m", "relapse_handouts.desk", "--project", str(self.project),
+                "--port", str(port), "--workers", str(self.workers)]  # fmt: skip
 
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
@@ -204,12 +228,11 @@ def downloaded(page, click) -> bytes:
     return Path(info.value.path()).read_bytes()
 
 
-def check_page(page, shots: Path, name: str) -> None:
-    """axe-core finds no WCAG 2.2 A/AA (or best-practice) violation in the page as it is
-    now; a full-page screenshot ``name.png`` is kept in ``shots`` to look at."""
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.2 A/AA and best-practice violations in the page as it is now,
+    one line each (rule, help, how many elements, the first)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.screenshot(path=shots / f"{name}.png", full_page=True)
     results = Axe().run(
         page,
         options={
@@ -218,10 +241,18 @@ def check_page(page, shots: Path, name: str) -> None:
             "resultTypes": ["violations"],
         },
     )  # fmt: skip
-    violations = results.response["violations"]
-    assert not violations, f"{name}: " + "; ".join(
-        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})" for v in violations
-    )
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}: {v['nodes'][0]['target']})"
+        for v in results.response["violations"]
+    ]
+
+
+def check_page(page, shots: Path, name: str) -> None:
+    """axe-core finds no WCAG 2.2 A/AA (or best-practice) violation in the page as it is
+    now; a full-page screenshot ``name.png`` is kept in ``shots`` to look at."""
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    violations = axe_violations(page)
+    assert not violations, f"{name}: " + "; ".join(violations)
 
 
 def check_widths(page, shots: Path, name: str) -> None:
@@ -266,9 +297,11 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[bytes] = []
+        self.recipients: list[list[str]] = []  # each message's envelope recipients
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         self.messages.append(envelope.content)
+        self.recipients.append(list(envelope.rcpt_tos))
         return "250 Message accepted"
 
 
@@ -297,59 +330,18 @@ def local_smtp() -> Iterator[tuple[Inbox, dict[str, str]]]:
         controller.stop()
 
 
-class PreviewServer:
-    """The author preview (``make_docs.py preview``) started as a real server in a
-    subprocess on a free port of 127.0.0.1; its output goes to ``log_path``."""
+class PreviewServer(ServerProcess):
+    """The author preview (``make_docs.py preview``) as a real server."""
 
-    def __init__(self, project: Path, log_path: Path) -> None:
-        import os
+    NAME = "the preview"
+    PROBE = "/static/preview.css"
+    WAIT_SECONDS = 90
 
-        self.project, self.log_path = project, log_path
-        self.env = {**os.environ, "PYTHONPATH": str(REPO)}
-        self.process = None
-        self.url = ""
-
-    def __enter__(self) -> PreviewServer:
-        import socket
-        import subprocess
+    def command(self, port: int) -> list[str]:
         import sys
-        import time
-        import urllib.request
 
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self._log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, str(REPO / "make_docs.py"), "--project", str(self.project),
-             "preview", "--port", str(port)],
-            stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.project,
-        )  # fmt: skip
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the preview stopped: {self.logs()}")
-            try:
-                with urllib.request.urlopen(self.url + "/static/preview.css", timeout=2):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        raise RuntimeError("the preview did not answer within 90 s")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # stops its PDF workers too
-            try:
-                self.process.wait(timeout=20)
-            except Exception:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-    def logs(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace")
+        return [sys.executable, str(REPO / "make_docs.py"), "--project", str(self.project),
+                "preview", "--port", str(port)]  # fmt: skip
 
 
 def current_fingerprint(project: Path, handout: str = "tiny", locale: str = "en-CA") -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from relapse_handouts import BuildResult, build
 from relapse_handouts.formats import EDITIONS, OUTPUTS
-from tests.base import CHROMIUM, DESK_SHOTS, config_for, make_client, make_project
+from tests.base import CHROMIUM, DESK_SHOTS, config_for, local_smtp, make_client, make_project
 
 # Locales of the quick default build besides the source: every script and direction.
 OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -158,3 +158,12 @@ def shots() -> Path:
     """Screenshots of the desk's pages, kept in tests/artifacts/desk/ (git-ignored)."""
     DESK_SHOTS.mkdir(parents=True, exist_ok=True)
     return DESK_SHOTS
+
+
+@pytest.fixture
+def smtp(monkeypatch):
+    """A local mail server that the desk and ``email --send`` send to; its inbox."""
+    with local_smtp() as (inbox, env):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        yield inbox

@@ -6,18 +6,16 @@ import email
 import email.policy
 import logging
 import re
-import socket
 import zipfile
 from io import BytesIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from relapse_handouts.desk import DeskSettings, create_app
 from relapse_handouts.desk.settings import Access
 from relapse_handouts.errors import HandoutError
-from tests.base import make_client, pdf_text, token
+from tests.base import local_smtp, make_client, pdf_text, token
 
 NAME = "Zephyrine"  # a child's name that appears nowhere in the shipped content
 
@@ -353,30 +351,6 @@ def test_basket_email_draft_attaches_every_file_in_the_first_pdf_language(client
     assert names == [key.split("/")[1] for key in keys]
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(envelope.content)
-        return "250 Message accepted"
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("HANDOUTS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("HANDOUTS_SMTP_PORT", str(port))
-    monkeypatch.setenv("HANDOUTS_SMTP_STARTTLS", "0")
-    yield inbox
-    controller.stop()
-
-
 def test_send_a_personal_handout_and_a_basket(state, smtp):
     client = make_client(state, smtp_configured=True)
     csrf = token(client)
@@ -536,18 +510,13 @@ def test_site_yaml_can_name_the_mail_server(state, monkeypatch):
     from relapse_handouts.emaildraft import SmtpSettings
     from relapse_handouts.model import SmtpServer
 
-    inbox = Inbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
     for name in ("HOST", "PORT", "STARTTLS"):
         monkeypatch.delenv(f"HANDOUTS_SMTP_{name}", raising=False)
-    server = SmtpServer(host="127.0.0.1", port=port, starttls=False)
-    site = state.project.site.model_copy(update={"smtp": server})
-    monkeypatch.setattr(state, "project", state.project.model_copy(update={"site": site}))
-    try:
+    with local_smtp() as (inbox, env):
+        port = int(env["HANDOUTS_SMTP_PORT"])
+        server = SmtpServer(host="127.0.0.1", port=port, starttls=False)
+        site = state.project.site.model_copy(update={"smtp": server})
+        monkeypatch.setattr(state, "project", state.project.model_copy(update={"site": site}))
         settings = SmtpSettings.from_environment(server)
         assert (settings.host, settings.port, settings.starttls) == ("127.0.0.1", port, False)
         client = make_client(state)  # no HANDOUTS_SMTP_HOST: the site's server
@@ -557,8 +526,6 @@ def test_site_yaml_can_name_the_mail_server(state, monkeypatch):
             "/personalize", data=personal_form(token(client), action="send", to="f@example.org")
         )
         assert sent.status_code == 200 and len(inbox.messages) == 1
-    finally:
-        controller.stop()
     with pytest.raises(HandoutError, match="HANDOUTS_SMTP_HOST is not set"):
         SmtpSettings.from_environment(None)
 

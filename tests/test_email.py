@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from io import BytesIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from pypdf import PdfReader
 
 from tests.base import REPO, make_project, run_cli
@@ -63,46 +61,15 @@ def test_personal_draft_keeps_the_name_out_of_the_subject(project, tmp_path):
     assert "Prepared for Maya" in pdf.pages[0].extract_text()
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        self.messages.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
-        return "250 Message accepted"
-
-
-def test_send_to_a_local_smtp_server(project, tmp_path, monkeypatch):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port on the loopback interface
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        monkeypatch.setenv("HANDOUTS_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("HANDOUTS_SMTP_PORT", str(port))
-        monkeypatch.setenv("HANDOUTS_SMTP_STARTTLS", "0")
-        monkeypatch.setenv("PDF_PASSWORD", "open sesame 2026")
-        result = run_cli(
-            "--project",
-            project,
-            "email",
-            "--variant",
-            "refractory",
-            "--locale",
-            "es",
-            "--send",
-            "--to",
-            "family@example.org",
-            "--password-env",
-            "PDF_PASSWORD",
-        )
-    finally:
-        controller.stop()
+def test_send_to_a_local_smtp_server(project, smtp, monkeypatch):
+    monkeypatch.setenv("PDF_PASSWORD", "open sesame 2026")
+    result = run_cli(
+        "--project", project, "email", "--variant", "refractory", "--locale", "es",
+        "--send", "--to", "family@example.org", "--password-env", "PDF_PASSWORD",
+    )  # fmt: skip
     assert result.code == 0, result.err
-    [(sender, recipients, content)] = inbox.messages
-    assert recipients == ["family@example.org"]
+    [content] = smtp.messages
+    assert smtp.recipients == [["family@example.org"]]
     message = parse(content)
     assert message["Subject"].startswith("Información del equipo de atención")
     assert "contraseña" in message.get_body().get_content()

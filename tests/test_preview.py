@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.base import PreviewServer, edit_yaml, make_project, run_cli
+from tests.base import PreviewServer, axe_violations, edit_yaml, make_project, run_cli
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -163,20 +163,8 @@ def test_a_style_change_redraws_the_pdf_pages(page, project, server):
 
 
 def test_axe_finds_no_violation_on_the_preview_page(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                  "wcag22aa", "best-practice"]},
-            "resultTypes": ["violations"],
-        },
-    )  # fmt: skip
-    violations = results.response["violations"]
-    assert not violations, "; ".join(
-        f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})" for v in violations
-    )
+    violations = axe_violations(page)
+    assert not violations, "; ".join(violations)
 
 
 def test_a_file_linked_from_outside_the_project_is_refused(page, project, tmp_path):
