@@ -89,6 +89,21 @@ setup_ace() {
     echo "run.sh: WARNING: Ace by DAISY could not be installed; its tests will be skipped" >&2
 }
 
+run_audit() {
+  # The checkers on what changed since they last ran. A file the report leaves "not
+  # checked" (a checker missing on this machine) fails the task, as a failing file does.
+  local log
+  log=$(mktemp)
+  .venv/bin/python make_docs.py audit "$@" | tee "$log"
+  if ! grep -q ", 0 not checked" "$log"; then
+    echo "run.sh: ERROR: the accessibility report has files no checker looked at;" \
+      "'bash run.sh setup' installs the checkers" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
 audit_output() {
   # The build's -o/--output folder, passed on to the audit.
   while [ $# -gt 0 ]; do
@@ -105,10 +120,11 @@ task=${1:-build}
 case "$task" in
   build)
     setup "$RENDER_DEBS $AUDIT_DEBS" ace
-    timed "build" .venv/bin/python make_docs.py build "$@"
+    # The build's summary splits its time by renderer (read-aloud: the audio).
+    timed "build (render and audio)" .venv/bin/python make_docs.py build "$@"
     # Then the independent accessibility checkers (outloud, EPUBCheck + Ace, axe-core in
     # Chromium) on what changed since they last ran; output/accessibility.html shows it.
-    timed "audit" .venv/bin/python make_docs.py audit $(audit_output "$@") ;;
+    timed "audit" run_audit $(audit_output "$@") ;;
   docs)
     setup "$RENDER_DEBS" no
     exec .venv/bin/python make_docs.py "$@" ;;

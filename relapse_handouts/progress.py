@@ -70,7 +70,23 @@ class BuildProgress:
             f"{result.seconds:.2f}",
         )
         Console(file=out, width=100, color_system=None if not out.isatty() else "auto").print(table)
+        _time_and_memory(result, out)
         _audio_budget(result, out)
+
+
+def _time_and_memory(result: BuildResult, out: TextIO) -> None:
+    """Where the render time went, by renderer (read-aloud is the audio), summed over the
+    workers that share the wall time; and the largest memory of a rendering process
+    (benchmarks/RESULTS.md records both)."""
+    if not result.built:
+        return
+    seconds: dict[str, list[float]] = {}
+    for artifact in result.built:
+        seconds.setdefault(artifact.spec.output.renderer, []).append(artifact.seconds)
+    parts = [f"{kind} {len(times)} in {sum(times):.1f} s" for kind, times in seconds.items()]
+    print("render time by kind, all workers: " + ", ".join(parts), file=out)
+    peak_mb = max(artifact.worker_peak_kb for artifact in result.built) / 1024
+    print(f"peak memory of a rendering process: {peak_mb:.0f} MB", file=out)
 
 
 AUDIO_EPUB_BUDGET = 5_000_000  # bytes: a read-aloud e-book should stay easy to share

@@ -48,6 +48,9 @@ def test_build_filters_by_format_and_paper(tmp_path):
         "--project", project, "build", "--format", "pdf", "--paper", "a4", "--edition", "standard"
     )
     assert result.code == 0, result.err
+    # The summary says where the time went and how much memory a renderer took.
+    assert re.search(r"^render time by kind, all workers: pdf 1 in \d+\.\d s$", result.out, re.M)
+    assert re.search(r"^peak memory of a rendering process: [1-9]\d* MB$", result.out, re.M)
     built = sorted(
         p.relative_to(project / "output").as_posix()
         for p in (project / "output").rglob("*")
