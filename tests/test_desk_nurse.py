@@ -188,6 +188,41 @@ def test_the_password_is_words_to_say_by_phone_with_a_slip_to_print(client):
     assert client.post("/personalize/slip", data=forged).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("ui", "family", "words", "desk_words"),
+    [("fr-CA", "ar", "كلمة المرور لنشرة طفلكم", "Mot de passe du document de votre enfant"),
+     ("en-CA", "fr-CA", "Mot de passe du document de votre enfant", "Password for your child's")],
+)  # fmt: skip
+def test_the_password_slip_speaks_the_family_language(client, ui, family, words, desk_words):
+    """The slip's instructions in the family's language (the handout's), with the desk's
+    language under them for the nurse; the words to type stay left to right."""
+    from relapse_handouts.desk.passwords import make_password
+
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    password = make_password()
+    fields = {"csrf": csrf, "variant": "cns", "locale": family, "password": password}
+    tree = lxml.html.fromstring(client.post("/personalize/slip", data=fields).get_data())
+    [heading] = tree.xpath("//h1")
+    assert heading.text_content() == words
+    [block] = heading.xpath("ancestor::div[@lang][1]")
+    assert block.get("lang") == family and block.get("dir") == ("rtl" if family == "ar" else "ltr")
+    assert desk_words in tree.xpath("string(//div[@class='slip-desk-language'])")
+    [listed] = tree.xpath("//ol[@class='slip-words']")
+    assert listed.get("dir") == "ltr" and [li.text for li in listed] == password.split("-")
+
+
+def test_the_slip_in_the_family_language_alone_when_the_desk_speaks_it(client):
+    csrf = token(client)
+    client.post("/language", data={"ui": "fr-CA", "csrf": csrf, "back": "/"})
+    from relapse_handouts.desk.passwords import make_password
+
+    fields = {"csrf": csrf, "variant": "cns", "locale": "fr-CA", "password": make_password()}
+    page = client.post("/personalize/slip", data=fields).get_data(as_text=True)
+    assert page.count("Mot de passe du document de votre enfant") == 1
+    assert "slip-desk-language" not in page
+
+
 def fill_basket(client):
     csrf = token(client)
     keys = ["ar/relapsed-all-cns.letter.pdf", "fr-CA/relapsed-all-cns.epub"]

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, g, render_template, request
 
 from ..emaildraft import SmtpSettings, checked_address, compose_email, send_email
 from ..errors import HandoutError
+from ..family_words import slip_words
 from ..formats import DEFAULT_EDITION
 from ..markup import plain_text
 from ..personal import CareSheet
@@ -90,14 +91,15 @@ def personalize_post() -> Any:
 @blueprint.post("/personalize/slip")
 def password_slip() -> str:
     """A slip to print and hand to the family: the password in words (sent back by the
-    result page in the POST body, never kept). Only a password this desk could have made
-    is printed."""
+    result page in the POST body, never kept), said in the family's language (and the
+    desk's). Only a password this desk could have made is printed."""
     _, state = desk()
     choice = _choice(state, request.form)
     words = request.form.get("password", "").split("-")
     if len(words) != WORDS_IN_PASSWORD or not set(words) <= set(WORDS):
         abort(400)
     resolved = state.resolved(choice.variant, choice.locale)
+    source_locale = resolved.site.source_locale
     return render_template(
         "slip.html.j2",
         words=words,
@@ -105,6 +107,8 @@ def password_slip() -> str:
         title=plain_text(resolved.variant.title),
         locale=choice.locale,
         handout_dir=resolved.direction,
+        family=slip_words(state.config.source_dir, choice.locale, source_locale),
+        in_desk_language=g.ui != choice.locale,
     )
 
 
