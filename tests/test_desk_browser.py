@@ -52,7 +52,8 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     # Typing filters at once (the script) and the form gives the same list without it.
     page.get_by_label("Type to filter").fill("arabic العربية")
     assert page.locator("li.document:visible").count() == 1
-    page.get_by_role("button", name="Show handouts").click()
+    page.get_by_role("button", name="Show handouts").click()  # the server's list, in place
+    playwright_api.expect(page.locator("#results")).to_be_focused()
     assert page.locator("li.document").count() == 1 and "q=arabic" in page.url
     page.goto(server.url + "/?locale=en-CA")
     page.get_by_role("link", name=re.compile("^Preview")).first.click()
@@ -166,7 +167,7 @@ def test_page_in_french_handout_in_arabic(server, page, shots):
     page.get_by_role("button", name="Afficher les documents").click()
     check_page(page, shots, "find-fr-ar")
     # The Arabic title has its topic beside it in the desk's language.
-    topic = page.locator("li.document h2 .topic").first
+    topic = page.locator("li.document h3 .topic").first
     assert topic.get_attribute("lang") == "fr-CA"
     french_title = "Quand la LAL de l'enfant revient dans le cerveau ou la moelle épinière"
     assert topic.inner_text() == f"({french_title})"

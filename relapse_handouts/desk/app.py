@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
 from . import basket, personal_views, views
-from .context import UI_COOKIE, gettext, log, topic
+from .context import UI_COOKIE, gettext, log, ngettext, topic
 from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
 from .state import DeskState
@@ -29,7 +29,8 @@ __all__ = ["create_app"]
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "frame-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'"
 )
 # Files (PDF, EPUB, zip, email): nothing runs; the browser's own PDF viewer may show them.
 FILE_CSP = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
@@ -76,6 +77,7 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
     def page_words() -> dict[str, Any]:
         return {
             "_": gettext,
+            "ngettext": ngettext,
             "ui": getattr(g, "ui", "en-CA"),
             "ui_locales": UI_LOCALES,
             "topic": topic,

@@ -11,7 +11,7 @@ from ..markup import plain_text
 from .settings import DeskSettings
 from .state import DeskState
 
-__all__ = ["desk", "can_send", "gettext", "topic", "log", "HANDOUT_CSP", "UI_COOKIE"]
+__all__ = ["desk", "can_send", "gettext", "ngettext", "topic", "log", "HANDOUT_CSP", "UI_COOKIE"]
 
 log = logging.getLogger("relapse_handouts.desk")
 
@@ -36,6 +36,13 @@ def can_send() -> bool:
 def gettext(message: str) -> str:
     words = getattr(g, "words", None)
     return words.gettext(message) if words else message
+
+
+def ngettext(singular: str, plural: str, num: int) -> str:
+    """``singular`` or ``plural`` in the nurse's language, with ``%(num)d`` filled in."""
+    words = getattr(g, "words", None)
+    chosen = words.ngettext(singular, plural, num) if words else (singular if num == 1 else plural)
+    return chosen % {"num": num}
 
 
 def topic(variant: str, locale: str) -> str:

@@ -37,6 +37,9 @@ from .words import UI_LOCALES
 __all__ = ["blueprint", "file_label", "edition_label", "paper_label", "local_path"]
 
 MAX_QUERY_CHARS = 100
+# A list of at most this many handouts shows every topic open; a longer one (the whole
+# catalogue: 48 handouts, 30,000 px) shows one closed line per topic, opened on demand.
+OPEN_AT_MOST = 8
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,19 @@ class Document:
         return next((f for f in self.files if f.format == "html"), None)
 
 
+@dataclass(frozen=True)
+class TopicGroup:
+    """One topic (variant) with its handouts in each language, as the list shows them."""
+
+    variant: str
+    title: str  # in the desk's language
+    documents: tuple[Document, ...]
+
+    @property
+    def languages(self) -> tuple[tuple[str, str], ...]:
+        return tuple((d.locale, d.language) for d in self.documents)
+
+
 blueprint = Blueprint("find", __name__)
 
 
@@ -84,6 +100,8 @@ def find() -> str:
         "find.html.j2",
         chosen=chosen,
         documents=documents,
+        groups=_by_topic(state, documents),
+        open_groups=len(documents) <= OPEN_AT_MOST,
         locales=state.locales,
         variants={v.id: plain_text(v.title) for v in state.project.variants},
         editions={e: edition_label(e) for e in state.editions},
@@ -236,6 +254,17 @@ def _documents(state: DeskState) -> list[Document]:
             )
         )
     return documents
+
+
+def _by_topic(state: DeskState, documents: list[Document]) -> list[TopicGroup]:
+    """The documents grouped by topic, in the topics' order; languages in site order."""
+    ui = getattr(g, "ui", "en-CA")
+    titles = {v.id: plain_text(v.title) for v in state.projects.get(ui, state.project).variants}
+    return [
+        TopicGroup(variant, titles.get(variant, variant), group)
+        for variant in state.variant_ids()
+        if (group := tuple(d for d in documents if d.variant == variant))
+    ]
 
 
 def status_line(resolved: Any) -> str:

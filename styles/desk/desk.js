@@ -1,6 +1,7 @@
 // Progressive enhancement only: the desk works fully without this file.
-// Filters the list as the nurse types (the form's "Show handouts" does the same on the server),
-// and moves the keyboard focus to a form's problem list when there is one.
+// Applies the list's filters as they change (the form's "Show handouts" does the same
+// without it), keeps the basket bar from covering the focus, and moves the keyboard focus
+// to a form's problem list when there is one.
 (function () {
   "use strict";
   // A page that answers a form (the result, or the form with its problems) becomes the
@@ -47,23 +48,107 @@
       });
     });
   }
+  // The basket bar's real height, kept free at the bottom when focus scrolls (desk.css).
+  function measureBar() {
+    var bar = document.querySelector(".basket-bar");
+    var height = bar ? bar.getBoundingClientRect().height + 8 : 0;
+    document.documentElement.style.setProperty("--basket-bar-height", height + "px");
+  }
+  measureBar();
+  window.addEventListener("resize", measureBar);
+
+  // The list of handouts: filters apply as they change (the server filters, as for the
+  // form without script; typing also narrows the list at once), the count is read out,
+  // and "Show handouts" (or Enter) moves the focus to the results' heading.
+  var filters = document.querySelector("form.filters");
+  var list = document.getElementById("result-list");
+  var shown = document.getElementById("shown");
+  var heading = document.getElementById("results");
   var box = document.getElementById("q");
-  var count = document.getElementById("shown-count");
-  if (!box || !count) { return; }
-  var items = Array.prototype.slice.call(document.querySelectorAll("li.document"));
-  function apply() {
+  if (!filters || !list || !shown || !heading || !box || !window.fetch) { return; }
+  if (location.hash === "#results") { heading.focus(); }
+  function say(count) {
+    var form = count === 0 ? "data-zero" : count === 1 ? "data-one" : "data-other";
+    shown.textContent = shown.getAttribute(form).replace(/\d+/, String(count));
+  }
+  function narrow() {
     // Folded as the server folds (search.py): no case, accents or hyphens.
     var folded = box.value.toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "")
       .replace(/[-\u2011]/g, "");
     var words = folded.split(/\s+/).filter(Boolean);
-    var shown = 0;
-    items.forEach(function (item) {
-      var text = item.getAttribute("data-filter") || "";
-      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
-      item.hidden = !match;
-      if (match) { shown += 1; }
+    var count = 0;
+    Array.prototype.forEach.call(list.querySelectorAll("li.topic-group"), function (group) {
+      var inGroup = 0;
+      Array.prototype.forEach.call(group.querySelectorAll("li.document"), function (item) {
+        var text = item.getAttribute("data-filter") || "";
+        var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+        item.hidden = !match;
+        if (match) { inGroup += 1; }
+      });
+      group.hidden = inGroup === 0;
+      count += inGroup;
     });
-    count.textContent = String(shown);
+    var nothing = list.querySelector(".nothing");
+    if (nothing) { nothing.hidden = count > 0; }
+    say(count);
   }
-  box.addEventListener("input", apply);
+  function address() {
+    var url = new URL(filters.action);
+    var query = new URLSearchParams();
+    new FormData(filters).forEach(function (value, name) {
+      if (value) { query.append(name, value); }
+    });
+    url.hash = "";
+    url.search = query.toString();
+    return url;
+  }
+  var asked = 0;
+  function refresh(focus) {
+    var url = address();
+    var mine = ++asked;
+    var ticked = Array.prototype.map.call(list.querySelectorAll("input[name=key]:checked"),
+      function (input) { return input.value; });
+    var opened = Array.prototype.map.call(list.querySelectorAll("li.topic-group > details[open]"),
+      function (details) { return details.parentNode.getAttribute("data-variant"); });
+    fetch(url.href, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        if (mine !== asked) { return; }  // a later change has asked again
+        var page = new DOMParser().parseFromString(html, "text/html");
+        list.replaceChildren.apply(list, Array.prototype.slice.call(
+          document.adoptNode(page.getElementById("result-list")).childNodes));
+        Array.prototype.forEach.call(list.querySelectorAll("input[name=key]"), function (input) {
+          if (ticked.indexOf(input.value) !== -1) { input.checked = true; }
+        });
+        Array.prototype.forEach.call(list.querySelectorAll("li.topic-group"), function (group) {
+          if (opened.indexOf(group.getAttribute("data-variant")) !== -1) {
+            group.querySelector("details").open = true;
+          }
+        });
+        shown.textContent = page.getElementById("shown").textContent;
+        history.replaceState(null, "", url.pathname + url.search);
+        var back = document.querySelector("form.language input[name=back]");
+        if (back) { back.value = url.pathname + url.search; }
+        measureBar();
+        if (focus) { heading.focus(); }
+      })
+      .catch(function () { if (focus) { filters.submit(); } });
+  }
+  var typing = 0;
+  box.addEventListener("input", function () {
+    narrow();
+    window.clearTimeout(typing);
+    typing = window.setTimeout(function () { refresh(false); }, 300);
+  });
+  Array.prototype.forEach.call(filters.querySelectorAll("select"), function (select) {
+    select.addEventListener("change", function () { refresh(false); });
+  });
+  filters.addEventListener("submit", function (event) {
+    event.preventDefault();
+    window.clearTimeout(typing);
+    refresh(true);
+  });
 })();

@@ -1,0 +1,240 @@
+"""Finding a handout on the nurse desk, in Chromium, with the whole catalogue listed: one
+closed line per topic instead of a 30,000 px page, results on a phone's first screen,
+filters that apply as they change (and without script), the focus on the results after
+filtering, zero results that say what to try, and a basket bar that never covers the
+focused element (WCAG 2.2, 2.4.11).
+
+The catalogue is the shipped source with a manifest listing every file a full build makes
+(8 topics x 6 languages, 13 files each): the list page reads only the manifest, and
+building all 624 files would take the machine an hour.
+Before this change the list was 33,890 px tall at 1280 px and 52,980 px at 390 px."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from relapse_handouts.formats import OUTPUTS
+from tests.base import REPO, DeskServer, make_project
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def catalogue(tmp_path_factory) -> Path:
+    """The real source, and an output/manifest.json listing what a full build makes."""
+    import yaml
+
+    project = make_project(tmp_path_factory.mktemp("catalogue"), "real")
+    site = yaml.safe_load((project / "source/site.yaml").read_text(encoding="utf-8"))
+    variants = yaml.safe_load((project / "source/variants.yaml").read_text(encoding="utf-8"))
+    outputs = [
+        {"path": f"{locale}/{out.path_name(variant['slug'], paper)}",
+         "variant": variant["id"], "locale": locale, "format": out.format,
+         "edition": out.edition, "paper": paper, "bytes": 150_000,
+         "pages": 12 if out.format == "pdf" else None}
+        for locale in site["locales"]
+        for variant in variants["variants"]
+        for out in OUTPUTS
+        for paper in (site["papers"] if out.per_paper else [None])
+    ]  # fmt: skip
+    (project / "output").mkdir()
+    (project / "output/manifest.json").write_text(json.dumps({"outputs": outputs}))
+    return project
+
+
+@pytest.fixture(scope="module")
+def server(catalogue, tmp_path_factory):
+    log = tmp_path_factory.mktemp("desk-log") / "server.log"
+    with DeskServer(catalogue, log, workers=1) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = REPO / "tests" / "artifacts" / "desk"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def new_page(browser, viewport, javascript=True):
+    context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
+    return context.new_page()
+
+
+def axe_clean(page, shots: Path, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=shots / f"{name}.png", full_page=True)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations"]}
+    )
+    violations = results.response["violations"]
+    assert not violations, f"{name}: " + "; ".join(
+        f"{v['id']}: {v['help']} ({v['nodes'][0]['target']})" for v in violations
+    )
+
+
+@pytest.mark.parametrize(("viewport", "bound"), [(DESKTOP, 2_500), (PHONE, 4_000)])
+def test_whole_catalogue_is_a_closed_line_per_topic(server, browser, shots, viewport, bound):
+    page = new_page(browser, viewport)
+    try:
+        page.goto(server.url + "/")
+        height = page.evaluate("document.documentElement.scrollHeight")
+        print(f"list height at {viewport['width']} px: {height} px")
+        assert height < bound  # 33,890 and 52,980 px before
+        assert page.locator("li.topic-group").count() == 8
+        assert page.locator("li.topic-group > details[open]").count() == 0
+        assert page.locator("#shown").inner_text() == "48 handouts"
+        axe_clean(page, shots, f"find-catalogue-{viewport['width']}")
+        brain = page.locator("summary", has_text="brain or spinal cord")
+        brain.click()
+        documents = page.locator("li.topic-group:has(details[open]) li.document")
+        assert documents.count() == 6 and documents.first.is_visible()
+        axe_clean(page, shots, f"find-catalogue-open-{viewport['width']}")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_phone_first_screen_shows_results(server, browser, javascript):
+    page = new_page(browser, PHONE, javascript)
+    try:
+        for path in ("/", "/?locale=ar"):
+            page.goto(server.url + path)
+            first = page.locator("li.topic-group summary").first.bounding_box()
+            assert first and first["y"] + first["height"] <= PHONE["height"], (path, first)
+    finally:
+        page.context.close()
+
+
+def test_filters_apply_as_they_change_and_focus_goes_to_the_results(server, browser, shots):
+    page = new_page(browser, DESKTOP)
+    try:
+        page.goto(server.url + "/")
+        page.get_by_label("Family's language").focus()
+        page.get_by_label("Family's language").select_option("ar")  # no button pressed
+        expect(page.locator("#shown")).to_have_text("8 handouts")
+        assert "locale=ar" in page.url
+        assert page.evaluate("document.activeElement.id") == "locale"  # not taken away
+        assert page.locator("li.document").count() == 8
+        assert page.locator("li.topic-group > details[open]").count() == 8  # short: open
+        page.get_by_label("Type to filter").fill("brain")
+        expect(page.locator("#shown")).to_have_text("1 handout")
+        expect(page.locator("li.document:visible")).to_have_count(1)
+        page.get_by_label("Type to filter").press("Enter")
+        expect(page.locator("#results")).to_be_focused()
+        assert re.search(r"q=brain", page.url) and "#results" not in page.url
+        axe_clean(page, shots, "find-filtered-1280")
+        # The language buttons come back to the same list.
+        page.get_by_role("button", name="Français").click()
+        assert page.locator("#shown").inner_text() == "1 document"
+    finally:
+        page.context.close()
+
+
+def test_filters_work_without_javascript_and_the_page_opens_at_the_results(server, browser):
+    page = new_page(browser, PHONE, javascript=False)
+    try:
+        page.goto(server.url + "/")
+        page.get_by_label("Family's language").select_option("ar")
+        page.get_by_label("Type to filter").fill("brain")
+        page.get_by_role("button", name="Show handouts").click()
+        page.wait_for_url(re.compile(r"locale=ar.*#results"))
+        assert page.locator("#shown").inner_text() == "1 handout"
+        assert page.locator("li.document").count() == 1
+        top = page.locator("#results").bounding_box()
+        assert top and 0 <= top["y"] < 100  # the page opens at the results
+        page.keyboard.press("Tab")  # the next Tab starts from the results
+        focused = page.evaluate("document.activeElement.closest('#result-list') !== null")
+        assert focused
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("ui", "advice"),
+    [
+        ("English", "a medicine (“Kymriah”"),
+        ("Français", "un médicament (\u00ab\u00a0Kymriah\u00a0\u00bb"),
+    ],
+)
+def test_zero_results_say_what_to_try(server, browser, shots, ui, advice):
+    page = new_page(browser, PHONE)
+    try:
+        page.goto(server.url + "/")
+        page.get_by_role("button", name=ui).click()
+        page.locator("#q").fill("zzzz")
+        nothing = page.locator(".nothing")
+        expect(nothing).to_be_visible()  # at once, as typed
+        expect(page.locator("#shown")).to_have_text(re.compile("^0 "))
+        assert advice in nothing.inner_text()
+        page.goto(server.url + "/?q=zzzz")  # and from the server
+        assert nothing.is_visible() and advice in nothing.inner_text()
+        axe_clean(page, shots, f"find-nothing-{ui.lower()}-390")
+    finally:
+        page.context.close()
+
+
+# Every focusable element, reached with Tab, against the basket bar's rectangle.
+STOP = """() => {
+  const e = document.activeElement, bar = document.querySelector('.basket-bar');
+  if (e === window.firstStop) return 'back at the start';
+  if (!bar || bar.contains(e) || e === document.body) return null;
+  const r = e.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  const overlap = r.bottom > b.top && r.top < b.bottom && r.right > b.left && r.left < b.right;
+  return overlap ? `${e.tagName} ${e.id || e.textContent.trim().slice(0, 40)}` : null;
+}"""
+
+
+def covered_by_the_bar(page, enough: int = 1000) -> tuple[int, list[str]]:
+    """Tab through the page once (or until ``enough`` are found); the focused elements the
+    basket bar covers."""
+    covered: list[str] = []
+    page.locator("#q").focus()
+    page.evaluate("window.firstStop = document.activeElement")
+    for stops in range(1, 1000):
+        page.keyboard.press("Tab")
+        state = page.evaluate(STOP)
+        if state == "back at the start" or len(covered) >= enough:
+            return stops, covered
+        if state:
+            covered.append(state)
+    raise AssertionError("Tab never came back to the search box")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_basket_bar_never_covers_the_focus(server, browser, viewport, javascript):
+    page = new_page(browser, viewport, javascript)
+    try:
+        page.goto(server.url + "/?locale=ar")  # eight handouts, open: 290 tab stops
+        assert page.locator("li.topic-group > details[open]").count() == 8
+        stops, covered = covered_by_the_bar(page)
+        assert stops > 200 and covered == [], covered
+        # The same walk without the page's scroll padding finds covered elements: the
+        # test sees what it is there to see.
+        root_style = "document.documentElement.style"
+        page.evaluate(f"{root_style}.setProperty('scroll-padding-bottom', '0px', 'important')")
+        page.evaluate("window.scrollTo(0, 0)")
+        _, without = covered_by_the_bar(page, enough=10)
+        assert len(without) >= 10, without
+    finally:
+        page.context.close()
