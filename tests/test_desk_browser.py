@@ -53,7 +53,7 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     page.get_by_label("Type to filter").fill("arabic العربية")
     assert page.locator("li.document:visible").count() == 1
     page.get_by_role("button", name="Show handouts").click()  # the server's list, in place
-    playwright_api.expect(page.locator("#results")).to_be_focused()
+    page.wait_for_function("document.activeElement.id === 'results'")
     assert page.locator("li.document").count() == 1 and "q=arabic" in page.url
     page.goto(server.url + "/?locale=en-CA")
     page.get_by_role("link", name=re.compile("^Preview")).first.click()
