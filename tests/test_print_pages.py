@@ -6,6 +6,8 @@ and the "Important" box is quieter than the safety box."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pymupdf
@@ -51,22 +53,41 @@ def large_print_pdfs(output: Path) -> list[Path]:
     return sorted(output.rglob("*.large-print.*.pdf"))
 
 
-def running_head_problems(pdf: Path) -> list[str]:
+# Top page margins (print.css, large-print.css): what is above is the running head.
+TOP_MARGIN = {"standard": 22 * MM, "large-print": 26 * MM}
+
+
+def letters(text: str) -> Counter[str]:
+    """The letters and digits of ``text``, whatever order extraction gives them in
+    (Arabic runs come out reordered, Gurmukhi vowel signs moved): no spaces, marks,
+    punctuation (the "…" too) or bidi controls; presentation forms folded."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return Counter(c for c in text if unicodedata.category(c)[0] in "LN")
+
+
+def running_head_problems(pdf: Path, edition: str = "large-print") -> list[str]:
     """Pages (after the first, which has none) whose running head is missing, on more
-    than one line, or smaller than 18 pt."""
+    than one line, smaller than 18 pt in large print, or lacks some of the title's
+    letters with no "…" to show it is shortened."""
     problems = []
     with pymupdf.open(pdf) as document:
+        title = letters(document.metadata["title"])
         for page in list(document)[1:]:
             head = [
-                (round(line["bbox"][3]), span["size"])
+                (round(line["bbox"][3]), span["size"], span["text"])
                 for block in page.get_text("dict")["blocks"]
                 for line in block.get("lines", ())
                 for span in line["spans"]
-                if span["text"].strip() and line["bbox"][3] < 26 * MM
+                if span["text"].strip() and line["bbox"][3] < TOP_MARGIN[edition]
             ]
-            lines = len({bottom for bottom, _ in head})
-            if lines != 1 or min(size for _, size in head) < 17.9:
-                problems.append(f"{pdf.name} page {page.number + 1}: {lines} lines")
+            where = f"{pdf.parent.name}/{pdf.name} page {page.number + 1}"
+            lines = len({bottom for bottom, _, _ in head})
+            smallest = min((size for _, size, _ in head), default=0)
+            if lines != 1 or (edition == "large-print" and smallest < 17.9):
+                problems.append(f"{where}: {lines} lines")
+            text = "".join(words for _, _, words in head)
+            if title - letters(text) and "…" not in text:
+                problems.append(f"{where}: title cut without '…': {text!r}")
     return problems
 
 
@@ -110,15 +131,16 @@ def test_large_print_of_the_whole_matrix_has_a_one_line_running_head(full_build)
 
 
 @pytest.fixture(scope="module")
-def tight_large_print(tmp_path_factory) -> Path:
-    """Large print of the handouts whose key points are longest (French and Spanish,
-    general and CAR T, both papers): the closest to running over page 1."""
-    project = make_project(tmp_path_factory.mktemp("tight"), "real")
+def large_print_sample(tmp_path_factory) -> Path:
+    """Large print in the languages whose key points are longest (French, Spanish) and
+    whose titles are longest (Arabic, Punjabi), general and CAR T, both papers: the
+    closest to running over page 1 or the running head's line."""
+    project = make_project(tmp_path_factory.mktemp("sample"), "real")
     result = build(
         config_for(
             project,
             jobs=2,
-            locales=("fr-CA", "es"),
+            locales=("fr-CA", "es", "ar", "pa"),
             variants=("general", "car-t"),
             formats=("pdf",),
             editions=("large-print",),
@@ -128,13 +150,32 @@ def tight_large_print(tmp_path_factory) -> Path:
     return project / "output"
 
 
-def test_large_print_in_the_longest_languages_opens_on_two_full_pages(tight_large_print):
-    pdfs = large_print_pdfs(tight_large_print)
-    assert len(pdfs) == 2 * 2 * 2
+def test_large_print_in_the_longest_languages_opens_on_two_full_pages(large_print_sample):
+    pdfs = large_print_pdfs(large_print_sample)
+    assert len(pdfs) == 4 * 2 * 2
     short = short_openings(pdfs)
     assert not short, f"large print opening on a page filled less than half: {short}"
     # Emergencies first: the safety box follows the key points on page 2.
     assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) > 2} == {}
+
+
+def test_long_running_heads_are_one_line_whole_or_shortened_with_an_ellipsis(
+    large_print_sample,
+):
+    pdfs = large_print_pdfs(large_print_sample)
+    assert not [problem for pdf in pdfs for problem in running_head_problems(pdf)]
+
+
+def test_standard_running_heads_are_one_line_whole_or_shortened(real_build):
+    output, _ = real_build
+    pdfs = [
+        pdf
+        for pdf in sorted(output.rglob("*.pdf"))
+        if not any(kind in pdf.name for kind in (".large-print.", ".summary.", ".booklet."))
+    ]
+    assert len({pdf.parent.name for pdf in pdfs}) == len(LOCALES)
+    problems = [problem for pdf in pdfs for problem in running_head_problems(pdf, "standard")]
+    assert not problems, problems
 
 
 @pytest.mark.slow
