@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts.formats import OUTPUTS
-from tests.base import DeskServer, check_page, make_project
+from tests.base import DeskServer, check_page, make_project, small_controls
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -78,6 +78,8 @@ def test_whole_catalogue_is_a_closed_line_per_topic(server, browser, shots, view
         documents = page.locator("li.topic-group:has(details[open]) li.document")
         assert documents.count() == 6 and documents.first.is_visible()
         check_page(page, shots, f"find-catalogue-open-{viewport['width']}")
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= viewport["width"] and small_controls(page) == []
     finally:
         page.context.close()
 
