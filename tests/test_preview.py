@@ -17,9 +17,7 @@ import pytest
 
 from tests.base import PreviewServer, axe_violations, edit_yaml, make_project, run_cli
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+playwright_api = pytest.importorskip("playwright.sync_api")  # the browser: conftest.py
 # English beside Arabic; the one-page summary keeps each PDF render short.
 QUERY = "/?variant=general&locale=en-CA&locale=ar&edition=summary"
 HANDOUT = "source/handouts/relapsed-all.yaml"
@@ -39,15 +37,13 @@ def server(project, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    with playwright_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        shown = browser.new_page(viewport={"width": 1280, "height": 900})
-        shown.goto(server.url + QUERY)
-        for locale in ("en-CA", "ar"):
-            wait_pdf(shown, locale, 0)
-        yield shown
-        browser.close()
+def page(server, browser):
+    shown = browser.new_page(viewport={"width": 1280, "height": 900})
+    shown.goto(server.url + QUERY)
+    for locale in ("en-CA", "ar"):
+        wait_pdf(shown, locale, 0)
+    yield shown
+    shown.close()
 
 
 def frame_text(page, locale: str) -> str:
