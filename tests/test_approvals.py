@@ -15,7 +15,15 @@ from babel.dates import format_date
 
 from relapse_handouts.approvals import status_for
 from relapse_handouts.gather import gather
-from tests.base import config_for, current_fingerprint, edit_yaml, run_cli, sign, translated_tiny
+from tests.base import (
+    config_for,
+    current_fingerprint,
+    edit_yaml,
+    pdf_text,
+    run_cli,
+    sign,
+    translated_tiny,
+)
 
 TODAY = dt.date.today()
 EN_DATE = format_date(TODAY, "long", locale="en_CA")
@@ -74,10 +82,7 @@ def test_signed_handout_releases_and_prints_name_role_meaning_and_date(tmp_path)
     )
     assert "Approuvé par Test Reviewer, Clinical nurse educator, pour l'exactitude clinique"
     assert "provisoire" not in french
-    from pypdf import PdfReader
-
-    reader = PdfReader(project / "output/en-CA/tiny.letter.pdf")
-    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    text = pdf_text(project / "output/en-CA/tiny.letter.pdf")
     assert "Approved by Test Reviewer, Clinical nurse educator, for clinical accuracy" in text
     assert f"Version 2.3.4 · Last reviewed {EN_DATE}" in text
 

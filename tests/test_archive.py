@@ -8,7 +8,7 @@ import json
 
 from pypdf import PdfReader
 
-from tests.base import make_project, run_cli, sign
+from tests.base import make_project, personalize, run_cli, sign
 
 
 def release(project, *extra):
@@ -77,10 +77,7 @@ def test_personalized_handout_carries_version_and_approval_in_its_metadata(tmp_p
     project = make_project(tmp_path)
     sign(project)
     target = tmp_path / "child.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "general", "--child-name", "Sam",
-        "-o", target,
-    )  # fmt: skip
+    result = personalize(project, target, "--child-name", "Sam", variant="general")
     assert result.code == 0, result.err
     reader = PdfReader(target)
     info = reader.metadata

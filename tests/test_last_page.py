@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from tests.base import REPO, make_project, run_cli
+from tests.base import REPO, make_project, pdf_text, personalize
 
 # A last page with fewer body lines than this is "a page with only a few lines".
 MIN_LAST_PAGE_LINES = 6
@@ -68,13 +68,10 @@ def project(tmp_path_factory):
 @pytest.mark.parametrize("locale", ["en-CA", "fr-CA", "ar", "pa"])
 def test_personalized_cns_handout_fills_in_when_to_call(project, tmp_path, locale):
     out = tmp_path / f"cns-{locale}.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "cns", "--locale", locale,
-        "--sheet", REPO / "examples/care-sheet.yaml", "-o", out,
-    )  # fmt: skip
+    result = personalize(project, out, locale=locale, sheet=REPO / "examples/care-sheet.yaml")
     assert result.code == 0, result.err
     assert last_page_lines(out) >= MIN_LAST_PAGE_LINES
-    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(out).pages))
+    text = pdf_text(out)
     sheet = yaml.safe_load((REPO / "examples/care-sheet.yaml").read_text(encoding="utf-8"))
     assert sheet["fever_temperature"].split()[0] in text
     assert sheet["call_right_away"]["phone"] in text
@@ -87,12 +84,9 @@ def test_unfilled_care_sheet_keeps_blanks(project, tmp_path):
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text("child_first_name: Sam\n", encoding="utf-8")
     out = tmp_path / "sam.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "general", "--locale", "en-CA",
-        "--sheet", sheet, "-o", out,
-    )  # fmt: skip
+    result = personalize(project, out, variant="general", locale="en-CA", sheet=sheet)
     assert result.code == 0, result.err
-    text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(out).pages))
+    text = pdf_text(out)
     assert "then write them here" in text
     assert re.search(r"A fever is a temperature of\s+or higher", text)
 
@@ -101,10 +95,7 @@ def test_unfilled_care_sheet_keeps_blanks(project, tmp_path):
 def test_fever_temperature_is_refused_unless_it_reads_as_one(project, tmp_path, value):
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text(yaml.safe_dump({"fever_temperature": value}), encoding="utf-8")
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "cns", "--locale", "en-CA",
-        "--sheet", sheet, "-o", tmp_path / "x.pdf",
-    )  # fmt: skip
+    result = personalize(project, tmp_path / "x.pdf", locale="en-CA", sheet=sheet)
     assert result.code == 1
     assert "sheet.yaml:1: error: fever_temperature:" in result.err
     assert value not in result.err  # never echoes what was typed

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from relapse_handouts.audio.script import utterances
 from relapse_handouts.html import Part
 from relapse_handouts.i18n import ui_translations
-from tests.base import REPO, make_project, run_cli
+from tests.base import REPO, make_project, pdf_text, personalize
 
 FLOW = (
     "Picture: for trouble breathing, a seizure, or a child who is very hard to wake, call "
@@ -162,12 +162,9 @@ def test_a_childs_handout_ticks_their_medicines(tmp_path):
     sheet = tmp_path / "sheet.yaml"
     sheet.write_text("medicines: [vincristine, cytarabine]\n", encoding="utf-8")
     out = tmp_path / "child.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "general", "--locale", "en-CA",
-        "--sheet", sheet, "-o", out,
-    )  # fmt: skip
+    result = personalize(project, out, variant="general", locale="en-CA", sheet=sheet)
     assert result.code == 0, result.err
-    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(out).pages))
+    text = pdf_text(out)
     assert "In my child's plan" in text and "Yes vincristine" in text
     assert "Yes cytarabine" in text and "which of these medicines" not in text
     # both say "Chemotherapy used in reinduction.": said once, not in every row

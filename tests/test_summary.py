@@ -20,6 +20,7 @@ from tests.base import (
     make_project,
     outloud_problems,
     pdf_text,
+    personalize,
     run_cli,
     snapshot,
 )
@@ -185,10 +186,7 @@ def test_catalog_lists_the_summary(built):
 @pytest.mark.parametrize("locale", ["en-CA", "ar"])
 def test_personalized_summary_fills_in_fever_number_and_contacts(project, tmp_path, locale):
     out = tmp_path / "summary.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "cns", "--locale", locale,
-        "--sheet", SHEET, "--edition", "summary", "-o", out,
-    )  # fmt: skip
+    result = personalize(project, out, "--edition", "summary", locale=locale, sheet=SHEET)
     assert result.code == 0, result.err
     assert_one_readable_page(out)
     sheet = yaml.safe_load(SHEET.read_text(encoding="utf-8"))
@@ -242,10 +240,9 @@ def test_a_personalized_summary_that_does_not_fit_fails_clearly(project, tmp_pat
     path = tmp_path / "sheet.yaml"
     path.write_text(yaml.safe_dump(sheet), encoding="utf-8")
     out = tmp_path / "summary.pdf"
-    result = run_cli(
-        "--project", project, "personalize", "--variant", "car-t", "--locale", "pa",
-        "--sheet", path, "--edition", "summary", "-o", out,
-    )  # fmt: skip
+    result = personalize(
+        project, out, "--edition", "summary", variant="car-t", locale="pa", sheet=path
+    )
     assert result.code == 1
     assert "the summary edition of variant 'car-t' in pa (letter) runs to" in result.err
     assert "source/translations/pa.yaml" in result.err

@@ -17,7 +17,7 @@ import pymupdf
 import pytest
 from pypdf import PdfReader
 
-from tests.base import REPO, edit_yaml, make_project, run_cli
+from tests.base import REPO, edit_yaml, make_project, personalize, run_cli
 
 SECTION = "when-to-call"
 # In English: what must be on the section's page (and column): heading, a sign of each
@@ -166,10 +166,10 @@ def test_personalized_handouts_keep_the_section_whole(tmp_path, locale):
     problems = []
     for edition in ("standard", "large-print", "summary"):
         out = tmp_path / f"general-{locale}.{edition}.pdf"
-        result = run_cli(
-            "--project", project, "personalize", "--variant", "general", "--locale", locale,
-            "--edition", edition, "--sheet", REPO / "examples/care-sheet.yaml", "-o", out,
-        )  # fmt: skip
+        sheet = REPO / "examples/care-sheet.yaml"
+        result = personalize(
+            project, out, "--edition", edition, variant="general", locale=locale, sheet=sheet
+        )
         assert result.code == 0, result.err
         problems += split_problems(out, locale, edition == "summary")
     assert not problems, "\n".join(problems)

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from tests.base import ACE, epubcheck, outloud_problems
+from tests.base import ACE, epubcheck, outloud_problems, personalize
 
 pytestmark = pytest.mark.slow
 
@@ -90,17 +90,15 @@ def test_outloud_passes_every_tagged_pdf(full_build):
 
 
 def test_outloud_passes_personalized_handouts_in_every_locale(tmp_path):
-    from tests.base import REPO, make_project, run_cli
+    from tests.base import REPO, make_project
 
     project = make_project(tmp_path, "real")
     paths = []
     for locale in ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa"):
         for paper in ("letter", "a4"):
             out = tmp_path / f"{locale}.{paper}.pdf"
-            result = run_cli(
-                "--project", project, "personalize", "--variant", "cns", "--locale", locale,
-                "--sheet", REPO / "examples/care-sheet.yaml", "--paper", paper, "-o", out,
-            )  # fmt: skip
+            sheet = REPO / "examples/care-sheet.yaml"
+            result = personalize(project, out, "--paper", paper, locale=locale, sheet=sheet)
             assert result.code == 0, result.err
             paths.append(out)
     assert _outloud_verdicts(paths) == {}
