@@ -316,6 +316,41 @@ def test_an_audio_only_email_works(client, with_audio):
     assert audio.get_content_type() == "audio/mpeg"
 
 
+def test_a_protected_basket_email_gives_the_password_once_and_a_chart_line(client):
+    """French desk, Arabic family: the basket's PDF made for the child is protected, the
+    page shows the password with its slip (in the email's language), the draft to download
+    and a chart line per file saying the password was given by phone (issue 24, 5)."""
+    import base64
+    import email
+    import email.policy
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    csrf, keys = fill_basket(client)
+    client.post("/language", data={"ui": "fr-CA", "csrf": csrf, "back": "/"})
+    fields = {"csrf": csrf, "action": "draft", "email_locale": "ar", "protect": "1"}
+    refused = client.post("/basket/email", data=fields)  # nothing made for the child
+    assert refused.status_code == 422 and 'id="protect-problem"' in refused.get_data(as_text=True)
+    response = client.post("/basket/email", data={**fields, "child_first_name": NAME})
+    tree = lxml.html.fromstring(response.get_data(as_text=True))
+    password = tree.xpath("string(//p[@class='secret']/code)")
+    assert response.status_code == 200 and len(password.split("-")) == 5
+    assert tree.xpath("//form[@target='_blank']//input[@name='locale']/@value") == ["ar"]
+    lines = tree.get_element_by_id("chart-line").text.splitlines()
+    assert len(lines) == 2 and all("brouillon de courriel préparé" in line for line in lines)
+    assert ["mot de passe donné par téléphone" in line for line in lines] == [True, False]
+    assert NAME not in tree.get_element_by_id("chart-line").text
+    [link] = tree.xpath("//a[@download='handouts.eml']/@href")
+    message = email.message_from_bytes(
+        base64.b64decode(link.split(",", 1)[1]), policy=email.policy.default
+    )
+    pdf = next(p for p in message.iter_attachments() if p.get_content_type() == "application/pdf")
+    reader = PdfReader(BytesIO(pdf.get_content()))
+    assert reader.is_encrypted and reader.decrypt(password)
+    assert NAME in reader.pages[0].extract_text()
+
+
 def test_next_family_empties_the_basket(client):
     csrf, _ = fill_basket(client)
     response = client.post("/basket/next", data={"csrf": csrf})

@@ -32,8 +32,10 @@ from ..i18n import babel_locale
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import Attachment, PersonalHandout
+from .chart import chart_line
 from .context import can_send, desk, gettext
-from .personal_views import check_recipient, rendered, send_to_family
+from .passwords import make_password
+from .personal_views import check_recipient, data_url, rendered, send_to_family
 from .settings import MAX_BASKET_ITEMS
 from .sheetform import SheetProblems, form_data, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice, Published
@@ -67,7 +69,11 @@ def basket_items(state: DeskState) -> list[Published]:
 
 @blueprint.get("")
 def show_basket(
-    problem: str = "", status: int = 200, sent: bool = False, problems: dict | None = None
+    problem: str = "",
+    status: int = 200,
+    sent: bool = False,
+    problems: dict | None = None,
+    given: dict | None = None,
 ) -> tuple[str, int]:
     settings, state = desk()
     items = basket_items(state)
@@ -87,6 +93,7 @@ def show_basket(
         chosen_medicines=set(typed.getlist("medicines")) if typed else set(),
         languages=state.locales,
         email_locale=typed.get("email_locale") or (items[0].locale if items else ""),
+        **(given or {}),
     )
     return page, status
 
@@ -152,22 +159,75 @@ def email() -> Any:
     recipient = request.form.get("to", "").strip()
     try:
         sheet = _sheet(state, items)
+        password = _password(state, items, sheet)
         if send and not can_send():
             raise SheetProblems(
                 {"to": gettext("This desk has no mail server: download the email draft.")}
             )
         if (send or recipient) and not check_recipient(recipient):  # a draft's To line too
             raise SheetProblems({"to": gettext("Type one email address, like name@example.org.")})
-        message = _message(state, items, language, sheet, recipient)
+        message = _message(state, items, language, sheet, recipient, password)
         if send:
             send_to_family(message, state)
     except SheetProblems as problems:
         return show_basket(status=problems.status, problems=problems.problems)
-    if not send:
+    if not send and not password:
         response = Response(bytes(message), mimetype="message/rfc822")
         response.headers["Content-Disposition"] = 'attachment; filename="handouts.eml"'
         return response
-    return show_basket(sent=True)
+    # A page, not only a file: the password is shown once, with its slip, and the chart line.
+    draft = None if send else bytes(message)
+    return show_basket(sent=send, given=_given(state, items, sheet, password, draft, language))
+
+
+def _password(state: DeskState, items: list[Published], sheet: CareSheet | None) -> str | None:
+    """A new password when the nurse asked to protect the PDFs made for the child."""
+    if request.form.get("protect") != "1":
+        return None
+    if sheet is None or not any(_made_for_child(state, item) for item in items):
+        raise SheetProblems(
+            {
+                "protect": gettext(
+                    "Only the PDFs made for the child are protected: fill in the care sheet "
+                    "and keep a standard or large-print PDF in the basket."
+                )
+            }
+        )
+    return make_password()
+
+
+def _made_for_child(state: DeskState, item: Published) -> bool:
+    return item.format == "pdf" and item.edition in state.personal_editions
+
+
+def _given(
+    state: DeskState,
+    items: list[Published],
+    sheet: CareSheet | None,
+    password: str | None,
+    draft: bytes | None,
+    language: str,
+) -> dict[str, Any]:
+    """What the basket page shows after the email: the password and its slip (in the
+    email's language), the draft to download, and the chart line, one per file."""
+    how = gettext("email draft made") if draft is not None else gettext("emailed to the family")
+    lines = []
+    for item in items:
+        given = [how]
+        if password and sheet is not None and _made_for_child(state, item):
+            given.append(gettext("password given by phone"))
+        topic_locale = g.ui if g.ui in state.locales else item.locale
+        topic = plain_text(state.resolved(item.variant, topic_locale).variant.title)
+        resolved = state.resolved(item.variant, item.locale)
+        lines.append(chart_line(resolved, topic, file_label(item), given, g.ui, gettext))
+    first = next((item for item in items if _made_for_child(state, item)), items[0])
+    draft_link = ("handouts.eml", data_url("message/rfc822", draft), "eml") if draft else None
+    return {
+        "password": password,
+        "slip": {"variant": first.variant, "locale": language},
+        "links": [draft_link] if draft_link else [],
+        "chart": "\n".join(dict.fromkeys(lines)),
+    }
 
 
 def _message(
@@ -176,10 +236,12 @@ def _message(
     language: str,
     sheet: CareSheet | None,
     recipient: str,
+    password: str | None = None,
 ) -> Any:
     """One email with every file, in the family's language as the nurse chose it (the
-    subject names the first handout's topic in that language)."""
-    files = [_file(state, item, sheet) for item in items]
+    subject names the first handout's topic in that language); the PDFs made for the
+    child protected by ``password`` when given."""
+    files = [_file(state, item, sheet, password) for item in items]
     attachments = [
         Attachment(
             PurePosixPath(item.path).name, media_type(item), data.pdf, _label(item), item.locale
@@ -189,7 +251,7 @@ def _message(
     first = next((item for item in items if item.format == "pdf"), items[0])
     resolved = state.resolved(first.variant, language)
     return compose_email(
-        resolved, attachments, state.config.source_dir, None, recipient or None, False
+        resolved, attachments, state.config.source_dir, None, recipient or None, bool(password)
     )
 
 
@@ -201,14 +263,16 @@ def _sheet(state: DeskState, items: list[Published]) -> CareSheet | None:
     return read_sheet(request.form, request.form.getlist, drug_ids, gettext)
 
 
-def _file(state: DeskState, item: Published, sheet: CareSheet | None) -> PersonalHandout:
+def _file(
+    state: DeskState, item: Published, sheet: CareSheet | None, password: str | None = None
+) -> PersonalHandout:
     """The item's bytes (in ``.pdf`` whatever the format): made for the child when a care
     sheet was given and the item is a PDF edition rendered from the layouts."""
-    if sheet is not None and item.format == "pdf" and item.edition in state.personal_editions:
+    if sheet is not None and _made_for_child(state, item):
         choice = PersonalChoice(
             item.variant, item.locale, item.paper or state.papers[0], item.edition
         )
-        return rendered(state, choice, sheet)
+        return rendered(state, choice, sheet, password)
     found = state.published_file(item.key)
     if found is None:
         abort(404)

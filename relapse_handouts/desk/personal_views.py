@@ -33,6 +33,7 @@ __all__ = [
     "check_recipient",
     "render_problems",
     "rendered",
+    "data_url",
     "send_to_family",
 ]
 
@@ -219,17 +220,17 @@ def _result(
     draft: bytes | None,
     sent: str,
 ) -> dict[str, Any]:
-    links = [(download_name(handout, "pdf"), _data_url("application/pdf", handout.pdf), "pdf")]
+    links = [(download_name(handout, "pdf"), data_url("application/pdf", handout.pdf), "pdf")]
     if handout.epub is not None:
         links.append(
             (
                 download_name(handout, "epub"),
-                _data_url("application/epub+zip", handout.epub),
+                data_url("application/epub+zip", handout.epub),
                 "epub",
             )
         )
     if draft is not None:
-        links.append((download_name(handout, "eml"), _data_url("message/rfc822", draft), "eml"))
+        links.append((download_name(handout, "eml"), data_url("message/rfc822", draft), "eml"))
     return {
         "title": plain_text(handout.resolved.variant.title),
         "locale": handout.resolved.locale,
@@ -271,7 +272,7 @@ def download_name(handout: PersonalHandout, extension: str) -> str:
     return f"{slug}.{handout.resolved.locale}{rest}.{extension}"
 
 
-def _data_url(media_type: str, data: bytes) -> str:
+def data_url(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
