@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up whatever is missing (Debian packages, .venv, pinned Python packages), then run a task.
 #   bash run.sh build [make_docs.py build options]   build every output into output/, then run the
-#                                                    accessibility checkers on it (audit)
+#                                                    accessibility checkers on it (audit; a file
+#                                                    left "not checked" fails the task)
 #   bash run.sh test  [pytest options]               run the whole test suite
 #   bash run.sh docs  [make_docs.py arguments]       any other make_docs.py command
 #   bash run.sh serve [--host H --port P --workers N] the nurse desk on http://127.0.0.1:8000/
