@@ -62,6 +62,8 @@ def _entry(artifact: Artifact) -> dict[str, Any]:
         "duration": artifact.duration,
         "content_version": artifact.content_version,
         "sources": list(artifact.sources),
+        # The text's reading level (quality.py), for the nurse desk; null: no formula.
+        "reading_level": artifact.reading_level.as_record() if artifact.reading_level else None,
     }
 
 

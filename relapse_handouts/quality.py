@@ -25,7 +25,15 @@ from .markup import link_targets, plain_text
 from .model import Readability, Section
 from .resolve import ResolvedHandout
 
-__all__ = ["Score", "QualityReport", "assess"]
+__all__ = ["Score", "QualityReport", "ReadingLevel", "assess", "reading_level"]
+
+# What each formula measures, by textstat's language (languages.py names a language's):
+# a school grade (lower is easier) or a reading ease from 0 to 100 (higher is easier).
+FORMULAS = {
+    "en": ("grade", "Flesch-Kincaid"),
+    "fr": ("ease", "Kandel-Moles"),
+    "es": ("ease", "Fernández-Huerta"),
+}
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,32 @@ class QualityReport:
         return self.scores[-1]
 
 
+@dataclass(frozen=True)
+class ReadingLevel:
+    """The whole handout's reading level, as the build records it in the manifest (the
+    nurse desk shows it): ``measure`` is "grade" or "ease" (see ``FORMULAS``)."""
+
+    measure: str
+    formula: str
+    value: float
+
+    def as_record(self) -> dict[str, object]:
+        return {"measure": self.measure, "formula": self.formula, "value": self.value}
+
+
+def reading_level(resolved: ResolvedHandout) -> ReadingLevel | None:
+    """The whole body text's score by the language's formula (the figure ``assess``
+    checks), rounded to one decimal; ``None`` when no formula applies to the language."""
+    row = language_of(resolved.locale)
+    language = row.readability if row else None
+    if language not in FORMULAS:
+        return None
+    measure, formula = FORMULAS[language]
+    whole = _score("*", "whole handout", _whole_texts(resolved), language)
+    value = whole.grade if measure == "grade" else whole.ease
+    return ReadingLevel(measure, formula, round(value, 1)) if value is not None else None
+
+
 def assess(
     resolved: ResolvedHandout,
     targets: Readability,
@@ -72,10 +106,8 @@ def assess(
     row = language_of(resolved.locale)
     language = row.readability if row else None  # textstat's language, if it has a formula
     sections = [(s.id, plain_text(s.title), list(_body_text(s))) for s in resolved.handout.sections]
-    key_points = [item.text for item in resolved.handout.key_points]
-    whole_texts = key_points + [text for _, _, texts in sections for text in texts]
     scores = [_score(sid, title, texts, language) for sid, title, texts in sections if texts]
-    scores.append(_score("*", "whole handout", whole_texts, language))
+    scores.append(_score("*", "whole handout", _whole_texts(resolved), language))
     errors = list(_readability_errors(scores, targets, resolved.locale, where, label))
     if resolved.locale == resolved.site.source_locale:
         errors += _unexplained_terms(resolved, medical_terms, where, label)
@@ -119,6 +151,12 @@ def _review_due(
             )
         ]
     return [], []
+
+
+def _whole_texts(resolved: ResolvedHandout) -> list[str]:
+    """The key points, then every section's body text."""
+    key_points = [item.text for item in resolved.handout.key_points]
+    return key_points + [text for s in resolved.handout.sections for text in _body_text(s)]
 
 
 def _body_text(section: Section) -> Iterator[str]:

@@ -28,6 +28,7 @@ from .html import HtmlRenderer
 from .markup import plain_text
 from .plan import DocumentKey, OutputSpec
 from .processes import die_with, no_core_files
+from .quality import ReadingLevel, reading_level
 from .resolve import ResolvedHandout
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ class Artifact:
     worker_peak_kb: int = 0  # peak memory of the process that rendered it
     worker: int = 0  # that process's id (workers are replaced after TASKS_PER_WORKER tasks)
     duration: float | None = None  # seconds of narration, for read-aloud outputs
+    reading_level: ReadingLevel | None = None  # of the text (None: no formula for it)
 
     @property
     def sha256(self) -> str:
@@ -77,6 +79,7 @@ class RenderContext:
         self.html = HtmlRenderer(config)
         self._last_pdf: tuple[tuple[object, ...], RenderedPdf] | None = None
         self._notes_pages: dict[tuple[str, str], bytes] = {}
+        self._reading_levels: dict[DocumentKey, ReadingLevel | None] = {}
 
     def use_documents(
         self, documents: Mapping[DocumentKey, ResolvedHandout], reread_layouts: bool
@@ -87,6 +90,7 @@ class RenderContext:
         self.documents = documents
         self._last_pdf = None
         self._notes_pages = {}
+        self._reading_levels = {}
         if reread_layouts:
             self.html = HtmlRenderer(self.config)
 
@@ -121,7 +125,14 @@ class RenderContext:
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             worker=os.getpid(),
             duration=self.audio.last_duration if entry.renderer == "read-aloud" else None,
+            reading_level=self.reading_level(spec.document_key),
         )
+
+    def reading_level(self, key: DocumentKey) -> ReadingLevel | None:
+        """The document's reading level, scored once (~20 ms) for all its outputs."""
+        if key not in self._reading_levels:
+            self._reading_levels[key] = reading_level(self.documents[key])
+        return self._reading_levels[key]
 
     def _rendered(
         self, spec: OutputSpec, resolved: ResolvedHandout

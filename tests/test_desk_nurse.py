@@ -3,7 +3,9 @@ and the line for the chart (section 5), with Flask's test client."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 
 import lxml.html
 import pytest
@@ -133,6 +135,50 @@ def test_each_handout_shows_its_status_before_printing(client, state, ui, words)
         statuses = lxml.html.fromstring(page).find_class("status")
         assert statuses and all(words in s.text_content() for s in statuses), path
         assert all(version in s.text_content() for s in statuses)
+
+
+READING = {
+    "en-CA": ("Reading level: grade {} (Flesch-Kincaid)",
+              "Niveau de lecture : {} années de scolarité (Flesch-Kincaid)"),
+    "fr-CA": ("Reading ease: {} out of 100, higher is easier (Kandel-Moles)",
+              "Facilité de lecture : {} sur 100, plus c’est élevé, plus c’est facile "
+              "(Kandel-Moles)"),
+    "ar": ("Reading level: not measured for this language",
+           "Niveau de lecture : non mesuré pour cette langue"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("ui", "which"), [("en-CA", 0), ("fr-CA", 1)])
+def test_each_handout_shows_the_reading_level_the_build_recorded(
+    client, state, desk_project, ui, which
+):
+    """The build records each text's reading level in the manifest (quality.py's figure);
+    the list and the preview show it in the nurse's language, and say so where no formula
+    applies (Arabic)."""
+    manifest = json.loads((desk_project / "output/manifest.json").read_text(encoding="utf-8"))
+    recorded = {entry["locale"]: entry["reading_level"] for entry in manifest["outputs"]}
+    assert recorded["en-CA"]["measure"] == "grade" and 0 < recorded["en-CA"]["value"] <= 6
+    assert recorded["fr-CA"]["measure"] == "ease" and recorded["ar"] is None
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    for locale, words in READING.items():
+        value = f"{(recorded[locale] or {}).get('value', 0):.1f}"
+        expected = words[which].format(value.replace(".", ",") if which else value)
+        for path in (f"/?locale={locale}", f"/preview/cns/{locale}"):
+            page = lxml.html.fromstring(client.get(path).get_data(as_text=True))
+            shown = [s.text_content() for s in page.find_class("reading")]
+            assert len(shown) == 1 and shown[0].startswith(expected), (path, shown)
+
+
+def test_a_manifest_without_reading_levels_shows_none(client, state, monkeypatch):
+    """An output folder built before the manifest recorded reading levels: no line, rather
+    than a wrong 'not measured'."""
+    from relapse_handouts.desk.state import NOT_RECORDED
+
+    older = tuple(replace(p, reading_level=NOT_RECORDED) for p in state.published())
+    monkeypatch.setattr(state, "published", lambda: older)
+    page = client.get("/?locale=ar").get_data(as_text=True)
+    assert 'class="status"' in page and 'class="reading"' not in page
 
 
 @pytest.mark.parametrize(

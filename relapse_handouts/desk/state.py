@@ -29,9 +29,10 @@ from ..resolve import ResolvedHandout
 if TYPE_CHECKING:
     from ..pdf import PdfRenderer
 
-__all__ = ["DeskState", "Published", "PersonalChoice"]
+__all__ = ["DeskState", "Published", "PersonalChoice", "NOT_RECORDED"]
 
 _MAX_SERVED = 64 * 1024 * 1024  # far above any built handout
+NOT_RECORDED = "not recorded"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Published:
     paper: str | None
     pages: int | None
     size: int
+    # The text's reading level as the build recorded it (quality.ReadingLevel's record);
+    # None when no formula applies; NOT_RECORDED in a manifest older than that record.
+    reading_level: dict[str, Any] | str | None = None
 
     @property
     def key(self) -> str:
@@ -203,4 +207,5 @@ def _published(entry: dict[str, Any]) -> Published:
         entry.get("paper"),
         entry.get("pages"),
         int(entry.get("bytes", 0)),
+        entry.get("reading_level", NOT_RECORDED),
     )

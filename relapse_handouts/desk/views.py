@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Response,
@@ -31,7 +32,7 @@ from ..i18n import babel_locale, text_direction
 from ..markup import plain_text
 from .context import HANDOUT_CSP, UI_COOKIE, desk, gettext
 from .search import LANGUAGE_WORDS, TOPIC_WORDS, folded, matches
-from .state import DeskState, Published
+from .state import NOT_RECORDED, DeskState, Published
 from .words import UI_LOCALES
 
 __all__ = ["blueprint", "file_label", "edition_label", "paper_label", "local_path"]
@@ -55,6 +56,7 @@ class Document:
     files: tuple[Published, ...]
     also_known_as: str = ""  # nurses' words: see search.py
     status: str = ""  # draft or who reviewed it, version, next review (nurse's words)
+    reading: str = ""  # its reading level, as the build measured it (nurse's words)
 
     @property
     def filter_text(self) -> str:
@@ -251,6 +253,7 @@ def _documents(state: DeskState) -> list[Document]:
                 tuple(sorted(files, key=lambda f: _file_order(state, f))),
                 _search_words(state, variant_id, locale),
                 status_line(state.resolved(variant_id, locale)),
+                reading_line(files),
             )
         )
     return documents
@@ -287,6 +290,27 @@ def status_line(resolved: Any) -> str:
             % {"date": format_date(handout.next_review, "long", locale=babel_locale(ui))},
         )
     )
+
+
+def reading_line(files: list[Published]) -> str:
+    """'Reading level: grade 3.7 (Flesch-Kincaid)', or the reading ease of French and
+    Spanish, as the build recorded it in the manifest; "" when the manifest predates it."""
+    recorded = next(
+        (f.reading_level for f in files if f.reading_level != NOT_RECORDED), NOT_RECORDED
+    )
+    if recorded == NOT_RECORDED:
+        return ""
+    if not isinstance(recorded, dict):
+        return gettext("Reading level: not measured for this language (no formula for it)")
+    words = {
+        "formula": recorded["formula"],
+        "value": format_decimal(
+            recorded["value"], "#,##0.0", locale=babel_locale(getattr(g, "ui", "en-CA"))
+        ),
+    }
+    if recorded["measure"] == "grade":
+        return gettext("Reading level: grade %(value)s (%(formula)s)") % words
+    return gettext("Reading ease: %(value)s out of 100, higher is easier (%(formula)s)") % words
 
 
 def _search_words(state: DeskState, variant_id: str, locale: str) -> str:
