@@ -196,6 +196,7 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
         ]
     _check_unique(file, places, "id", errors)
     _check_citations(file, places, known, errors)
+    _check_sign_icons(file, errors)
     for at in places:
         section_id = _get(data, at + ("id",))
         if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
@@ -205,6 +206,28 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
                 field=dotted(at + ("id",)),
                 hint=f"ids may not start with {', '.join(_RESERVED_PREFIXES)}",
             )
+
+
+def _check_sign_icons(file: YamlFile, errors: ErrorCollector) -> None:
+    """Every sign listed in the urgent section has its icon (icons.py): a family looks
+    before they read, and a sign without one would look less urgent than the others."""
+    for s, section in enumerate(file.data.get("sections", [])):
+        if not isinstance(section, dict) or section.get("role") != "urgent":
+            continue
+        for b, block in enumerate(section.get("blocks", [])):
+            items = block.get("list", []) if isinstance(block, dict) else []
+            for i, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and item.get("icon"):
+                    continue
+                at = ("sections", s, "blocks", b, "list", i)
+                errors.add(
+                    "a sign in the urgent section has no icon",
+                    file.locate(at),
+                    field=dotted(at + ("icon",)),
+                    hint="write the sign as 'text: ...' with 'icon: NAME' (the icons are "
+                    "listed in docs/authoring.md, 'Icons beside the urgent signs')",
+                    code="sign_without_icon",
+                )
 
 
 def _check_citations(

@@ -30,6 +30,7 @@ from .figures import body_outline
 from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
+from .icons import sign_icon
 from .markup import plain_text, render_inline
 from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
 from .qr import qr_data_uri, update_link
@@ -239,7 +240,7 @@ class HtmlRenderer:
                 direction=_direction,
                 date=lambda value: _format_date(value, locale),
             )
-            env.globals.update(body_outline=body_outline)
+            env.globals.update(body_outline=body_outline, sign_icon=sign_icon)
             self._environments[locale] = env
         return self._environments[locale]
 

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from .icons import check_icon
+
 __all__ = [
     "Slug",
     "LocaleTag",
@@ -53,6 +55,8 @@ __all__ = [
 ]
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=60)]
+# A drawn icon's name (relapse_handouts/icons.py), e.g. fever.
+IconName = Annotated[str, AfterValidator(check_icon)]
 
 
 # language[-Script][-REGION], e.g. en-CA, zh-Hans, pa: never a path.
@@ -120,6 +124,8 @@ class TextItem(Strict):
     id: Slug | None = None
     when: Condition | None = None
     summary: bool | Condition = False
+    # The icon beside an urgent sign (every sign of the urgent section has one: crossref.py).
+    icon: IconName | None = None
 
 
 def _items(value: Any) -> Any:

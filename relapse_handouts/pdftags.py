@@ -13,6 +13,8 @@ rewrite, so the file keeps its object streams and its size).
 - A list set in columns is one /L again (WeasyPrint makes one per column).
 - A picture drawn in HTML (layouts/partials/figures.html.j2) is one /Figure with the
   text alternative of the empty SVG it starts with, over all of its content.
+- An image without a text alternative (the icons beside the urgent signs, hidden from
+  assistive technology) becomes a ``/Artifact /Layout``.
 - Element ids (table headers) are listed in the ``IDTree`` the ``/Headers`` refer through.
 
 These lean on how WeasyPrint 70 builds the tree (``pdf/tags.py``): tests read the tree of
@@ -34,6 +36,7 @@ def fix_structure(document: Any, pdf: Any) -> None:
     tree = _Tree(pdf)
     _artifact_untreed_content(pdf, tree)
     _pictures_as_figures(tree)
+    _hidden_images_as_artifacts(tree)
     _join_split_tables(document, tree)
     _join_list_columns(tree)
     _drop_empty_spans(tree)
@@ -77,8 +80,8 @@ def _mcids(tree: _Tree, element: Any) -> Iterator[tuple[Any, int]]:
             yield from _mcids(tree, tree.get(kid))
 
 
-def _as_artifacts(tree: _Tree, sequences: set[tuple[Any, int]]) -> None:
-    """Turn marked-content sequences into pagination artifacts, in the page streams and
+def _as_artifacts(tree: _Tree, sequences: set[tuple[Any, int]], kind: str = "/Pagination") -> None:
+    """Turn marked-content sequences into artifacts of ``kind``, in the page streams and
     in the parent tree (an artifact has no structure element)."""
     by_page: dict[bytes, set[int]] = {}
     for page, mcid in sequences:
@@ -95,7 +98,7 @@ def _as_artifacts(tree: _Tree, sequences: set[tuple[Any, int]]) -> None:
                 if stream[position + 1] == b"BDC":
                     found.add(operand["MCID"])
                     stream[position - 1] = "/Artifact"
-                    stream[position] = type(operand)({"Type": "/Pagination"})
+                    stream[position] = type(operand)({"Type": kind})
         if found != mcids:
             raise RuntimeError(f"page {index + 1}: marked content {mcids - found} not found")
         mapping = nums[nums.index(index) + 1]
@@ -146,6 +149,18 @@ def _pictures_as_figures(tree: _Tree) -> None:
         for page, mcid in sequences:
             index = references.index(bytes(page))
             nums[nums.index(index) + 1][mcid] = picture.reference
+
+
+def _hidden_images_as_artifacts(tree: _Tree) -> None:
+    """An image with no text alternative left in the tree (an icon beside an urgent sign,
+    ``aria-hidden``: its words are beside it) is decoration: a layout artifact, out of
+    the tree. Pictures took their own shapes first (``_pictures_as_figures``)."""
+    hidden = [e for e in tree.walk() if e.get("S") == "/Figure" and "Alt" not in e]
+    sequences = {sequence for element in hidden for sequence in _mcids(tree, element)}
+    for element in hidden:
+        tree.detach(element)
+    if sequences:
+        _as_artifacts(tree, sequences, "/Layout")
 
 
 def _cells(box: Any, table: Any = None) -> Iterator[tuple[Any, Any]]:
