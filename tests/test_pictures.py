@@ -6,17 +6,28 @@ with a text alternative in the web page, and read aloud only where it helps."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pymupdf
 import pytest
+from lxml import etree
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
 from relapse_handouts.audio.script import utterances
 from relapse_handouts.html import Part
 from relapse_handouts.i18n import ui_translations
-from tests.base import REPO, make_project, pdf_text, personalize
+from tests.base import (
+    REPO,
+    edit_yaml,
+    make_project,
+    outloud_problems,
+    pdf_text,
+    personalize,
+    run_cli,
+)
+from tests.test_urgent_section import destinations
 
 FLOW = (
     "Picture: for trouble breathing, a seizure, or a child who is very hard to wake, call "
@@ -169,3 +180,147 @@ def test_a_childs_handout_ticks_their_medicines(tmp_path):
     assert "Yes cytarabine" in text and "which of these medicines" not in text
     # both say "Chemotherapy used in reinduction.": said once, not in every row
     assert text.count("Chemotherapy used in reinduction.") == 1
+
+
+# Each English sign and the icon beside it (source/handouts/relapsed-all.yaml).
+SIGN_ICONS = {
+    "has a fever": "fever",
+    "is bleeding": "bleeding",
+    "is confused": "confusion",
+    "Cytokine release syndrome": "fever-chills",
+    "Nervous system effects": "nervous-system",
+}
+EMERGENCY_ICONS = ("breathing", "seizure", "hard-to-wake")
+
+
+def urgent_signs(root) -> list[tuple[str | None, str, str | None]]:  # type: ignore[no-untyped-def]
+    """(icon name, words, aria-hidden) of every list entry in the urgent section of an
+    HTML or XHTML tree; the icon is the entry's first element."""
+    found = []
+    for section in root.iter("{*}section"):
+        if section.get("id") != "when-to-call":
+            continue
+        for entry in section.iter("{*}li"):
+            first = next(iter(entry), None)
+            classes = (first.get("class") or "").split() if first is not None else []
+            name = next((c[5:] for c in classes if c.startswith("icon-")), None)
+            hidden = first.get("aria-hidden") if name else None
+            found.append((name, " ".join(entry.itertext()).strip(), hidden))
+    return found
+
+
+def check_signs(signs: list[tuple[str | None, str, str | None]], english: bool) -> None:
+    assert len(signs) >= 3, signs
+    for name, words, hidden in signs:
+        assert name and hidden == "true", (name, words)  # every sign, hidden from AT
+        if english:
+            (expected,) = [icon for start, icon in SIGN_ICONS.items() if start in words]
+            assert name == expected, words
+
+
+def test_each_urgent_sign_has_its_icon_in_every_web_page_and_book(real_build):
+    output, _ = real_build
+    pages = sorted(output.rglob("*.html"))
+    books = sorted(output.rglob("*.epub"))
+    assert len(pages) >= 8 + 2 * 5 and len(books) >= 8 + 2 * 5
+    nervous = 0
+    for page in pages:
+        if page.parent == output:
+            continue  # the catalog
+        signs = urgent_signs(lxml_html.parse(str(page)).getroot())
+        check_signs(signs, page.parent.name == "en-CA")
+        nervous += any(name == "nervous-system" for name, _, _ in signs)
+    for book in books:
+        with zipfile.ZipFile(book) as archive:
+            chapters = [
+                etree.fromstring(archive.read(name))
+                for name in archive.namelist()
+                if name.endswith(".xhtml") and b'id="when-to-call"' in archive.read(name)
+            ]
+        assert len(chapters) == 1, book
+        check_signs(urgent_signs(chapters[0]), book.parent.name == "en-CA")
+    assert nervous  # the CAR T and blinatumomab signs have theirs
+
+
+def layout_artifacts(path: Path, page: int) -> int:
+    """How many ``/Artifact <</Type /Layout>>`` sequences (the icons) page ``page`` draws."""
+    data = PdfReader(path).pages[page].get_contents().get_data()  # type: ignore[union-attr]
+    return len(re.findall(rb"/Artifact\s*<<\s*/Type\s*/Layout\s*>>\s*BDC", data))
+
+
+def test_urgent_sign_icons_are_artifacts_beside_the_signs_in_every_pdf(real_build):
+    """On the urgent section's page, one layout artifact per sign (the web page of the same
+    handout counts them), and three more beside the 911 line in large print; none of
+    them is a /Figure without a text alternative."""
+    output, _ = real_build
+    pdfs = [p for p in sorted(output.rglob("*.pdf")) if ".booklet." not in p.name]
+    assert len(pdfs) >= 8 * 3 * 2 + 2 * 5 * 2
+    for pdf in pdfs:
+        handout = pdf.name.split(".")[0]
+        page = lxml_html.parse(str(pdf.parent / f"{handout}.html")).getroot()
+        expected = len(urgent_signs(page)) + (3 if ".large-print." in pdf.name else 0)
+        (place,) = destinations(pdf, ("when-to-call-title",)).values()
+        assert layout_artifacts(pdf, place[0]) == expected, pdf
+        assert figure_alts(pdf) and not untitled_figures(pdf), pdf
+
+
+def untitled_figures(path: Path) -> int:
+    """/Figure elements of the structure tree with no /Alt."""
+    reader = PdfReader(path)
+    count = 0
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        element = todo.pop().get_object()
+        count += element.get("/S") == "/Figure" and "/Alt" not in element
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            kid = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(kid, dict) and kid.get("/Type", "/StructElem") == "/StructElem":
+                todo.append(kid)
+    return count
+
+
+def test_the_flow_shows_the_emergency_icons_inside_its_picture(real_build):
+    output, _ = real_build
+    page = lxml_html.parse(str(output / "ar/relapsed-all.html")).getroot()
+    (flow,) = page.xpath("//div[contains(@class, 'picture-flow')]")
+    icons = flow.xpath(".//*[contains(@class, 'sign-icon')]")
+    assert [i.get("class").split()[1] for i in icons] == [f"icon-{n}" for n in EMERGENCY_ICONS]
+    assert all(icon.get("aria-hidden") == "true" for icon in icons)
+
+
+def test_icons_pass_outloud_in_each_script_and_edition(real_build):
+    output, _ = real_build
+    for name in (
+        "en-CA/relapsed-all.large-print.letter.pdf",
+        "en-CA/car-t-cell-therapy.summary.a4.pdf",
+        "ar/relapsed-all.a4.pdf",
+        "pa/relapsed-all-cns.letter.pdf",
+    ):
+        assert outloud_problems(output / name) == [], name
+
+
+def broken_sign(project: Path, sign: str | dict) -> str:
+    """``check``'s errors once the first urgent sign is ``sign``."""
+
+    def change(data: dict) -> None:
+        urgent = next(s for s in data["sections"] if s.get("role") == "urgent")
+        signs = next(b for b in urgent["blocks"] if b.get("id") == "signs")
+        signs["list"][0] = sign
+
+    edit_yaml(project / "source/handouts/relapsed-all.yaml", change)
+    result = run_cli("--project", project, "check")
+    assert result.code == 1
+    return result.err
+
+
+def test_a_sign_with_an_unknown_icon_or_none_fails_check_located(tmp_path):
+    project = make_project(tmp_path, "real")
+    err = broken_sign(project, {"text": "has a fever", "icon": "blood"})
+    assert "source/handouts/relapsed-all.yaml:" in err
+    assert "sections[0].blocks[2].list.list[0].icon" in err
+    assert "no icon is drawn for 'blood': use one of fever (a thermometer)" in err
+    err = broken_sign(project, "has a fever")
+    assert "source/handouts/relapsed-all.yaml:" in err
+    assert "sections[0].blocks[2].list[0].icon" in err
+    assert "a sign in the urgent section has no icon" in err and "'icon: NAME'" in err

@@ -207,7 +207,9 @@ def test_a_summary_that_does_not_fit_fails_the_build_naming_variant_and_locale(t
     def many_signs(data: dict) -> None:
         urgent = next(s for s in data["sections"] if s.get("role") == "urgent")
         signs = next(b for b in urgent["blocks"] if b.get("id") == "signs")
-        signs["list"] += [f"has sign number {n} that needs a call" for n in range(40)]
+        signs["list"] += [
+            {"text": f"has sign number {n} that needs a call", "icon": "fever"} for n in range(40)
+        ]
 
     edit_yaml(handout, many_signs)
     (project / "output").mkdir()

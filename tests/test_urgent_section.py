@@ -139,7 +139,9 @@ def lengthen_signs(project: Path) -> None:
     def change(data: dict) -> None:
         urgent = next(s for s in data["sections"] if s.get("role") == "urgent")
         signs = next(b for b in urgent["blocks"] if b.get("id") == "signs")
-        signs["list"] += [f"has sign number {n} of a very long list" for n in range(40)]
+        signs["list"] += [
+            {"text": f"has sign number {n} of a very long list", "icon": "fever"} for n in range(40)
+        ]
 
     edit_yaml(project / "source/handouts/relapsed-all.yaml", change)
 
