@@ -73,13 +73,15 @@ def personalize_post() -> Any:
         request.form.get("action", "pdf"),
         request.form.get("to", "").strip(),
     )
-    if options.action not in ("pdf", "files", "draft", "send"):
+    if options.action not in ("view", "pdf", "files", "draft", "send"):
         abort(400)
     drug_ids = {drug.id for drug in state.variant_drugs(choice.variant, choice.locale)}
     try:
         sheet = read_sheet(request.form, request.form.getlist, drug_ids, gettext)
         _check_options(options, can_send())
-        password = make_password() if options.protect else None
+        # "Open the PDF to print" shows the file in a new tab to print; it gives nothing
+        # to the family, so it needs no password.
+        password = make_password() if options.protect and options.action != "view" else None
         handout = rendered(state, choice, sheet, password, options.with_epub)
         return _respond(state, choice, handout, options, password)
     except SheetProblems as problems:
@@ -163,6 +165,8 @@ def _respond(
     options: Options,
     password: str | None,
 ) -> Any:
+    if options.action == "view":
+        return _attachment(handout.pdf, "application/pdf", download_name(handout, "pdf"), "inline")
     if options.action == "pdf" and not password:
         return _attachment(handout.pdf, "application/pdf", download_name(handout, "pdf"))
     draft = None
@@ -276,9 +280,10 @@ def data_url(media_type: str, data: bytes) -> str:
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _attachment(data: bytes, media_type: str, name: str) -> Response:
+def _attachment(data: bytes, media_type: str, name: str, how: str = "attachment") -> Response:
+    """A file to save (``attachment``) or to show in the browser's viewer (``inline``)."""
     response = Response(data, mimetype=media_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Content-Disposition"] = f'{how}; filename="{name}"'
     return response
 
 
