@@ -38,6 +38,25 @@ def test_a_long_paste_is_refused_with_a_word_and_kept(client, ui, words):
 
 
 @pytest.mark.parametrize(
+    ("ui", "named"),
+    [("en-CA", ["Care team, Person 2, Phone: Not a phone number",
+                "Fever temperature, as your team teaches it (like 38.3 °C): Is this °C or °F?"]),
+     ("fr-CA", ["Équipe soignante, Personne 2, Téléphone : Ce n’est pas un numéro",
+                "Température de fièvre, comme votre équipe l’enseigne (comme 38,3 °C) : "
+                "Est-ce en °C ou en °F ?"])],
+)  # fmt: skip
+def test_the_list_of_problems_names_each_field_in_the_nurse_language(client, ui, named):
+    """A screen reader reads the list at the top first: each line says which field."""
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    sent = {**form(csrf), "care_team-1-name": "Sam", "care_team-1-phone": "later",
+            "fever_temperature": "38"}  # fmt: skip
+    page = lxml.html.fromstring(client.post("/personalize", data=sent).get_data(as_text=True))
+    listed = [link.text_content() for link in page.get_element_by_id("problems").iter("a")]
+    assert all(any(line.startswith(words) for line in listed) for words in named), listed
+
+
+@pytest.mark.parametrize(
     ("ui", "words"),
     [("en-CA", ["Patient education:", "content version", "draft, not yet reviewed",
                 "password given by phone", "PDF made"]),

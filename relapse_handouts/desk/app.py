@@ -22,6 +22,7 @@ from . import basket, personal_views, views
 from .context import UI_COOKIE, gettext, log, ngettext, topic
 from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
+from .sheetform import field_label
 from .state import DeskState
 from .words import N_, UI_LOCALES, desk_translations, ui_locale_for
 
@@ -81,6 +82,7 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
             "ui": getattr(g, "ui", "en-CA"),
             "ui_locales": UI_LOCALES,
             "topic": topic,
+            "field_label": lambda name: field_label(name, gettext),
             "csrf_token": signer.dumps(getattr(g, "csrf_nonce", "")),
             "basket_count": len(request.cookies.get("desk_basket", "").split("|"))
             if request.cookies.get("desk_basket")

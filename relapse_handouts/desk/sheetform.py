@@ -23,7 +23,7 @@ from ..errors import BuildErrors, HandoutError
 from ..personal import CareSheet, load_sheet
 from .words import N_
 
-__all__ = ["FormField", "sheet_fields", "read_sheet", "SheetProblems", "LABELS"]
+__all__ = ["FormField", "sheet_fields", "read_sheet", "SheetProblems", "LABELS", "field_label"]
 
 CONTACT_ROWS = 3  # rows shown for a list of records (the model's own limit still applies)
 _LONG_TEXT = 200  # longer limits get a textarea
@@ -46,6 +46,15 @@ LABELS = {
 }
 
 
+# The desk's own fields around the care sheet that a problem can be on.
+_FORM_LABELS = {
+    "to": N_("Family's email address"),
+    "edition": N_("Edition"),
+    "paper": N_("Paper"),
+    "with_epub": N_("Also make an e-book (EPUB)"),
+}
+
+
 @dataclass(frozen=True)
 class FormField:
     name: str  # the model's field name
@@ -63,6 +72,23 @@ class FormField:
 def sheet_fields(model: type[BaseModel] = CareSheet) -> tuple[FormField, ...]:
     """The form's fields, in the model's order."""
     return tuple(_form_field(name, info) for name, info in model.model_fields.items())
+
+
+def field_label(name: str, _: Callable[[str], str]) -> str:
+    """The label of form field ``name`` in the nurse's language, so the list of problems
+    says which field each is on: ``care_team-1-phone`` -> "Care team, Person 2, Phone";
+    "" for a name the form does not have."""
+    if name in _FORM_LABELS:
+        return _(_FORM_LABELS[name])
+    parts = name.split("-")
+    field = next((f for f in sheet_fields() if f.name == parts[0]), None)
+    if field is None:
+        return ""
+    words = [_(field.label)]
+    if len(parts) == 3 and parts[1].isdigit():
+        words.append(_("Person %(number)s") % {"number": int(parts[1]) + 1})
+    sub = next((f for f in field.subfields if len(parts) > 1 and f.name == parts[-1]), None)
+    return ", ".join([*words, _(sub.label)] if sub else words)
 
 
 def _form_field(name: str, info: Any) -> FormField:
@@ -126,7 +152,7 @@ def read_sheet(
         errors = error.errors if isinstance(error, BuildErrors) else [error]
         problems: dict[str, str] = {}
         for problem in errors:
-            key = _form_name(problem.field or "")
+            key = _form_name(problem.field or "", _filled_rows(form))
             problems.setdefault(key, _in_words(problem, gettext))
         raise SheetProblems(problems) from None
 
@@ -182,9 +208,30 @@ def appointment(value: str) -> str | dt.date | dt.datetime:
     return when.date() if len(value) == 10 else when
 
 
-def _form_name(field: str) -> str:
-    """``care_team[0].phone`` -> ``care_team-0-phone``; ``medicines[2]`` -> ``medicines``."""
+def _filled_rows(form: Mapping[str, Any]) -> dict[str, list[int]]:
+    """For each list of records, the form rows that hold something, in order: the care
+    sheet numbers only those (empty rows are left out), the form numbers them all."""
+    return {
+        field.name: [
+            index
+            for index in range(field.rows)
+            if any(
+                form.get(f"{field.name}-{index}-{sub.name}", "").strip() for sub in field.subfields
+            )
+        ]
+        for field in sheet_fields()
+        if field.kind == "rows"
+    }
+
+
+def _form_name(field: str, rows: dict[str, list[int]]) -> str:
+    """``care_team[0].phone`` -> ``care_team-2-phone`` when the first filled row is the
+    form's third; ``medicines[2]`` -> ``medicines``."""
     field = re.sub(r"\[\d+\]$", "", field)
+    found = re.match(r"(\w+)\[(\d+)\]", field)
+    if found and found.group(1) in rows and int(found.group(2)) < len(rows[found.group(1)]):
+        row = rows[found.group(1)][int(found.group(2))]
+        field = f"{found.group(1)}[{row}]" + field[found.end() :]
     return re.sub(r"\[(\d+)\]", r"-\1", field).replace(".", "-")
 
 
