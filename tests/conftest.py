@@ -4,6 +4,7 @@ fails any test during which the renderer (WeasyPrint) logged a warning."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -148,7 +149,10 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip("needs Debian's chromium")
     with playwright_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        # The nurse's fonts, not the build's: a build in this process pointed
+        # FONTCONFIG_FILE at the project's few font files (fonts.py).
+        env = {name: value for name, value in os.environ.items() if name != "FONTCONFIG_FILE"}
+        launched = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], env=env)
         yield launched
         launched.close()
 
