@@ -9,6 +9,7 @@ import re
 import zipfile
 from io import BytesIO
 
+import lxml.html
 import pytest
 from pypdf import PdfReader
 
@@ -365,12 +366,16 @@ def test_send_a_personal_handout_and_a_basket(state, smtp):
     assert sent.status_code == 200 and "Email sent" in sent.get_data(as_text=True)
     message = email.message_from_bytes(smtp.messages[0], policy=email.policy.default)
     assert message["To"] == "family@example.org" and NAME not in message["Subject"]
-    fill_basket(client)
+    _, keys = fill_basket(client)
     response = client.post(
         "/basket/email", data={"csrf": csrf, "action": "send", "to": "family@example.org"}
     )
     assert response.status_code == 200 and len(smtp.messages) == 2
     assert len(list(email.message_from_bytes(smtp.messages[1]).walk())) >= 4
+    # A line for the chart per file emailed.
+    chart = lxml.html.fromstring(response.get_data(as_text=True)).get_element_by_id("chart-line")
+    lines = chart.text.strip().splitlines()
+    assert len(lines) == len(keys) and all("emailed to the family" in line for line in lines)
 
 
 # Access -----------------------------------------------------------------------------------
