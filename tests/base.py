@@ -273,7 +273,8 @@ def check_phone_fit(page, name: str) -> None:
     width = page.evaluate("window.innerWidth")
     wide = page.evaluate("document.documentElement.scrollWidth")
     assert wide <= width, f"{name}: {wide} px wide at {width} px (sideways scroll)"
-    assert small_controls(page) == [], name
+    small = small_controls(page)
+    assert small == [], (name, small)
 
 
 def small_controls(page) -> list[str]:

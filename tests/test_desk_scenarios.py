@@ -83,9 +83,21 @@ def _window(browser, locale: str):
     assert dialogs == [], dialogs
 
 
+def submit(page, target) -> None:
+    """Click a button or link that loads a new page and wait until that page has loaded
+    (a click does not wait for the navigation it starts)."""
+    with page.expect_navigation():
+        target.click()
+
+
+def title_headings(page):
+    """The headings of the handouts the list shows (a handout's title is marked with its
+    language; group and count headings are not), at any level, grouped or paged."""
+    return page.get_by_role("main").get_by_role("heading").filter(has=page.locator("[lang]"))
+
+
 def shown_titles(page) -> list[str]:
-    """The headings of the handouts the list shows now (grouped or paged alike)."""
-    return [t for t in page.get_by_role("heading", level=2).all_inner_texts() if t.strip()]
+    return title_headings(page).all_inner_texts()
 
 
 def check_chart_line(page, *given: str) -> str:
@@ -106,15 +118,17 @@ def test_a_find_and_print(server, nurse, shots):
     page.goto(server.url + "/")
     check_widths(page, shots, "scenario-list")
     page.get_by_label(re.compile("^Type to filter")).fill("CNS relapse")
-    page.get_by_role("button", name="Show handouts").click()
+    submit(page, page.get_by_role("button", name="Show handouts"))
+    page.wait_for_url(re.compile(r"q=CNS\+relapse"))
     titles = shown_titles(page)
     assert titles and all(CNS_TITLE in title for title in titles), titles
     page.get_by_label(re.compile("^Type to filter")).fill("zzzz handout")
-    page.get_by_role("button", name="Show handouts").click()
+    submit(page, page.get_by_role("button", name="Show handouts"))
+    page.wait_for_url(re.compile(r"q=zzzz"))
     assert page.get_by_text(re.compile("^No handout matches")).is_visible()
     check_widths(page, shots, "scenario-list-none")
     page.goto(server.url + "/?q=CNS+relapse&locale=en-CA")
-    page.get_by_role("link", name=re.compile("^Preview")).first.click()
+    submit(page, page.get_by_role("link", name=re.compile("^Preview")).first)
     assert CNS_TITLE in page.get_by_role("heading", level=1).inner_text()
     check_widths(page, shots, "scenario-preview")
     # "Open to print": the PDF itself, shown in the browser (not a download).
@@ -122,10 +136,10 @@ def test_a_find_and_print(server, nurse, shots):
     answer = page.request.get(server.url + opened.get_attribute("href"))
     assert answer.headers["content-type"] == "application/pdf"
     assert "attachment" not in answer.headers.get("content-disposition", "")
-    page.get_by_role("link", name="Personalize for a child").click()
+    submit(page, page.get_by_role("link", name="Personalize for a child"))
     check_widths(page, shots, "scenario-form")
     page.get_by_label("Child's first name").fill(NAME)
-    page.get_by_role("button", name="Make the files").click()
+    submit(page, page.get_by_role("button", name="Make the files"))
     page.get_by_role("heading", name="Your files are ready").wait_for()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the PDF").click()
@@ -144,7 +158,7 @@ def test_b_personalize_in_french(server, infirmiere, shots):
     page = infirmiere
     page.goto(server.url + "/?locale=fr-CA")
     assert page.locator("html").get_attribute("lang") == "fr-CA"  # the browser's language
-    page.get_by_role("link", name=re.compile("^Personnaliser")).first.click()
+    submit(page, page.get_by_role("link", name=re.compile("^Personnaliser")).first)
     check_widths(page, shots, "scenario-form-fr")
     # Only the medicines the handout shows are offered: every one ticked is in the PDF.
     boxes = page.locator("fieldset").filter(has=page.locator("input[name=medicines]"))
@@ -156,7 +170,7 @@ def test_b_personalize_in_french(server, infirmiere, shots):
         fever.fill(typed)
         for box in page.locator("input[name=medicines]").all():
             box.check()
-        page.get_by_role("button", name="Créer les fichiers").click()
+        submit(page, page.get_by_role("button", name="Créer les fichiers"))
         page.get_by_role("heading", name=re.compile("fichiers sont prêts")).wait_for()
         with page.expect_download() as info:
             page.get_by_role("link", name="Télécharger le PDF").click()
@@ -182,7 +196,7 @@ def test_c_a_family_basket_with_audio(server, nurse, shots):
     page.goto(server.url + "/?locale=fr-CA")
     page.get_by_label(re.compile(r"Standard, Letter")).first.check()
     page.get_by_label(re.compile(r"MP3")).first.check()
-    page.get_by_role("button", name=re.compile("^Add the ticked files")).click()
+    submit(page, page.get_by_role("button", name=re.compile("^Add the ticked files")))
     page.get_by_role("heading", name="Family's basket", level=1).wait_for()
     items = page.get_by_role("listitem").filter(has=page.get_by_role("button", name="Remove"))
     assert items.count() == 2
@@ -208,14 +222,14 @@ def test_c_a_family_basket_with_audio(server, nurse, shots):
     assert "Listen (MP3), Français (Canada)" in body, body  # in English, every file
     # Sent for real: the local mail server gets the same two files.
     page.get_by_label("Family's email address").fill("family@example.org")
-    page.get_by_role("button", name="Send", exact=True).click()
+    submit(page, page.get_by_role("button", name="Send", exact=True))
     page.get_by_text("The email with every file in the basket was sent.").wait_for()
     sent = email.message_from_bytes(server.inbox.messages[-1], policy=email.policy.default)
     assert sorted(p.get_filename() for p in sent.iter_attachments()) == sorted(attached)
     line = check_chart_line(page, "emailed to the family", "Audio (MP3)", "Standard, Letter")
     assert len(line.splitlines()) == 2  # a line per file
     check_widths(page, shots, "scenario-basket-sent")
-    page.get_by_role("button", name=re.compile("^Next family")).click()
+    submit(page, page.get_by_role("button", name=re.compile("^Next family")))
     assert "(0)" in page.get_by_role("link", name=re.compile("^Family's basket")).inner_text()
 
 
@@ -224,16 +238,19 @@ def test_d_french_desk_with_an_arabic_handout(server, infirmiere, shots):
     page = infirmiere
     page.goto(server.url + "/")
     page.get_by_label("Langue de la famille").select_option("ar")
-    page.get_by_role("button", name="Afficher les documents").click()
-    [title] = shown_titles(page)
+    submit(page, page.get_by_role("button", name="Afficher les documents"))
+    page.wait_for_url(re.compile(r"locale=ar"))
+    titles = shown_titles(page)
+    assert len(titles) == 1, titles
+    title = titles[0]
     assert title.endswith(f"({CNS_TITRE})"), title  # the topic in French beside the Arabic
     check_widths(page, shots, "scenario-list-fr-ar")
-    page.get_by_role("link", name=re.compile("^Aperçu")).first.click()
+    submit(page, page.get_by_role("link", name=re.compile("^Aperçu")).first)
     assert page.get_by_role("heading", level=1).inner_text().endswith(f"({CNS_TITRE})")
     check_widths(page, shots, "scenario-preview-fr-ar")
     page.get_by_label(re.compile(r"Gros caractères, Lettre")).first.check()
     page.get_by_label(re.compile(r"MP3")).first.check()
-    page.get_by_role("button", name=re.compile("^Ajouter les fichiers cochés")).click()
+    submit(page, page.get_by_role("button", name=re.compile("^Ajouter les fichiers cochés")))
     items = page.get_by_role("listitem").filter(has=page.get_by_role("button", name="Retirer"))
     assert items.count() == 2
     assert all(f"({CNS_TITRE})" in item for item in items.all_inner_texts())
@@ -250,7 +267,7 @@ def test_e_mistakes_are_named_in_the_desk_language(server, infirmiere, shots):
     page.get_by_label("Prénom de l’enfant").fill(NAME)
     page.get_by_label(re.compile("^Température de fièvre")).fill("38")
     page.get_by_label("Notes pour la famille").fill(notes)
-    page.get_by_role("button", name="Créer les fichiers").click()
+    submit(page, page.get_by_role("button", name="Créer les fichiers"))
     fever = page.get_by_label(re.compile("^Température de fièvre"))
     problems = page.get_by_role("alert")
     expect_problem(page, fever, "température", problems)
@@ -268,12 +285,12 @@ def test_e_mistakes_are_named_in_the_desk_language(server, infirmiere, shots):
     page.get_by_role("button", name="Envoyer", exact=True).click()
     assert address.evaluate("(field) => field.validity.valid") is False
     address.fill("famille@exemple")  # the browser lets it through; the desk does not
-    page.get_by_role("button", name="Envoyer", exact=True).click()
+    submit(page, page.get_by_role("button", name="Envoyer", exact=True))
     expect_problem(page, page.get_by_label("Adresse courriel de la famille"), "adresse", problems)
     assert page.get_by_label("Prénom de l’enfant").input_value() == NAME
     check_widths(page, shots, "scenario-form-email-problem-fr")
     page.get_by_label("Adresse courriel de la famille").fill("famille@example.org")
-    page.get_by_role("button", name="Envoyer", exact=True).click()
+    submit(page, page.get_by_role("button", name="Envoyer", exact=True))
     page.get_by_role("heading", name=re.compile("Courriel envoyé")).wait_for()
     check_chart_line(page, "envoy")
     check_widths(page, shots, "scenario-result-sent-fr")
@@ -380,20 +397,21 @@ def test_g_phone_width(server, browser, shots):
     try:
         page.goto(server.url + "/?q=arabic")
         check_phone_fit(page, "list")
-        first = page.get_by_role("heading", level=2).first.bounding_box()
+        first = title_headings(page).first.bounding_box()
         assert first and first["y"] < 844, first  # a result on the first screen
-        page.get_by_role("link", name=re.compile("^Personalize for a child")).first.click()
+        submit(page, page.get_by_role("link", name=re.compile("^Personalize for a child")).first)
         check_phone_fit(page, "form")
         page.get_by_label("Child's first name").fill(NAME)
         page.locator("input[id$='-phone']").first.fill("call the clinic")
-        page.get_by_role("button", name="Make the files").click()
+        submit(page, page.get_by_role("button", name="Make the files"))
         page.get_by_role("alert").wait_for()
         check_phone_fit(page, "form with a problem")
         page.locator("input[id$='-phone']").first.fill("")
         page.get_by_label(re.compile("^Protect the PDF")).check()
-        page.get_by_role("button", name="Make the files").click()
+        submit(page, page.get_by_role("button", name="Make the files"))
         page.get_by_role("heading", name="Your files are ready").wait_for()
         check_phone_fit(page, "result")
+        assert page.locator("p").filter(has_text=f"({CNS_TITLE})").count() == 1  # the topic
         chart = page.get_by_role("textbox", name=re.compile("chart", re.I)).input_value()
         assert "password given by phone" in chart
         check_widths(page, shots, "scenario-result-password")
