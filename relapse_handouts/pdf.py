@@ -219,6 +219,18 @@ def _reading_direction(direction: str) -> Any:
     return finish
 
 
+# "In this handout" (layouts/print.html.j2) belongs on page 1, whole, above the safety box
+# that opens page 2; where it does not fit (a long translation, a personal handout's
+# details), it would push that box to page 3 and leave page 2 nearly empty: the document
+# is then laid out again without it.
+_CONTENTS_ANCHOR = "handout-contents"
+_NO_CONTENTS = "<style>nav.contents { display: none; }</style></head>"
+
+
+def _contents_ran_over(pages: list[Any]) -> bool:
+    return any(_CONTENTS_ANCHOR in page.anchors for page in pages[1:])
+
+
 class PdfRenderer:
     """Renders print documents; build one per process and reuse it."""
 
@@ -232,17 +244,23 @@ class PdfRenderer:
         self._fetcher = ProjectOnlyFetcher(config.readable_dirs)
         self._base_url = config.root.as_uri() + "/"
 
-    def render(self, document: HtmlDocument) -> RenderedPdf:
+    def _layout(self, html: str) -> Any:
         from weasyprint import HTML
+
+        return HTML(string=html, base_url=self._base_url, url_fetcher=self._fetcher).render(
+            font_config=self._fonts
+        )
+
+    def render(self, document: HtmlDocument) -> RenderedPdf:
         from weasyprint.urls import FatalURLFetchingError
 
         collector = _WarningCollector()
         logger = logging.getLogger("weasyprint")
         logger.addHandler(collector)
         try:
-            page_set = HTML(
-                string=document.html, base_url=self._base_url, url_fetcher=self._fetcher
-            ).render(font_config=self._fonts)
+            page_set = self._layout(document.html)
+            if _contents_ran_over(page_set.pages):
+                page_set = self._layout(document.html.replace("</head>", _NO_CONTENTS, 1))
             data = page_set.write_pdf(
                 pdf_variant="pdf/ua-1",
                 # Same content, same identifier: part of byte-identical rebuilds.

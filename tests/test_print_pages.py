@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from relapse_handouts import build
 from relapse_handouts.i18n import babel_locale
-from tests.base import REPO, config_for, make_project
+from tests.base import REPO, config_for, edit_yaml, make_project, run_cli
 
 MM = 72 / 25.4
 LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -98,15 +98,32 @@ def urgent_page(pdf: Path) -> int:
     return reader.get_destination_page_number(dest) + 1
 
 
-def short_openings(pdfs: list[Path]) -> dict[str, list[float]]:
-    """Large-print PDFs whose page 1 or 2 is filled less than half of the page."""
+def short_openings(
+    pdfs: list[Path], edition: str = "large-print", first: float = 0.5
+) -> dict[str, list[float]]:
+    """PDFs whose page 1 reaches less than ``first`` of the page down, or whose page 2 is
+    filled less than half: (how far each reaches) by file."""
     short = {}
     for pdf in pdfs:
         with pymupdf.open(pdf) as document:
-            reach = [body_bottom(document[n], "large-print") for n in (0, 1)]
-        if min(reach) < 0.5:
-            short[str(pdf)] = [round(r, 2) for r in reach]
+            reach = [body_bottom(document[n], edition) for n in (0, 1)]
+        if reach[0] < first or reach[1] < 0.5:
+            short[f"{pdf.parent.name}/{pdf.name}"] = [round(r, 2) for r in reach]
     return short
+
+
+def standard_pdfs(output: Path) -> list[Path]:
+    return [
+        pdf
+        for pdf in sorted(output.rglob("*.pdf"))
+        if not any(kind in pdf.name for kind in (".large-print.", ".summary.", ".booklet."))
+    ]
+
+
+# Page 1 of the standard edition: the title, the key points and "In this handout" reach
+# at least this far down (the body runs from 0.08 to 0.92 of the page). Without the list
+# page 1 reached 0.42 to 0.58; with it, 0.60 (Chinese, A4) to 0.88 (Spanish, Letter).
+STANDARD_PAGE_ONE = 0.56
 
 
 def test_large_print_running_head_is_one_line_at_18_pt(real_build):
@@ -168,11 +185,7 @@ def test_long_running_heads_are_one_line_whole_or_shortened_with_an_ellipsis(
 
 def test_standard_running_heads_are_one_line_whole_or_shortened(real_build):
     output, _ = real_build
-    pdfs = [
-        pdf
-        for pdf in sorted(output.rglob("*.pdf"))
-        if not any(kind in pdf.name for kind in (".large-print.", ".summary.", ".booklet."))
-    ]
+    pdfs = standard_pdfs(output)
     assert len({pdf.parent.name for pdf in pdfs}) == len(LOCALES)
     problems = [problem for pdf in pdfs for problem in running_head_problems(pdf, "standard")]
     assert not problems, problems
@@ -183,6 +196,53 @@ def test_large_print_of_the_whole_matrix_opens_on_two_full_pages(full_build):
     output, _ = full_build
     short = short_openings(large_print_pdfs(output))
     assert not short, f"large print opening on a page filled less than half: {short}"
+
+
+def test_standard_edition_opens_on_a_full_page_then_the_safety_box(real_build):
+    """Page 1 is not half empty (issue 19): under the key points, what is in the handout
+    and on which page; "When to call right away" opens page 2, whole."""
+    output, _ = real_build
+    pdfs = standard_pdfs(output)
+    assert len(pdfs) >= 8 * 2 + 5 * 2 * 2
+    short = short_openings(pdfs, "standard", STANDARD_PAGE_ONE)
+    assert not short, f"standard edition opening on a page not filled: {short}"
+    assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) != 2} == {}
+
+
+@pytest.mark.slow
+def test_standard_edition_of_the_whole_matrix_opens_on_full_pages(full_build):
+    output, _ = full_build
+    pdfs = standard_pdfs(output)
+    assert len(pdfs) >= 8 * 6 * 2
+    short = short_openings(pdfs, "standard", STANDARD_PAGE_ONE)
+    assert not short, f"standard edition opening on a page not filled: {short}"
+    assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) != 2} == {}
+
+
+def test_contents_that_cannot_fit_page_one_are_left_out(tmp_path):
+    """Key points long enough that "In this handout" no longer fits under them: the PDF
+    stage lays the handout out again without it, and the safety box still opens page 2
+    (not page 3 after a nearly empty page 2)."""
+    project = make_project(tmp_path, "real")
+
+    def lengthen(data: dict) -> None:
+        data["key_points"] += [
+            {"text": f"Key point number {n}, long enough to take two lines of the page "
+             "one box, so that the list of what is in the handout runs over."}
+            for n in range(5)
+        ]  # fmt: skip
+
+    edit_yaml(project / "source/handouts/relapsed-all.yaml", lengthen)
+    result = run_cli(
+        "--project", project, "build", "--variant", "general", "--locale", "en-CA",
+        "--format", "pdf", "--edition", "standard", "--paper", "letter", "-j", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    pdf = project / "output/en-CA/relapsed-all.letter.pdf"
+    with pymupdf.open(pdf) as document:
+        assert "Key point number 4" in document[0].get_text()
+        assert "In this handout" not in "".join(page.get_text() for page in document)
+    assert urgent_page(pdf) == 2
 
 
 # Cross-references ----------------------------------------------------------------------
