@@ -122,6 +122,8 @@ def test_a_find_and_print(server, nurse, shots):
     page.wait_for_url(re.compile(r"q=CNS\+relapse"))
     titles = shown_titles(page)
     assert titles and all(CNS_TITLE in title for title in titles), titles
+    assert page.get_by_text(re.compile(r", 1 page\)$")).count() >= 1  # the summary's
+    assert page.get_by_text(re.compile(r"\b1 pages")).count() == 0
     page.get_by_label(re.compile("^Type to filter")).fill("zzzz handout")
     submit(page, page.get_by_role("button", name="Show handouts"))
     page.wait_for_url(re.compile(r"q=zzzz"))
@@ -231,12 +233,19 @@ def test_c_a_family_basket_with_audio(server, nurse, shots):
     check_widths(page, shots, "scenario-basket-sent")
     submit(page, page.get_by_role("button", name=re.compile("^Next family")))
     assert "(0)" in page.get_by_role("link", name=re.compile("^Family's basket")).inner_text()
+    page.goto(server.url + "/basket")
+    assert page.get_by_text(re.compile("^The basket is empty")).is_visible()
+    check_widths(page, shots, "scenario-basket-empty")
 
 
 @pytest.mark.slow
 def test_d_french_desk_with_an_arabic_handout(server, infirmiere, shots):
     page = infirmiere
     page.goto(server.url + "/")
+    page.get_by_label(re.compile("^Tapez pour filtrer")).fill("SNC")  # a French nurse's word
+    submit(page, page.get_by_role("button", name="Afficher les documents"))
+    assert len(shown_titles(page)) == 3  # English, French and Arabic
+    page.get_by_label(re.compile("^Tapez pour filtrer")).fill("")
     page.get_by_label("Langue de la famille").select_option("ar")
     submit(page, page.get_by_role("button", name="Afficher les documents"))
     page.wait_for_url(re.compile(r"locale=ar"))
@@ -257,6 +266,13 @@ def test_d_french_desk_with_an_arabic_handout(server, infirmiere, shots):
     check_widths(page, shots, "scenario-basket-fr-ar")
     page.get_by_text(re.compile("^Personnaliser les PDF")).click()
     check_widths(page, shots, "scenario-basket-sheet-fr-ar")
+    page.get_by_label("Prénom de l’enfant").fill(NAME)
+    phone = page.locator("input[id$='-phone']").first
+    phone.fill("plus tard")
+    submit(page, page.get_by_role("button", name=re.compile(r"\(zip\)")))
+    expect_problem(page, phone, "téléphone", page.get_by_role("alert"))
+    assert page.get_by_label("Prénom de l’enfant").input_value() == NAME
+    check_widths(page, shots, "scenario-basket-problems-fr-ar")
 
 
 @pytest.mark.slow
