@@ -129,6 +129,17 @@ def token(client, path: str = "/") -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page)[1]
 
 
+def page_download(response, name: str) -> bytes:
+    """The bytes behind a desk page's download link for ``name`` (a ``data:`` address,
+    the result and basket pages' way of giving a file and a chart line at once)."""
+    import base64
+
+    page = response.get_data(as_text=True)
+    found = re.search(rf'<a href="data:[^;"]+;base64,([^"]*)" download="{re.escape(name)}"', page)
+    assert found, f"no download link for {name} (status {response.status_code})"
+    return base64.b64decode(found[1])
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
     """Every file under ``folder`` with its modification time and bytes."""
     return {

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from relapse_handouts.desk import DeskSettings, create_app
 from relapse_handouts.desk.settings import Access
 from relapse_handouts.errors import HandoutError
-from tests.base import local_smtp, make_client, pdf_text, token
+from tests.base import local_smtp, make_client, page_download, pdf_text, token
 
 NAME = "Zephyrine"  # a child's name that appears nowhere in the shipped content
 
@@ -328,7 +328,8 @@ def test_basket_zip_holds_every_file(client, desk_project):
     csrf, keys = fill_basket(client)
     page = client.get("/basket").get_data(as_text=True)
     assert all(key in page for key in keys) and "(3)" in page
-    archive = zipfile.ZipFile(BytesIO(client.post("/basket/zip", data={"csrf": csrf}).data))
+    response = client.post("/basket/zip", data={"csrf": csrf})
+    archive = zipfile.ZipFile(BytesIO(page_download(response, "handouts.zip")))
     assert sorted(archive.namelist()) == sorted(keys)
     assert archive.read(keys[0]) == (desk_project / "output" / keys[0]).read_bytes()
     client.post("/basket/remove", data={"csrf": csrf, "key": keys[0]})
@@ -346,7 +347,8 @@ def test_basket_refuses_files_not_in_the_manifest(client):
 def test_basket_email_draft_attaches_every_file_in_the_first_pdf_language(client):
     csrf, keys = fill_basket(client)
     response = client.post("/basket/email", data={"csrf": csrf, "action": "draft"})
-    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    draft = page_download(response, "handouts.eml")
+    message = email.message_from_bytes(draft, policy=email.policy.default)
     assert "Hello" not in message.get_body(("plain",)).get_content()  # Arabic, not English
     names = [part.get_filename() for part in message.iter_attachments()]
     assert names == [key.split("/")[1] for key in keys]
@@ -481,7 +483,8 @@ def test_every_desk_word_is_translated_into_french(tmp_path):
 def test_basket_personalizes_its_pdfs_and_keeps_other_files_general(client, desk_project):
     csrf, keys = fill_basket(client)
     form = {"csrf": csrf, "child_first_name": NAME, "medicines": ["vincristine"]}
-    archive = zipfile.ZipFile(BytesIO(client.post("/basket/zip", data=form).data))
+    response = client.post("/basket/zip", data=form)
+    archive = zipfile.ZipFile(BytesIO(page_download(response, "handouts.zip")))
     arabic, large_print, epub = (archive.read(key) for key in keys)
     assert NAME in pdf_text(arabic) and NAME in pdf_text(large_print)
     assert "dexamethasone" not in pdf_text(large_print).lower()
@@ -490,7 +493,9 @@ def test_basket_personalizes_its_pdfs_and_keeps_other_files_general(client, desk
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Not a phone number" in page and f'value="{NAME}"' in page
     draft = client.post("/basket/email", data={**form, "action": "draft"})
-    message = email.message_from_bytes(draft.data, policy=email.policy.default)
+    message = email.message_from_bytes(
+        page_download(draft, "handouts.eml"), policy=email.policy.default
+    )
     assert NAME not in message["Subject"]
     assert NAME in pdf_text(next(message.iter_attachments()).get_content())
 

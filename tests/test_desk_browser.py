@@ -238,11 +238,23 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
             assert page.get_by_text(
                 "The email with every file in the basket was sent."
             ).is_visible()
+            # "Protect": the zip's PDF made for the child is encrypted, its password shown.
+            page.get_by_label(re.compile("^Protect the PDFs")).check()
+            protected = downloaded(
+                page, lambda: page.get_by_role("button", name=re.compile("zip")).click()
+            )
+            (downloads / "protected.zip").write_bytes(protected)
+            password = page.locator("p.secret code").inner_text()
+            chart = page.locator("#chart-line").input_value()
             context.close()
             logs = server.logs()
     assert NAME in pdf_text(wanted) and len(inbox.messages) == 2
     basket = zipfile.ZipFile(downloads / "basket.zip")
     assert NAME in pdf_text(basket.read("ar/relapsed-all-cns.letter.pdf"))
+    locked = zipfile.ZipFile(downloads / "protected.zip").read("ar/relapsed-all-cns.letter.pdf")
+    reader = PdfReader(BytesIO(locked))
+    assert reader.is_encrypted and "password given by phone" in chart
+    assert reader.decrypt(password) and NAME in reader.pages[0].extract_text()
     for sent in (draft, inbox.messages[1]):  # the basket's email: the PDF made for the child
         [attached] = email.message_from_bytes(sent, policy=email.policy.default).iter_attachments()
         assert NAME in pdf_text(attached.get_content())
@@ -305,9 +317,10 @@ def test_everything_works_without_javascript(server, browser):
         page.get_by_label(re.compile("E-book")).check()
         page.get_by_label(re.compile("Standard, Letter")).check()
         page.get_by_role("button", name=re.compile("Add the ticked files")).click()
-        draft = downloaded(
-            page, lambda: page.get_by_role("button", name=re.compile("Email draft")).click()
-        )
+        # Without script the page with the chart line comes back; the draft is a link on it.
+        page.get_by_role("button", name=re.compile("Email draft")).click()
+        assert "email draft made" in page.locator("#chart-line").input_value()
+        draft = downloaded(page, lambda: page.get_by_role("link", name=re.compile("draft")).click())
         message = email.message_from_bytes(draft, policy=email.policy.default)
         assert [p.get_filename() for p in message.iter_attachments()] == [
             "relapsed-all-cns.letter.pdf", "relapsed-all-cns.epub"

@@ -10,7 +10,7 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from tests.base import pdf_text, token
+from tests.base import make_client, page_download, pdf_text, token
 
 NAME = "Zephyrine"
 
@@ -354,7 +354,9 @@ def test_the_basket_email_is_in_the_language_the_nurse_chose_and_lists_every_fil
     draft = {"csrf": csrf, "action": "draft", "email_locale": "fr-CA"}
     response = client.post("/basket/email", data=draft)
     assert response.status_code == 200, response.get_data(as_text=True)[-3000:]
-    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    message = email.message_from_bytes(
+        page_download(response, "handouts.eml"), policy=email.policy.default
+    )
     body = message.get_body(("plain",)).get_content()
     assert message.get_body(("plain",))["Content-Language"] == "fr-CA" and body.startswith(
         "Bonjour,"
@@ -373,7 +375,8 @@ def test_an_audio_only_email_works(client, with_audio):
     csrf = token(client)
     client.post("/basket/add", data={"csrf": csrf, "key": ["es/relapsed-all-cns.mp3"]})
     response = client.post("/basket/email", data={"csrf": csrf, "action": "draft"})
-    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    draft = page_download(response, "handouts.eml")
+    message = email.message_from_bytes(draft, policy=email.policy.default)
     body = message.get_body(("plain",)).get_content()
     assert response.status_code == 200 and message.get_body(("plain",))["Content-Language"] == "es"
     assert "PDF" not in body and "relapsed-all-cns.mp3" in body
@@ -414,6 +417,88 @@ def test_a_protected_basket_email_gives_the_password_once_and_a_chart_line(clien
     reader = PdfReader(BytesIO(pdf.get_content()))
     assert reader.is_encrypted and reader.decrypt(password)
     assert NAME in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize(
+    ("ui", "action", "name", "how", "status"),
+    [("en-CA", "zip", "handouts.zip", "downloaded", "draft, not yet reviewed"),
+     ("en-CA", "draft", "handouts.eml", "email draft made", "draft, not yet reviewed"),
+     ("fr-CA", "zip", "handouts.zip", "téléchargé", "ébauche"),
+     ("fr-CA", "draft", "handouts.eml", "brouillon de courriel préparé", "ébauche")],
+)  # fmt: skip
+def test_a_basket_zip_or_draft_comes_with_a_chart_line(
+    client, state, ui, action, name, how, status
+):
+    """No download leaves the basket without its line for the chart (issue 24, 5): the page
+    comes back with the file to download (the script starts it at once), the line and its
+    Copy button; the desk keeps nothing."""
+    csrf, keys = fill_basket(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    path = "/basket/zip" if action == "zip" else "/basket/email"
+    response = client.post(path, data={"csrf": csrf, "action": action, "child_first_name": NAME})
+    tree = lxml.html.fromstring(response.get_data(as_text=True))
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert tree.xpath("//a[@data-download-now]/@download") == [name]
+    assert page_download(response, name)[:2] in (b"PK", b"MI", b"Co", b"Su", b"X-", b"To")
+    assert tree.get_element_by_id("copy-chart") is not None
+    lines = tree.get_element_by_id("chart-line").text.strip().splitlines()
+    assert len(lines) == len(keys) and all(how in line and status in line for line in lines)
+    version = state.resolved("cns", "ar").handout.content_version
+    assert f"{version}," in lines[0] and "(العربية)" in lines[0] and "(Français" in lines[1]
+    assert NAME not in "".join(lines) and "password" not in "".join(lines)
+
+
+def _pdfs(data: bytes, name: str | None) -> list[bytes]:
+    """The PDFs in a zip or an email."""
+    import email
+    import email.policy
+    import zipfile
+    from io import BytesIO
+
+    if name == "handouts.zip":
+        archive = zipfile.ZipFile(BytesIO(data))
+        return [archive.read(n) for n in archive.namelist() if n.endswith(".pdf")]
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    return [
+        part.get_content()
+        for part in message.iter_attachments()
+        if part.get_content_type() == "application/pdf"
+    ]
+
+
+def test_with_protect_no_child_pdf_leaves_the_basket_unencrypted(state, smtp):
+    """The basket's privacy sweep: with "Protect" ticked, the zip, the email draft and the
+    email sent each carry the PDF made for the child only encrypted (the password on the
+    page, once, with its slip and the chart line); general files stay general."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    client = make_client(state, smtp_configured=True)
+    csrf = token(client)
+    keys = ["ar/relapsed-all-cns.letter.pdf", "en-CA/relapsed-all-cns.large-print.letter.pdf"]
+    client.post("/basket/add", data={"csrf": csrf, "key": [*keys, "fr-CA/relapsed-all-cns.epub"]})
+    fields = {"csrf": csrf, "protect": "1", "child_first_name": NAME, "to": "family@example.org"}
+    answers = [
+        (client.post("/basket/zip", data=fields), "handouts.zip"),
+        (client.post("/basket/email", data={**fields, "action": "draft"}), "handouts.eml"),
+        (client.post("/basket/email", data={**fields, "action": "send"}), None),
+    ]
+    passwords = set()
+    for response, name in answers:
+        tree = lxml.html.fromstring(response.get_data(as_text=True))
+        password = tree.xpath("string(//p[@class='secret']/code)")
+        assert response.status_code == 200 and len(password.split("-")) == 5, name
+        assert tree.xpath("//form[@target='_blank']//input[@name='password']/@value") == [password]
+        lines = tree.get_element_by_id("chart-line").text.splitlines()
+        assert ["password given by phone" in line for line in lines] == [True, True, False]
+        data = page_download(response, name) if name else smtp.messages[-1]
+        pdfs = [PdfReader(BytesIO(pdf)) for pdf in _pdfs(data, name or "sent")]
+        assert len(pdfs) == 2 and all(reader.is_encrypted for reader in pdfs), name
+        for reader in pdfs:
+            assert reader.decrypt(password) and NAME in reader.pages[0].extract_text()
+        passwords.add(password)
+    assert len(passwords) == 3  # a new password each time, never kept
 
 
 def test_next_family_empties_the_basket(client):

@@ -122,13 +122,17 @@ def remove() -> Response:
 
 @blueprint.post("/zip")
 def download_zip() -> Any:
+    """One zip of every file; with "Protect", the PDFs made for the child in it are
+    protected as in the email. A page, not only a file: the zip to download (at once,
+    with JavaScript), the password once with its slip, and the chart line."""
     _, state = desk()
     items = basket_items(state)
     if not items:
         return show_basket(gettext("The basket is empty."), 400)
     try:
         sheet = _sheet(state, items)
-        files = [_file(state, item, sheet).pdf for item in items]
+        password = _password(state, items, sheet)
+        files = [_file(state, item, sheet, password).pdf for item in items]
     except SheetProblems as problems:
         return show_basket(status=problems.status, problems=problems.problems)
     buffer = BytesIO()
@@ -140,9 +144,10 @@ def download_zip() -> Any:
                 zipfile.ZIP_DEFLATED if item.format == "html" else zipfile.ZIP_STORED
             )
             archive.writestr(info, data)
-    response = Response(buffer.getvalue(), mimetype="application/zip")
-    response.headers["Content-Disposition"] = 'attachment; filename="handouts.zip"'
-    return response
+    link = ("handouts.zip", data_url("application/zip", buffer.getvalue()), "zip")
+    language = _family_language(state, items)
+    given = _given(state, items, sheet, password, gettext("downloaded"), link, language)
+    return show_basket(given=given)
 
 
 @blueprint.post("/email")
@@ -152,9 +157,7 @@ def email() -> Any:
     items = basket_items(state)
     if not items:
         return show_basket(gettext("The basket is empty."), 400)
-    language = request.form.get("email_locale") or items[0].locale
-    if language not in state.locales:
-        abort(400)
+    language = _family_language(state, items)
     send = request.form.get("action") == "send"
     recipient = request.form.get("to", "").strip()
     try:
@@ -171,13 +174,22 @@ def email() -> Any:
             send_to_family(message, state)
     except SheetProblems as problems:
         return show_basket(status=problems.status, problems=problems.problems)
-    if not send and not password:
-        response = Response(bytes(message), mimetype="message/rfc822")
-        response.headers["Content-Disposition"] = 'attachment; filename="handouts.eml"'
-        return response
-    # A page, not only a file: the password is shown once, with its slip, and the chart line.
-    draft = None if send else bytes(message)
-    return show_basket(sent=send, given=_given(state, items, sheet, password, draft, language))
+    # A page, not only a file: the draft to download (at once, with JavaScript), the
+    # password shown once with its slip, and the chart line.
+    if send:
+        how, link = gettext("emailed to the family"), None
+    else:
+        how = gettext("email draft made")  # the desk cannot know it was sent
+        link = ("handouts.eml", data_url("message/rfc822", bytes(message)), "eml")
+    return show_basket(sent=send, given=_given(state, items, sheet, password, how, link, language))
+
+
+def _family_language(state: DeskState, items: list[Published]) -> str:
+    """The family's language as the nurse chose it (the email's, the slip's)."""
+    language = request.form.get("email_locale") or items[0].locale
+    if language not in state.locales:
+        abort(400)
+    return language
 
 
 def _password(state: DeskState, items: list[Published], sheet: CareSheet | None) -> str | None:
@@ -205,12 +217,12 @@ def _given(
     items: list[Published],
     sheet: CareSheet | None,
     password: str | None,
-    draft: bytes | None,
+    how: str,
+    link: tuple[str, str, str] | None,
     language: str,
 ) -> dict[str, Any]:
-    """What the basket page shows after the email: the password and its slip (in the
-    email's language), the draft to download, and the chart line, one per file."""
-    how = gettext("email draft made") if draft is not None else gettext("emailed to the family")
+    """What the basket page shows after a zip or an email: the password and its slip (in
+    the family's language), the file to download, and the chart line, one per file."""
     lines = []
     for item in items:
         given = [how]
@@ -221,11 +233,11 @@ def _given(
         resolved = state.resolved(item.variant, item.locale)
         lines.append(chart_line(resolved, topic, file_label(item), given, g.ui, gettext))
     first = next((item for item in items if _made_for_child(state, item)), items[0])
-    draft_link = ("handouts.eml", data_url("message/rfc822", draft), "eml") if draft else None
     return {
         "password": password,
         "slip": {"variant": first.variant, "locale": language},
-        "links": [draft_link] if draft_link else [],
+        "links": [link] if link else [],
+        "download_now": link is not None,
         "chart": "\n".join(dict.fromkeys(lines)),
     }
 

@@ -36,6 +36,10 @@
     print.hidden = false;
     print.addEventListener("click", function () { window.print(); });
   }
+  // The basket's zip or email draft: the page with the chart line came back, and the
+  // file downloads at once, as the button promised (the link stays, for a second copy).
+  var now = document.querySelector("a[data-download-now]");
+  if (now) { now.click(); }
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
   var copy = document.getElementById("copy-chart");
