@@ -280,6 +280,22 @@ def test_cross_references_name_the_section_and_the_page_it_is_on(real_build, loc
         assert title in pages[number - 1], f"{locale}: {title!r} is not on page {number}"
 
 
+def test_a_cross_reference_never_prints_page_0(tmp_path):
+    """Spanish blinatumomab in large print on A4: a cross-reference fell across a page
+    break and its part on the next page printed "página 0"."""
+    project = make_project(tmp_path, "real")
+    result = run_cli(
+        "--project", project, "build", "--variant", "blinatumomab", "--locale", "es",
+        "--format", "pdf", "--edition", "large-print", "--paper", "a4", "-j", "1",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    with pymupdf.open(project / "output/es/blinatumomab.large-print.a4.pdf") as document:
+        pages = [flat(page.get_text()) for page in document]
+    refs = cross_references(" ".join(pages), "es")
+    assert len(refs) >= 3, refs
+    assert [(words[-40:], n) for words, n in refs if not 1 <= n <= len(pages)] == []
+
+
 # Text extraction reorders Arabic (its parentheses come out mirrored) and Gurmukhi: there
 # only the page numbers of "(page N)" are read.
 _PAGE_IN_OTHER_SCRIPTS = {"ar": r"\)(\d+) \(صفحة", "pa": r"ਸਫ਼ਾ (\d+)\)"}
