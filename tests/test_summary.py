@@ -230,6 +230,52 @@ def test_a_summary_that_does_not_fit_fails_the_build_naming_variant_and_locale(t
     assert snapshot(project / "output") == before
 
 
+LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
+VARIANTS = (
+    "general", "marrow", "cns", "testicular", "refractory", "blinatumomab", "car-t", "transplant",
+)  # fmt: skip
+SIDE_MARGIN = 13 * 72 / 25.4  # styles/summary.css
+
+
+def text_outside_the_page(path: Path) -> list[str]:
+    """Words that reach into the side margins (a column wider than its share of the page
+    ran off the paper's edge: names, numbers and key points cut)."""
+    import pymupdf
+
+    with pymupdf.open(path) as document:
+        page = document[0]
+        right = page.rect.width - SIDE_MARGIN + 1
+        return [w[4] for w in page.get_text("words") if w[2] > right or w[0] < SIDE_MARGIN - 1]
+
+
+def assert_personalized_summary_fits(project: Path, out: Path, variant: str, locale: str):
+    for paper in ("letter", "a4"):
+        args = ("--edition", "summary", "--paper", paper)
+        result = personalize(project, out, *args, variant=variant, locale=locale, sheet=SHEET)
+        assert result.code == 0, (variant, locale, paper, result.err)
+        assert_one_readable_page(out)
+        assert text_outside_the_page(out) == [], (variant, locale, paper)
+
+
+# The longest personalized sheets (issue 25: the urgent-sign icons took the last line):
+# French and Spanish CAR T and general on Letter ran to two pages, Punjabi general is
+# the tallest in another script; the contacts' column ran off the paper's edge in all.
+@pytest.mark.parametrize(
+    "variant, locale",
+    [("car-t", "fr-CA"), ("car-t", "es"), ("general", "fr-CA"), ("general", "pa")],
+)
+def test_the_longest_personalized_summaries_fit_one_page(project, tmp_path, variant, locale):
+    assert_personalized_summary_fits(project, tmp_path / "summary.pdf", variant, locale)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_personalized_summary_fits_one_page(project, tmp_path, locale):
+    """The example care sheet on every variant and paper (16 renders per locale)."""
+    for variant in VARIANTS:
+        assert_personalized_summary_fits(project, tmp_path / "summary.pdf", variant, locale)
+
+
 def test_a_personalized_summary_that_does_not_fit_fails_clearly(project, tmp_path):
     sheet = yaml.safe_load(SHEET.read_text(encoding="utf-8"))
     contact = {
