@@ -41,6 +41,10 @@ MAX_QUERY_CHARS = 100
 # A list of at most this many handouts shows every topic open; a longer one (the whole
 # catalogue: 48 handouts, 30,000 px) shows one closed line per topic, opened on demand.
 OPEN_AT_MOST = 8
+# Each handout in the list shows one file and folds the others ("More formats") when it
+# has more than this many (13 files in 6 languages made an opened topic 8,000 px tall at
+# 390 px); a list of one handout shows them all.
+FOLD_FROM = 2
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,18 @@ class Document:
         )  # fmt: skip
 
     @property
+    def main_files(self) -> tuple[Published, ...]:
+        """The files shown at once: the first in the formats table's order (the standard
+        PDF on the site's first paper, unless the filters leave another); all of them
+        when folding would hide only one."""
+        return self.files if len(self.files) <= FOLD_FROM else self.files[:1]
+
+    @property
+    def more_files(self) -> tuple[Published, ...]:
+        """The other files, folded under "More formats" in the list."""
+        return self.files[len(self.main_files) :]
+
+    @property
     def web_page(self) -> Published | None:
         return next((f for f in self.files if f.format == "html"), None)
 
@@ -79,6 +95,7 @@ class TopicGroup:
     variant: str
     title: str  # in the desk's language
     documents: tuple[Document, ...]
+    description: str = ""  # in the desk's language (each handout's own is in its language)
 
     @property
     def languages(self) -> tuple[tuple[str, str], ...]:
@@ -104,6 +121,7 @@ def find() -> str:
         documents=documents,
         groups=_by_topic(state, documents),
         open_groups=len(documents) <= OPEN_AT_MOST,
+        open_more=len(documents) == 1,
         locales=state.locales,
         variants={v.id: plain_text(v.title) for v in state.project.variants},
         editions={e: edition_label(e) for e in state.editions},
@@ -262,9 +280,14 @@ def _documents(state: DeskState) -> list[Document]:
 def _by_topic(state: DeskState, documents: list[Document]) -> list[TopicGroup]:
     """The documents grouped by topic, in the topics' order; languages in site order."""
     ui = getattr(g, "ui", "en-CA")
-    titles = {v.id: plain_text(v.title) for v in state.projects.get(ui, state.project).variants}
+    variants = {v.id: v for v in state.projects.get(ui, state.project).variants}
     return [
-        TopicGroup(variant, titles.get(variant, variant), group)
+        TopicGroup(
+            variant,
+            plain_text(variants[variant].title) if variant in variants else variant,
+            group,
+            plain_text(variants[variant].description) if variant in variants else "",
+        )
         for variant in state.variant_ids()
         if (group := tuple(d for d in documents if d.variant == variant))
     ]
@@ -330,12 +353,11 @@ def _search_words(state: DeskState, variant_id: str, locale: str) -> str:
 
 
 def _file_order(state: DeskState, entry: Published) -> tuple:
-    formats = list(state.formats)
-    editions = list(state.editions)
+    formats, editions, papers = list(state.formats), list(state.editions), list(state.papers)
     return (
         formats.index(entry.format) if entry.format in formats else 9,
         editions.index(entry.edition) if entry.edition in editions else 9,
-        entry.paper or "",
+        papers.index(entry.paper) if entry.paper in papers else 9,  # site.yaml's order
     )
 
 

@@ -125,7 +125,11 @@
         list.replaceChildren.apply(list, Array.prototype.slice.call(
           document.adoptNode(page.getElementById("result-list")).childNodes));
         Array.prototype.forEach.call(list.querySelectorAll("input[name=key]"), function (input) {
-          if (ticked.indexOf(input.value) !== -1) { input.checked = true; }
+          if (ticked.indexOf(input.value) !== -1) {
+            input.checked = true;
+            var more = input.closest("details.more");  // a ticked file stays in sight
+            if (more) { more.open = true; }
+          }
         });
         Array.prototype.forEach.call(list.querySelectorAll("li.topic-group"), function (group) {
           if (opened.indexOf(group.getAttribute("data-variant")) !== -1) {
