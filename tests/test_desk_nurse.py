@@ -189,6 +189,19 @@ def test_each_handout_shows_the_reading_level_the_build_recorded(
             assert len(shown) == 1 and shown[0].startswith(expected), (path, shown)
 
 
+@pytest.mark.parametrize(
+    ("ui", "title"),
+    [("en-CA", "When childhood ALL comes back in the brain or spinal cord"),
+     ("fr-CA", "Quand la LAL de l'enfant revient dans le cerveau ou la moelle épinière")],
+)  # fmt: skip
+def test_the_topic_menu_names_topics_in_the_desk_language(client, ui, title):
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    page = lxml.html.fromstring(client.get("/").get_data(as_text=True))
+    cns = page.xpath("//select[@id='variant']/option[@value='cns']")[0]
+    assert cns.text_content() == title and cns.get("lang") == ui
+
+
 def test_a_manifest_without_reading_levels_shows_none(client, state, monkeypatch):
     """An output folder built before the manifest recorded reading levels: no line, rather
     than a wrong 'not measured'."""

@@ -123,7 +123,7 @@ def find() -> str:
         open_groups=len(documents) <= OPEN_AT_MOST,
         open_more=len(documents) == 1,
         locales=state.locales,
-        variants={v.id: plain_text(v.title) for v in state.project.variants},
+        variants={variant: title for variant, (title, _) in _topics(state).items()},
         editions={e: edition_label(e) for e in state.editions},
         papers={p: paper_label(p) for p in state.papers},
         formats={f: format_label(f) for f in state.formats},
@@ -279,18 +279,23 @@ def _documents(state: DeskState) -> list[Document]:
 
 def _by_topic(state: DeskState, documents: list[Document]) -> list[TopicGroup]:
     """The documents grouped by topic, in the topics' order; languages in site order."""
-    ui = getattr(g, "ui", "en-CA")
-    variants = {v.id: v for v in state.projects.get(ui, state.project).variants}
     return [
-        TopicGroup(
-            variant,
-            plain_text(variants[variant].title) if variant in variants else variant,
-            group,
-            plain_text(variants[variant].description) if variant in variants else "",
-        )
-        for variant in state.variant_ids()
+        TopicGroup(variant, title, group, description)
+        for variant, (title, description) in _topics(state).items()
         if (group := tuple(d for d in documents if d.variant == variant))
     ]
+
+
+def _topics(state: DeskState) -> dict[str, tuple[str, str]]:
+    """Each topic's title and description in the desk's language, in the topics' order."""
+    ui = getattr(g, "ui", "en-CA")
+    variants = {v.id: v for v in state.projects.get(ui, state.project).variants}
+    return {
+        variant: (plain_text(variants[variant].title), plain_text(variants[variant].description))
+        if variant in variants
+        else (variant, "")
+        for variant in state.variant_ids()
+    }
 
 
 def status_line(resolved: Any) -> str:
