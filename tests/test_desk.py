@@ -283,7 +283,13 @@ def test_email_draft_in_the_family_language(client):
         "/personalize",
         data=personal_form(csrf, locale="fr-CA", child_first_name=NAME, action="draft"),
     )
-    message = email.message_from_bytes(response.data, policy=email.policy.default)
+    # A page with the draft to download (at once, by the script) and its chart line.
+    assert (
+        "email draft made"
+        in lxml.html.fromstring(response.data).get_element_by_id("chart-line").text
+    )
+    draft = page_download(response, "relapsed-all-cns.fr-CA.letter.eml")
+    message = email.message_from_bytes(draft, policy=email.policy.default)
     assert message["X-Unsent"] == "1" and message["Subject"].startswith("Information de l")
     assert (
         NAME not in message["Subject"] and "Bonjour," in message.get_body(("plain",)).get_content()

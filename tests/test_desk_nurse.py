@@ -77,6 +77,37 @@ def test_the_chart_line_after_making_the_files(client, state, ui, words):
     assert "العربية" in line  # the family's language
 
 
+@pytest.mark.parametrize(
+    ("ui", "given", "words"),
+    [("en-CA", "printed", ["PDF opened to print", "Large print", "draft, not yet reviewed"]),
+     ("en-CA", "downloaded", ["PDF downloaded", "Large print", "content version"]),
+     ("fr-CA", "printed", ["PDF ouvert pour l’impression", "Gros caractères", "ébauche"]),
+     ("fr-CA", "downloaded", ["PDF téléchargé", "version du contenu", "ébauche"])],
+)  # fmt: skip
+def test_the_chart_line_after_printing_or_downloading(client, state, ui, given, words):
+    """ "Open the PDF to print" and "Download the PDF" leave the form's page as it was; its
+    script asks for their chart line with nothing personal and shows it (issue 24, 5)."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    csrf = token(client)
+    client.post("/language", data={"ui": ui, "csrf": csrf, "back": "/"})
+    form_page = client.get("/personalize?variant=cns&locale=ar").get_data(as_text=True)
+    place = lxml.html.fromstring(form_page).get_element_by_id("chart-place")
+    asked = f"{place.get('data-url')}?variant=cns&locale=ar&paper=letter&edition=large-print"
+    response = client.get(f"{asked}&given={given}")
+    tree = lxml.html.fromstring(response.get_data(as_text=True))
+    line = tree.get_element_by_id("chart-line").text
+    assert response.status_code == 200 and all(word in line for word in words), line
+    version = state.resolved("cns", "ar").handout.content_version
+    today = format_date(date.today(), "long", locale=ui.replace("-", "_"))
+    assert f"{version}," in line and "(العربية)" in line and today in line
+    assert tree.get_element_by_id("copy-chart") is not None
+    assert client.get(f"{asked}&given=emailed").status_code == 400
+    assert client.get(asked.replace("cns", "nope") + f"&given={given}").status_code == 400
+
+
 # Finding a handout in a nurse's words (section 2) -----------------------------------------
 
 SEARCHES = {
@@ -227,6 +258,9 @@ def test_downloads_are_named_for_handout_language_and_edition(
         data=form(token(client), locale=locale, edition=edition, action=action,
                   child_first_name=NAME),
     )  # fmt: skip
+    if action == "draft":  # a page with the draft's link (and the chart line)
+        assert page_download(response, name) and NAME not in name
+        return
     disposition = response.headers["Content-Disposition"]
     assert f'filename="{name}"' in disposition and NAME not in disposition
 

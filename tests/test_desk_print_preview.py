@@ -5,12 +5,13 @@ tab with the form stays as it was typed."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
 
-from tests.base import DeskServer, pdf_text, token
+from tests.base import DeskServer, downloaded, pdf_text, token
 
 NAME = "Quillonette"
 
@@ -38,6 +39,8 @@ def server(desk_project, tmp_path_factory):
 
 
 def test_open_the_pdf_to_print_in_a_new_tab_keeps_the_form(server, browser, shots):
+    from playwright.sync_api import expect
+
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.goto(server.url + "/personalize?variant=cns&locale=en-CA")
@@ -61,4 +64,11 @@ def test_open_the_pdf_to_print_in_a_new_tab_keeps_the_form(server, browser, shot
     # The form's tab did not move: a typo is one fix away.
     assert page.url.endswith("/personalize?variant=cns&locale=en-CA")
     assert page.get_by_label("Child's first name").input_value() == NAME
+    # ... and shows the line for the chart (asked of the desk with nothing personal).
+    line = page.get_by_role("textbox", name="Copy for the chart")
+    line.wait_for()
+    assert "PDF opened to print" in line.input_value() and NAME not in line.input_value()
+    downloaded(page, lambda: page.get_by_role("button", name="Download the PDF").click())
+    expect(line).to_have_value(re.compile("PDF downloaded"))  # replaced, not added
+    assert page.locator("#chart-line").count() == 1
     context.close()

@@ -237,7 +237,7 @@ def _given(
         "password": password,
         "slip": {"variant": first.variant, "locale": language},
         "links": [link] if link else [],
-        "download_now": link is not None,
+        "download_now": link[2] if link else "",
         "chart": "\n".join(dict.fromkeys(lines)),
     }
 

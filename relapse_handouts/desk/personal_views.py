@@ -20,6 +20,7 @@ from ..formats import DEFAULT_EDITION
 from ..markup import plain_text
 from ..personal import CareSheet
 from ..personalize import PersonalHandout
+from ..resolve import ResolvedHandout
 from .chart import chart_line
 from .context import can_send, desk, gettext, log
 from .passwords import WORDS, WORDS_IN_PASSWORD, make_password
@@ -115,6 +116,22 @@ def password_slip() -> str:
     )
 
 
+@blueprint.get("/personalize/chart")
+def chart_after_giving() -> str:
+    """The chart line after "Open the PDF to print" or "Download the PDF", which leave the
+    form's page as it was: the page's script asks for it with nothing personal (handout,
+    language, paper, edition, how) and shows it under the form."""
+    _, state = desk()
+    choice = _choice(state, request.args)
+    ways = {"printed": gettext("PDF opened to print"), "downloaded": gettext("PDF downloaded")}
+    how = ways.get(request.args.get("given", ""))
+    if how is None:
+        abort(400)
+    resolved = state.resolved(choice.variant, choice.locale)
+    line = _line(state, choice, resolved, [how])
+    return render_template("chart.html.j2", chart=line, password=None, links=[], sent="")
+
+
 def rendered(
     state: DeskState,
     choice: PersonalChoice,
@@ -183,9 +200,8 @@ def _respond(
             send_to_family(message, state)
             result = _result(state, choice, handout, password, None, "sent")
             return render_template("result.html.j2", **_refill(state, choice), **result)
+        # A page, not only the draft: its chart line, and the draft downloads at once.
         draft = bytes(message)
-        if not password:
-            return _attachment(draft, "message/rfc822", download_name(handout, "eml"))
     result = _result(state, choice, handout, password, draft, "")
     return render_template("result.html.j2", **_refill(state, choice), **result)
 
@@ -240,6 +256,7 @@ def _result(
         "locale": handout.resolved.locale,
         "password": password,
         "links": links if sent == "" else [],
+        "download_now": "eml" if draft is not None else "",
         "sent": sent,
         "chart": _chart(state, choice, handout, password, draft, sent),
     }
@@ -253,8 +270,7 @@ def _chart(
     draft: bytes | None,
     sent: str,
 ) -> str:
-    """The line for the chart, in the nurse's language (the topic too, when the desk has
-    the handout in that language)."""
+    """What was given, for the chart line."""
     given = [gettext("emailed to the family") if sent == "sent" else gettext("PDF made")]
     if handout.epub is not None:
         given.append(gettext("e-book made"))
@@ -262,10 +278,17 @@ def _chart(
         given.append(gettext("email draft made"))
     if password:
         given.append(gettext("password given by phone"))
+    return _line(state, choice, handout.resolved, given)
+
+
+def _line(
+    state: DeskState, choice: PersonalChoice, resolved: ResolvedHandout, given: list[str]
+) -> str:
+    """The line for the chart, in the nurse's language (the topic too, when the desk has
+    the handout in that language)."""
     topic_locale = g.ui if g.ui in state.locales else choice.locale
     topic = plain_text(state.resolved(choice.variant, topic_locale).variant.title)
-    edition = edition_label(choice.edition)
-    return chart_line(handout.resolved, topic, edition, given, g.ui, gettext)
+    return chart_line(resolved, topic, edition_label(choice.edition), given, g.ui, gettext)
 
 
 def download_name(handout: PersonalHandout, extension: str) -> str:

@@ -42,14 +42,53 @@
   if (now) { now.click(); }
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
-  var copy = document.getElementById("copy-chart");
-  var line = document.getElementById("chart-line");
-  if (copy && line && navigator.clipboard) {
-    copy.hidden = false;
-    copy.addEventListener("click", function () {
-      navigator.clipboard.writeText(line.value).then(function () {
-        document.getElementById("copy-status").textContent = copy.getAttribute("data-copied");
+  function wireCopy() {
+    var copy = document.getElementById("copy-chart");
+    var line = document.getElementById("chart-line");
+    if (copy && line && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(line.value).then(function () {
+          document.getElementById("copy-status").textContent = copy.getAttribute("data-copied");
+        });
       });
+    }
+  }
+  wireCopy();
+  // "Open the PDF to print" and "Download the PDF" leave this page as it was: their line
+  // for the chart is asked of the desk (handout, language, paper, edition and how, nothing
+  // personal) and shown under the buttons, or replaces the line the page already shows.
+  var place = document.getElementById("chart-place");
+  var personal = place && place.closest("form");
+  if (personal && window.fetch && window.URLSearchParams) {
+    personal.addEventListener("submit", function (event) {
+      var action = event.submitter ? event.submitter.value : "";
+      var given = { view: "printed", pdf: "downloaded" }[action];
+      var protect = personal.querySelector("#protect");
+      // A protected download comes back as a page with its own line.
+      if (!given || (action === "pdf" && protect && protect.checked)) { return; }
+      var query = new URLSearchParams();
+      ["variant", "locale", "paper", "edition"].forEach(function (name) {
+        if (personal.elements[name]) { query.append(name, personal.elements[name].value); }
+      });
+      query.append("given", given);
+      fetch(place.getAttribute("data-url") + "?" + query.toString(), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (html) {
+          var got = new DOMParser().parseFromString(html, "text/html").querySelector("section.chart");
+          if (!got) { return; }
+          var shown = document.getElementById("chart-line");
+          if (shown) {
+            shown.value = got.querySelector("textarea").value;
+            return;
+          }
+          place.appendChild(document.importNode(got, true));
+          wireCopy();
+        })
+        .catch(function () { /* the line is a help: the file itself is on its way */ });
     });
   }
   // The basket bar's real height, kept free at the bottom when focus scrolls (desk.css).
