@@ -324,3 +324,12 @@ def test_a_sign_with_an_unknown_icon_or_none_fails_check_located(tmp_path):
     assert "source/handouts/relapsed-all.yaml:" in err
     assert "sections[0].blocks[2].list[0].icon" in err
     assert "a sign in the urgent section has no icon" in err and "'icon: NAME'" in err
+
+
+def test_ace_finds_nothing_in_a_book_with_icons_and_pictures(real_build):
+    """Ace by DAISY on the Arabic general book (every picture, every icon, right to left);
+    axe-core checks the web pages (tests/test_web_accessibility.py)."""
+    from relapse_handouts.checkers import ace_check
+
+    result = ace_check(real_build[0] / "ar/relapsed-all.epub")
+    assert not result.failed_to_run and result.findings == ()
