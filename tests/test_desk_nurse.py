@@ -526,6 +526,10 @@ def test_with_protect_no_child_pdf_leaves_the_basket_unencrypted(state, smtp):
     keys = ["ar/relapsed-all-cns.letter.pdf", "en-CA/relapsed-all-cns.large-print.letter.pdf"]
     client.post("/basket/add", data={"csrf": csrf, "key": [*keys, "fr-CA/relapsed-all-cns.epub"]})
     fields = {"csrf": csrf, "protect": "1", "child_first_name": NAME, "to": "family@example.org"}
+    # Protect with nothing made for the child: refused on the form, no file given.
+    refused = client.post("/basket/zip", data={**fields, "child_first_name": ""})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="protect-problem"' in page and "data:" not in page
     answers = [
         (client.post("/basket/zip", data=fields), "handouts.zip"),
         (client.post("/basket/email", data={**fields, "action": "draft"}), "handouts.eml"),
