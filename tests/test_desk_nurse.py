@@ -79,9 +79,10 @@ def test_the_chart_line_after_making_the_files(client, state, ui, words):
 
 @pytest.mark.parametrize(
     ("ui", "given", "words"),
-    [("en-CA", "printed", ["PDF opened to print", "Large print", "draft, not yet reviewed"]),
-     ("en-CA", "downloaded", ["PDF downloaded", "Large print", "content version"]),
-     ("fr-CA", "printed", ["PDF ouvert pour l’impression", "Gros caractères", "ébauche"]),
+    [("en-CA", "printed", ["PDF opened to print", "PDF to print, Large print, Letter",
+                            "draft, not yet reviewed"]),
+     ("en-CA", "downloaded", ["PDF downloaded", "Large print, Letter", "content version"]),
+     ("fr-CA", "printed", ["PDF ouvert pour l’impression", "Gros caractères, Lettre", "ébauche"]),
      ("fr-CA", "downloaded", ["PDF téléchargé", "version du contenu", "ébauche"])],
 )  # fmt: skip
 def test_the_chart_line_after_printing_or_downloading(client, state, ui, given, words):

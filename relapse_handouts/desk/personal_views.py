@@ -26,7 +26,7 @@ from .context import can_send, desk, gettext, log
 from .passwords import WORDS, WORDS_IN_PASSWORD, make_password
 from .sheetform import SheetProblems, read_sheet, sheet_fields
 from .state import DeskState, PersonalChoice
-from .views import edition_label, paper_label
+from .views import edition_label, format_label, paper_label
 
 __all__ = [
     "blueprint",
@@ -288,7 +288,9 @@ def _line(
     the handout in that language)."""
     topic_locale = g.ui if g.ui in state.locales else choice.locale
     topic = plain_text(state.resolved(choice.variant, topic_locale).variant.title)
-    return chart_line(resolved, topic, edition_label(choice.edition), given, g.ui, gettext)
+    # Named as the basket names a file: "PDF to print, Large print, Letter".
+    labels = (format_label("pdf"), edition_label(choice.edition), paper_label(choice.paper))
+    return chart_line(resolved, topic, ", ".join(labels), given, g.ui, gettext)
 
 
 def download_name(handout: PersonalHandout, extension: str) -> str:
