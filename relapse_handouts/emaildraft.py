@@ -156,13 +156,7 @@ def compose_email(
         "",
         _("Your child's care team is sending you this handout: %(title)s.") % {"title": title},
     ]
-    if any(a.media_type == "application/pdf" for a in attachments):
-        lines.append(
-            _(
-                "It is attached as a PDF file. You can read it on a phone or a computer, "
-                "or print it."
-            )
-        )
+    lines += _how_to_open(attachments, _)
     lines += [
         _(
             "Read it when you are ready. Write down your questions and bring them to "
@@ -196,6 +190,26 @@ def compose_email(
             attachment.data, maintype=main, subtype=sub, filename=attachment.name
         )
     return message
+
+
+def _how_to_open(attachments: Sequence[Attachment], _: Any) -> list[str]:
+    """How the family opens what is attached, worded for the kinds attached: PDF files
+    alone keep the one sentence; otherwise a sentence per kind (audio alone too)."""
+    kinds = {a.media_type.split(";")[0] for a in attachments}
+    if kinds == {"application/pdf"}:
+        return [
+            _(
+                "It is attached as a PDF file. You can read it on a phone or a computer, "
+                "or print it."
+            )
+        ]
+    hints = {
+        "application/pdf": _("You can read the PDF file on a phone or a computer, or print it."),
+        "audio/mpeg": _("You can listen to the sound file (MP3) on a phone or a computer."),
+        "application/epub+zip": _("You can open the e-book (EPUB) in an e-reader app."),
+    }
+    found = [hint for kind, hint in hints.items() if kind in kinds]
+    return [_("It is attached as the files listed below."), *found] if attachments else []
 
 
 def _attachment_line(attachment: Attachment, resolved: ResolvedHandout, _: Any) -> str:

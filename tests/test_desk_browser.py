@@ -343,7 +343,7 @@ def test_what_is_typed_comes_back_as_text_and_the_chart_line(server, page, shots
     page.locator("#care_team-0-name").fill(HOSTILE)
     page.locator("#care_team-0-phone").fill(HOSTILE)
     page.get_by_role("button", name="Make the files").click()
-    assert page.locator("#care_team-0-phone-problem").is_visible()
+    expect(page.locator("#care_team-0-phone-problem")).to_be_visible()
     assert page.locator("#notes-problem").is_visible()  # too long: said, not cut
     assert page.get_by_label("Child's first name").input_value() == HOSTILE
     assert page.locator("#care_team-0-name").input_value() == HOSTILE
@@ -362,29 +362,76 @@ def test_what_is_typed_comes_back_as_text_and_the_chart_line(server, page, shots
     check_page(page, shots, "result-chart")
 
 
-def test_make_the_files_then_reload_and_back_never_resubmit(server, page, shots):
-    """After "Make the files" the page is busy, then shows the files with the form still
-    filled in; reloading asks nothing (a GET, not the form again) and names no child."""
-    methods: list[str] = []
+def test_make_the_files_then_back_and_reload_keep_the_form(server, page, shots):
+    """With script, "Make the files" is the same POST by fetch(): the page does not
+    navigate, says it is busy, then shows the files with the nurse's own form still filled
+    in and the focus on the result's heading. Back shows the form as typed (no request at
+    all), Forward the files again, a second Back leaves the desk page; reloading is a GET
+    that asks nothing. A problem comes back on the kept form."""
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url + "/?locale=en-CA")
     page.goto(server.url + "/personalize?variant=cns&locale=en-CA")
     page.get_by_label("Child's first name").fill(NAME)
-    hold = "window.hold = true; document.querySelector('form.sheet').addEventListener("
-    page.evaluate(hold + "'submit', (e) => { if (window.hold) e.preventDefault(); })")
-    page.get_by_role("button", name="Make the files").click()  # held: the page stays
-    assert page.locator("p.busy").inner_text().startswith("Making the files")
-    page.evaluate("window.hold = false")
-    page.get_by_role("button", name="Make the files").click()
-    page.wait_for_selector("#again-heading")
-    page.wait_for_load_state()  # the deferred script has run
+    fever = page.get_by_label(re.compile("^Fever temperature"))
+    fever.fill("101 F")
+    page.locator("#care_team-0-phone").fill("call the clinic")
+    length = page.evaluate("history.length")
+    loads: list[str] = []
+    page.on("load", lambda _: loads.append(page.url))
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="Make the files").click()
+        assert page.locator("p.busy").inner_text().startswith("Making the files")
+    assert answer.value.status == 422
+    expect(page.locator("#problems")).to_be_focused()
+    assert page.locator("#care_team-0-phone-problem").is_visible()
+    assert fever.input_value() == "101 F"
+    page.locator("#care_team-0-phone").fill("")
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_role("button", name="Make the files").click()
+    expect(page.get_by_role("heading", name="Your files are ready")).to_be_focused()
+    assert page.locator("p.busy").inner_text() == ""
+    pdf = downloaded(page, lambda: page.get_by_role("link", name="Download the PDF").click())
+    assert NAME in pdf_text(pdf)
     assert page.get_by_label("Child's first name").input_value() == NAME
+    assert fever.input_value() == "101 F"
+    assert loads == [] and page.evaluate("history.length") == length + 1
     assert NAME not in page.url and page.url.endswith("/personalize?variant=cns&locale=en-CA")
     check_page(page, shots, "result-form-kept")
-    page.on("request", lambda request: methods.append(request.method))
-    page.reload()
-    assert methods[:1] == ["GET"] and not dialogs
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.method))
+    page.go_back()  # the form, as typed: the same page, nothing fetched
+    expect(page.get_by_role("heading", name="Personalize for a child")).to_be_visible()
+    assert page.get_by_label("Child's first name").input_value() == NAME
+    assert fever.input_value() == "101 F" and requests == []
+    assert page.get_by_role("heading", name="Your files are ready").count() == 0
+    page.go_forward()
+    expect(page.get_by_role("heading", name="Your files are ready")).to_be_visible()
+    assert page.get_by_label("Child's first name").input_value() == NAME and requests == []
+    page.reload()  # a GET of the form's address: no "confirm form resubmission"
+    assert requests[:1] == ["GET"] and not dialogs
     assert page.get_by_role("heading", name="Personalize for a child").is_visible()
+    page.go_back()
+    page.go_back()  # the page before the form: the list
+    assert "/personalize" not in page.url and not dialogs
+    assert set(requests) == {"GET"}
+
+
+def test_make_the_files_without_javascript(server, browser):
+    """Without script "Make the files" is a plain POST: the result page with the files and
+    the form filled in."""
+    context = browser.new_context(accept_downloads=True, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/personalize?variant=cns&locale=en-CA")
+        page.get_by_label("Child's first name").fill(NAME)
+        page.get_by_role("button", name="Make the files").click()
+        page.get_by_role("heading", name="Your files are ready").wait_for()
+        pdf = downloaded(page, lambda: page.get_by_role("link", name="Download the PDF").click())
+        assert NAME in pdf_text(pdf)
+        assert page.get_by_label("Child's first name").input_value() == NAME
+    finally:
+        context.close()
 
 
 def test_changed_pages_at_phone_width(server, browser, shots):

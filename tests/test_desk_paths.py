@@ -161,6 +161,43 @@ def test_email_takes_a_list_of_attachments(state):
     assert parsed.get_body(("plain",))["Content-Language"] == "fr-CA"
 
 
+PDF = Attachment("a.letter.pdf", "application/pdf", b"%PDF-1.7 a")
+MP3 = Attachment("a.mp3", "audio/mpeg", b"ID3 audio")
+SAID = {
+    "en-CA": {
+        "pdf only": "It is attached as a PDF file.",
+        "several": "It is attached as the files listed below.",
+        "pdf": "You can read the PDF file",
+        "mp3": "You can listen to the sound file (MP3)",
+    },
+    "fr-CA": {
+        "pdf only": "Il est joint en fichier PDF.",
+        "several": "Il est joint dans les fichiers énumérés ci-dessous.",
+        "pdf": "Vous pouvez lire le fichier PDF",
+        "mp3": "Vous pouvez écouter le fichier audio (MP3)",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["en-CA", "fr-CA"])
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [([MP3], {"several", "mp3"}), ([PDF, MP3], {"several", "pdf", "mp3"}),
+     ([PDF], {"pdf only"})],
+)  # fmt: skip
+def test_the_email_says_how_to_open_what_is_attached(state, locale, files, said):
+    """The email's text words what is attached: a PDF alone keeps "attached as a PDF
+    file"; audio alone, or a PDF with an MP3, never says so and tells how to open each."""
+    from relapse_handouts.emaildraft import compose_email
+
+    document = state.resolved("cns", locale)
+    message = compose_email(document, files, state.config.source_dir, None, None, False)
+    parsed = email.message_from_bytes(bytes(message), policy=email.policy.default)
+    body = parsed.get_body(("plain",)).get_content()
+    for key, words in SAID[locale].items():
+        assert (words in body) == (key in said), (key, body)
+
+
 @pytest.mark.parametrize(
     ("code", "params", "words"),
     [("string_too_long", {"max_length": 7}, "at most 7 characters"),

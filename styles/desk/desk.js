@@ -8,28 +8,111 @@
   // form's plain address in the history: reload or Back never asks to "confirm form
   // resubmission". What was typed stays in the page itself, never in the address.
   var sheet = document.querySelector("form[data-get-url]");
+  var main = document.getElementById("main");
+  var canSwap = !!(sheet && main && window.fetch && window.DOMParser && history.pushState);
   if (sheet && window.history && history.replaceState) {
-    history.replaceState(null, "", sheet.getAttribute("data-get-url"));
+    history.replaceState({ desk: "form" }, "", sheet.getAttribute("data-get-url"));
   }
-  // A render takes seconds: say so (in a status the screen reader reads out too).
-  Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), function (form) {
+  function quiet(form) {
+    form.removeAttribute("aria-busy");
     var status = form.querySelector(".busy");
-    form.addEventListener("submit", function () {
+    if (status) { status.textContent = ""; }
+  }
+  // "Make the files" with script: the same POST (same token, same origin) by fetch(), and
+  // the answer shown in this page around the form the nurse filled in (the very same
+  // inputs, so nothing typed is lost). Showing the files is one step in the history: Back
+  // shows the form as it was, a second Back leaves the desk page; nothing is stored.
+  var views = { form: null, made: null };
+  var showing = "form";
+  function slotFor(form) {
+    var slot = document.createElement("div");
+    slot.className = "form-slot";
+    form.replaceWith(slot);
+    return slot;
+  }
+  function show(name, view) {
+    var live = main.querySelector("form.sheet");
+    views[showing] = { nodes: Array.prototype.slice.call(main.childNodes), title: document.title };
+    if (live && view.nodes.length) {
+      slotFor(live);
+      main.replaceChildren.apply(main, view.nodes);
+      var slot = main.querySelector(".form-slot");
+      if (slot) { slot.replaceWith(live); }
+    } else {
+      main.replaceChildren.apply(main, view.nodes);
+    }
+    document.title = view.title;
+    showing = name;
+    var target = name === "made" ? document.getElementById("ready") :
+      document.getElementById("problems") || main.querySelector("h1");
+    if (target) { target.focus(); }
+    wireCopy();
+  }
+  function answered(form, response, html) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    var incoming = page.getElementById("main");
+    if (!incoming) { throw new Error("no page"); }
+    var theirs = incoming.querySelector("form.sheet");
+    var made = response.ok && !!page.getElementById("ready");
+    if (made && theirs) { slotFor(theirs); }  // the nurse's own form goes there
+    var nodes = Array.prototype.slice.call(document.adoptNode(incoming).childNodes);
+    quiet(form);
+    if (made) {
+      if (showing === "form") { history.pushState({ desk: "made" }, "", location.href); }
+      show("made", { nodes: nodes, title: page.title });
+      return;
+    }
+    // Problems named on the form (or a refusal): the server's form, as typed, with them.
+    if (showing === "made") { history.replaceState({ desk: "form" }, "", location.href); }
+    views.made = null;
+    main.replaceChildren.apply(main, nodes);
+    document.title = page.title;
+    showing = "form";
+    if (theirs) { sheetForm(theirs); askChart(theirs); }
+    var problems = document.getElementById("problems");
+    if (problems) { problems.focus(); }
+    wireCopy();
+  }
+  function fetched(form, button) {
+    var body = new URLSearchParams(new FormData(form));
+    body.append(button.name, button.value);
+    // getAttribute: the buttons named "action" hide the form's own action property.
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "text/html" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("text/html") !== 0) { throw new Error(type); }
+      return response.text().then(function (html) { answered(form, response, html); });
+    }).catch(function () {
+      // Whatever went wrong, the plain form does it as without script.
+      quiet(form);
+      form.setAttribute("data-plain", "1");
+      form.requestSubmit(button);
+    });
+  }
+  window.addEventListener("popstate", function (event) {
+    var want = event.state && event.state.desk === "made" ? "made" : "form";
+    if (want !== showing && views[want]) { show(want, views[want]); }
+  });
+  // A render takes seconds: say so (in a status the screen reader reads out too).
+  function sheetForm(form) {
+    var status = form.querySelector(".busy");
+    form.addEventListener("submit", function (event) {
       form.setAttribute("aria-busy", "true");
       if (status) { status.textContent = status.getAttribute("data-busy"); }
+      var button = event.submitter;
+      if (canSwap && button && button.value === "files" && !form.hasAttribute("data-plain")) {
+        event.preventDefault();
+        fetched(form, button);
+        return;
+      }
       // A download leaves the page as it is: the form is ready again after a while.
-      window.setTimeout(function () {
-        form.removeAttribute("aria-busy");
-        if (status) { status.textContent = ""; }
-      }, 8000);
+      window.setTimeout(function () { quiet(form); }, 8000);
     });
-  });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), sheetForm);
   window.addEventListener("pageshow", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), function (form) {
-      form.removeAttribute("aria-busy");
-      var status = form.querySelector(".busy");
-      if (status) { status.textContent = ""; }
-    });
+    Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), quiet);
   });
   var print = document.getElementById("print-slip");
   if (print) {
@@ -42,10 +125,12 @@
   if (now) { now.click(); }
   var problems = document.getElementById("problems");
   if (problems) { problems.focus(); }
+  // The chart line's Copy button (on a page as loaded, or a result shown in place).
   function wireCopy() {
     var copy = document.getElementById("copy-chart");
     var line = document.getElementById("chart-line");
-    if (copy && line && navigator.clipboard) {
+    if (copy && line && navigator.clipboard && !copy.hasAttribute("data-ready")) {
+      copy.setAttribute("data-ready", "1");
       copy.hidden = false;
       copy.addEventListener("click", function () {
         navigator.clipboard.writeText(line.value).then(function () {
@@ -58,9 +143,9 @@
   // "Open the PDF to print" and "Download the PDF" leave this page as it was: their line
   // for the chart is asked of the desk (handout, language, paper, edition and how, nothing
   // personal) and shown under the buttons, or replaces the line the page already shows.
-  var place = document.getElementById("chart-place");
-  var personal = place && place.closest("form");
-  if (personal && window.fetch && window.URLSearchParams) {
+  function askChart(personal) {
+    var place = personal.querySelector("#chart-place");
+    if (!place || !window.fetch || !window.URLSearchParams) { return; }
     personal.addEventListener("submit", function (event) {
       var action = event.submitter ? event.submitter.value : "";
       var given = { view: "printed", pdf: "downloaded" }[action];
@@ -91,6 +176,7 @@
         .catch(function () { /* the line is a help: the file itself is on its way */ });
     });
   }
+  Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), askChart);
   // The basket bar's real height, kept free at the bottom when focus scrolls (desk.css).
   function measureBar() {
     var bar = document.querySelector(".basket-bar");
