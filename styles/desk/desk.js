@@ -30,8 +30,30 @@
     form.replaceWith(slot);
     return slot;
   }
+  // The files are made: the problems once named on the form are gone (as on the page the
+  // server sends without script), and Back will show the form without them.
+  function settled(form) {
+    var box = document.getElementById("problems");
+    var heading = main.querySelector("h1");
+    if (box) { box.remove(); }
+    if (heading && document.title.indexOf(" · ") !== -1) {
+      document.title = heading.textContent + document.title.slice(document.title.indexOf(" · "));
+    }
+    Array.prototype.forEach.call(form.querySelectorAll("p.problem"), function (p) { p.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".has-problem"), function (field) {
+      field.classList.remove("has-problem");
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (input) {
+      input.removeAttribute("aria-invalid");
+      var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/)
+        .filter(function (id) { return id && !/-problem$/.test(id); });
+      if (ids.length) { input.setAttribute("aria-describedby", ids.join(" ")); }
+      else { input.removeAttribute("aria-describedby"); }
+    });
+  }
   function show(name, view) {
     var live = main.querySelector("form.sheet");
+    if (name === "made" && showing === "form" && live) { settled(live); }
     views[showing] = { nodes: Array.prototype.slice.call(main.childNodes), title: document.title };
     if (live && view.nodes.length) {
       slotFor(live);
