@@ -111,6 +111,8 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     assert sorted(archive.namelist()) == [
         "ar/relapsed-all-cns.large-print.letter.pdf", "en-CA/relapsed-all-cns.epub"
     ]  # fmt: skip
+    # The zip and the draft each land on a page with the chart line; back to the basket.
+    page.goto(server.url + "/basket")
     draft = downloaded(
         page, lambda: page.get_by_role("button", name=re.compile("Email draft")).click()
     )
@@ -119,6 +121,7 @@ def test_find_personalize_download_basket_and_email(server, page, shots):
     assert [p.get_filename() for p in message.iter_attachments()] == [
         "relapsed-all-cns.large-print.letter.pdf", "relapsed-all-cns.epub"
     ]  # fmt: skip
+    page.goto(server.url + "/basket")
     # The basket's care sheet: a mistake is shown in place.
     page.get_by_text("Personalize the PDFs for the child").click()
     page.locator("#care_team-0-phone").fill("soon")
@@ -156,7 +159,9 @@ def test_keyboard_only(server, page):
         Path(info.value.path()).read_bytes(), policy=email.policy.default
     )
     assert message["Subject"].startswith("Information de l")
-    # Every interactive element shows where the focus is.
+    # The draft lands on a page with the chart line; its first control shows the focus.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement !== document.body")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none"
 
