@@ -1,7 +1,8 @@
 """The nurse desk in a real browser (Debian's Chromium, driven by Playwright) against the
 real server: find, personalize, download and read the PDF, basket, email draft; the same
 with the keyboard alone; the page in French with a handout in Arabic; axe-core on every
-page (a screenshot of each is kept); and a privacy sweep after a whole session."""
+page (a screenshot of each is kept); and a privacy sweep after a whole session (the
+child's name, phone and notes in no file the desk could have written, nor its log)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import pytest
 from playwright.sync_api import expect
@@ -194,33 +196,51 @@ def test_page_in_french_handout_in_arabic(server, page, shots):
     assert NAME in pdf_text(pdf) and "514-555-0101" in pdf_text(pdf)
 
 
-def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, tmp_path):
+# What the privacy sweep looks for: a name, a phone number and notes that appear nowhere
+# in the shipped content (accents, so their UTF-8, UTF-16 and percent-encoded forms differ).
+PHONE = "(236) 555-0147 ext 93"
+NOTES = "Zéphyrine keeps her pistachio blanket in room 7B"
+SECRETS = (NAME, PHONE, NOTES, "pistachio blanket", "555-0147")
+
+
+def _fill_sheet(page) -> None:
+    page.get_by_label("Child's first name").fill(NAME)
+    page.get_by_label("Notes for the family").fill(NOTES)
+    page.locator("#care_team-0-name").fill(f"{NAME}'s nurse")
+    page.locator("#care_team-0-phone").fill(PHONE)
+
+
+def test_privacy_a_whole_session_leaves_the_child_nowhere(desk_project, browser, tmp_path):
+    """A whole session with a child's name, phone and notes (personalize, e-book, email
+    sent, a basket's zip, draft and protected zip, a refused form), then every file the
+    desk's process could have written since it started is searched for them: the
+    project (output/, its .cache/, the Flask instance folder), the repository, the
+    server's own TMPDIR and HOME (caches), the system's temporary folder, and its log."""
     started = time.time() - 1
-    server_tmp = tmp_path / "server-tmp"
-    server_tmp.mkdir()
-    downloads = tmp_path / "downloads"
+    server_tmp, server_home, downloads = (tmp_path / n for n in ("tmp", "home", "downloads"))
+    for folder in (server_tmp, server_home, downloads):
+        folder.mkdir()
+    built = {path: path.stat().st_mtime_ns for path in desk_project.rglob("*") if path.is_file()}
     with local_smtp() as (inbox, smtp_env):
-        env = {**smtp_env, "TMPDIR": str(server_tmp)}
+        env = {**smtp_env, "TMPDIR": str(server_tmp), "HOME": str(server_home)}
         with DeskServer(desk_project, tmp_path / "server.log", env=env) as server:
             context = browser.new_context(accept_downloads=True)
             page = context.new_page()
             page.goto(server.url + f"/?q={NAME}")  # even typed into the filter
             page.goto(server.url + "/personalize?variant=cns&locale=ar")
-            page.get_by_label("Child's first name").fill(NAME)
-            page.get_by_label("Notes for the family").fill(f"{NAME} likes the third floor.")
-            page.locator("#care_team-0-name").fill(f"{NAME}'s nurse")
+            _fill_sheet(page)
             wanted = downloaded(
                 page, lambda: page.get_by_role("button", name="Download the PDF").click()
             )
-            downloads.mkdir()
             (downloads / "asked-for.pdf").write_bytes(wanted)
-            page.get_by_label("Child's first name").fill(NAME + "\u202e")  # refused: error page
+            page.get_by_label("Child's first name").fill(NAME + "\u202e")  # refused
             page.get_by_role("button", name="Download the PDF").click()
             page.get_by_label("Child's first name").fill(NAME)
             page.get_by_label("Also make an e-book (EPUB)").check()
             page.get_by_role("button", name="Make the files").click()
+            page.get_by_role("heading", name="Your files are ready").wait_for()
             page.goto(server.url + "/personalize?variant=cns&locale=ar")  # no-store: no going back
-            page.get_by_label("Child's first name").fill(NAME)
+            _fill_sheet(page)
             page.get_by_label("Family's email address").fill("family@example.org")
             page.get_by_role("button", name="Send", exact=True).click()
             assert "Email sent" in page.content()
@@ -229,7 +249,7 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
             page.get_by_label(re.compile("Standard, Letter")).check()
             page.get_by_role("button", name=re.compile("Add the ticked files")).click()
             page.get_by_text("Personalize the PDFs for the child").click()
-            page.get_by_label("Child's first name").fill(NAME)
+            _fill_sheet(page)
             archive = downloaded(
                 page, lambda: page.get_by_role("button", name=re.compile("zip")).click()
             )
@@ -253,7 +273,8 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
             chart = page.locator("#chart-line").input_value()
             context.close()
             logs = server.logs()
-    assert NAME in pdf_text(wanted) and len(inbox.messages) == 2
+    child_pdf = pdf_text(wanted)
+    assert NAME in child_pdf and "555-0147" in child_pdf and len(inbox.messages) == 2
     basket = zipfile.ZipFile(downloads / "basket.zip")
     assert NAME in pdf_text(basket.read("ar/relapsed-all-cns.letter.pdf"))
     locked = zipfile.ZipFile(downloads / "protected.zip").read("ar/relapsed-all-cns.letter.pdf")
@@ -263,14 +284,25 @@ def test_privacy_a_whole_session_leaves_the_name_nowhere(desk_project, browser, 
     for sent in (draft, inbox.messages[1]):  # the basket's email: the PDF made for the child
         [attached] = email.message_from_bytes(sent, policy=email.policy.default).iter_attachments()
         assert NAME in pdf_text(attached.get_content())
-    assert NAME not in logs and "GET /" in logs and "?" not in logs.split("GET /", 1)[1][:40]
-    # The name is nowhere in the project, the server's or the system's temporary folders.
-    places = [desk_project, REPO, server_tmp, Path(tempfile.gettempdir())]
-    leaks = [
-        path for path in _recent_files(places, started, skip=(downloads, REPO / ".venv"))
-        if _contains(path, NAME)
-    ]  # fmt: skip
+    assert "GET /" in logs and "?" not in logs.split("GET /", 1)[1][:40]
+    assert not [secret for secret in SECRETS if _found_in(logs.encode(), secret)], logs
+    # Nothing the desk wrote holds them: its project (output/, .cache/, the instance
+    # folder), the repository, its own TMPDIR and HOME, the system's temporary folder.
+    places = [desk_project, REPO, server_tmp, server_home, Path(tempfile.gettempdir())]
+    written = list(_recent_files(places, started, skip=(downloads, REPO / ".venv")))
+    leaks = [(path, secret) for path in written for secret in SECRETS if _contains(path, secret)]
     assert not leaks, leaks
+    # Made files are compressed (a PDF's text is not its bytes): the desk leaves none
+    # where it writes, and nothing at all in its own temporary folder.
+    made = [
+        path for path in written
+        if (tmp_path in path.parents or desk_project in path.parents)
+        and downloads not in path.parents
+        and built.get(path) != path.stat().st_mtime_ns
+        and _is_made_file(path)
+    ]  # fmt: skip
+    assert not made, made
+    assert not list(server_tmp.rglob("*")), list(server_tmp.rglob("*"))
 
 
 def _recent_files(folders: list[Path], since: float, skip: tuple[Path, ...]):
@@ -298,12 +330,32 @@ def _recent_files(folders: list[Path], since: float, skip: tuple[Path, ...]):
                     yield path
 
 
-def _contains(path: Path, name: str) -> bool:
+def _found_in(data: bytes, secret: str) -> bool:
+    """``secret`` in ``data`` as UTF-8, UTF-16 (either order), Latin-1 or percent-encoded
+    (as a form posts it, spaces as + or %20), any case for the encoded forms."""
+    forms = {secret.encode(), secret.encode("utf-16-le"), secret.encode("utf-16-be")}
+    forms.add(secret.encode("latin-1", "replace"))
+    forms |= {quote_plus(secret).encode(), quote(secret).encode()}
+    lowered = data.lower()
+    return any(form in data or form.lower() in lowered for form in forms)
+
+
+def _contains(path: Path, secret: str) -> bool:
     try:
         data = path.read_bytes()
     except OSError:
         return False
-    return any(form in data for form in (name.encode(), name.encode("utf-16-le")))
+    return _found_in(data, secret)
+
+
+def _is_made_file(path: Path) -> bool:
+    """A PDF, zip (EPUB) or email, by its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(512)
+    except OSError:
+        return False
+    return start.startswith((b"%PDF", b"PK\x03\x04")) or b"X-Unsent" in start
 
 
 def test_everything_works_without_javascript(server, browser):
