@@ -193,6 +193,37 @@ def test_the_same_text_gives_the_same_mp3_bytes(project, tmp_path):
     assert hashlib.sha256(one.mp3).digest() == hashlib.sha256(two.mp3).digest()
 
 
+def test_the_narration_is_written_for_lame_clip_by_clip(tmp_path, monkeypatch):
+    """A whole handout's samples are 60 to 100 MB: never held in memory at once (the
+    render worker's peak), yet the same samples, in place, as one buffer would have."""
+    from relapse_handouts.audio import narration as module
+
+    cache = SpeechCache(tmp_path)
+    texts = ["Rest well tonight.", "Call the clinic.", "If your child has a fever, call."]
+    spoken = tuple(
+        Utterance(part, f"{part}.{i}", text, "en-CA")
+        for i, (part, text) in enumerate(zip(["a", "a", "b"], texts, strict=True))
+    )
+    writes: list[bytes] = []
+
+    class Recorder(BytesIO):
+        def write(self, data) -> int:  # type: ignore[override]
+            writes.append(bytes(data))
+            return len(data)
+
+    monkeypatch.setattr(module, "_encode", lambda write, settings: write(Recorder()) or b"")
+    narration = Narrator(cache).narrate(spoken)
+    clips = [cache.samples(cache.synthesize(text, "en-CA")) for text in texts]
+    pcm = b"".join(writes)
+    assert len(pcm) == round(narration.duration * SAMPLE_RATE) * 2
+    for timing, clip in zip(narration.timings, clips, strict=True):
+        begin = round(timing.begin * SAMPLE_RATE) * 2
+        assert pcm[begin : begin + len(clip)] == clip
+    assert pcm.count(0) >= len(pcm) - sum(len(clip) for clip in clips)  # pauses are silence
+    silence = round(max(module.PART_PAUSE_SECONDS, module.END_SECONDS) * SAMPLE_RATE) * 2
+    assert max(len(data) for data in writes) <= max(silence, *(len(c) for c in clips))
+
+
 def test_long_handouts_get_a_lower_bit_rate_within_budget():
     assert bitrate_for(60) == 24
     assert bitrate_for(30 * 60) == 16

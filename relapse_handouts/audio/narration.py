@@ -14,8 +14,9 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
+from typing import BinaryIO
 
 from .script import Utterance
 from .speech import BYTES_PER_FRAME, SAMPLE_RATE, Clip, SpeechCache, tool_version
@@ -116,15 +117,21 @@ class Narrator:
             ).encode()
         ).hexdigest()
         path = self.cache.folder / "mp3" / key[:2] / f"{key}.mp3"
-        self.cache.stored(path, lambda: _encode(self._pcm(clips, layout, total), settings))
+        write = partial(self._write_pcm, clips, layout, total)
+        self.cache.stored(path, lambda: _encode(write, settings))
         return self.cache.read(path)
 
-    def _pcm(self, clips: list[Clip], layout: list[tuple[int, int]], total: int) -> bytes:
-        pcm = bytearray()
+    def _write_pcm(
+        self, clips: list[Clip], layout: list[tuple[int, int]], total: int, out: BinaryIO
+    ) -> None:
+        """The narration's samples into ``out``, one clip at a time: a whole handout's PCM
+        is 60 to 100 MB, which held in memory (with its copies) was most of a render
+        worker's peak (benchmarks/RESULTS.md, render worker memory)."""
+        written = 0
         for clip, (begin, _) in zip(clips, layout, strict=True):
-            pcm += bytes((begin * BYTES_PER_FRAME) - len(pcm))  # the pause before it
-            pcm += self.cache.samples(clip)
-        return bytes(pcm) + bytes(total * BYTES_PER_FRAME - len(pcm))
+            written += out.write(bytes(begin * BYTES_PER_FRAME - written))  # the pause
+            written += out.write(self.cache.samples(clip))
+        out.write(bytes(total * BYTES_PER_FRAME - written))
 
 
 def _layout(spoken: tuple[Utterance, ...], clips: list[Clip]) -> list[tuple[int, int]]:
@@ -153,13 +160,14 @@ def bitrate_for(seconds: float) -> int:
     return fitting[0] if fitting else BITRATES_KBPS[-1]
 
 
-def _encode(pcm: bytes, settings: tuple[str, ...]) -> bytes:
+def _encode(write_pcm: Callable[[BinaryIO], None], settings: tuple[str, ...]) -> bytes:
     raw = ("-r", "-s", "22.05", "--bitwidth", "16", "--signed", "--little-endian")
     # Into a file, not a pipe: lame goes back to write its header (length, encoder delay),
     # which lets players skip the encoder's padding so the timings stay exact.
     with tempfile.TemporaryDirectory(prefix="lame-") as folder:
         source, target = Path(folder) / "narration.pcm", Path(folder) / "narration.mp3"
-        source.write_bytes(pcm)
+        with source.open("wb") as pcm:
+            write_pcm(pcm)
         command = ["lame", "--quiet", *raw, *settings, str(source), str(target)]
         subprocess.run(command, capture_output=True, check=True, timeout=600)
         return target.read_bytes()
