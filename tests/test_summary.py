@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 from pypdf import PdfReader
@@ -134,11 +135,50 @@ def test_each_therapy_summary_says_something_of_its_own(built, slug):
         assert "between treatment and the relapse" not in text
 
 
-@pytest.mark.parametrize("locale", ["zh-Hans", "ar", "pa"])
-def test_summary_names_the_full_handout_in_its_own_language(built, locale):
-    """Not by an English file name (issue 19, 6): by its title, in the locale."""
-    text = pdf_text(built / f"{locale}/relapsed-all.summary.letter.pdf")
-    assert "relapsed-all" not in text and ".pdf" not in text
+LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
+
+
+def full_handout_paragraph(project: Path, locale: str) -> lxml.html.HtmlElement:
+    """The summary's "Read the full handout" paragraph (general handout, Letter)."""
+    from relapse_handouts import load_project, resolve_handout
+    from relapse_handouts.formats import output_format
+    from relapse_handouts.html import HtmlRenderer
+
+    config = config_for(project)
+    model = load_project(config)
+    resolved = resolve_handout(model, model.handouts[0], model.variants[0], locale)
+    html = HtmlRenderer(config).render(resolved, output_format("pdf", "summary"), "letter").html
+    return lxml.html.fromstring(html).xpath("//p[@class='full-handout']")[0]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_summary_asks_by_title_and_gives_the_file_name_as_the_care_teams_reference(project, locale):
+    """The family asks by the title, in their language (issue 19, 6); the file name is the
+    care team's reference, after the sentence, left to right and isolated (in Arabic too)."""
+    paragraph = full_handout_paragraph(project, locale)
+    (reference,) = paragraph.xpath("span[@class='file-reference']")
+    names = reference.xpath(".//bdi[@class='file-name']")
+    assert [(n.text_content(), n.get("dir")) for n in names] == [("relapsed-all.letter.pdf", "ltr")]
+    label = reference.text_content().replace(names[0].text_content(), "").strip(" :：\u00a0")
+    assert label and (locale == "en-CA" or "care team" not in label), label
+    reference.drop_tree()
+    sentence = paragraph.text_content()
+    assert "relapsed-all" not in sentence and ".pdf" not in sentence, sentence
+
+
+def test_arabic_summary_prints_the_file_name_whole_beside_its_label(built):
+    """One page; the name is one word on one line (never broken at its hyphens), with the
+    Arabic label on its right, where right-to-left reading starts."""
+    import pymupdf
+
+    with pymupdf.open(built / "ar/relapsed-all.summary.letter.pdf") as document:
+        assert len(document) == 1
+        words = document[0].get_text("words")
+    names = [w for w in words if "relapsed" in w[4] or ".pdf" in w[4]]
+    assert [w[4] for w in names] == ["relapsed-all.letter.pdf"]
+    name = names[0]
+    label = [w for w in words if "الرعاية" in w[4] and abs(w[3] - name[3]) < 2]
+    assert label and label[0][0] > name[2], (name, label)
 
 
 def test_summary_links_only_what_is_on_the_page(built):
