@@ -67,6 +67,42 @@ def test_download_and_open_to_print(client, desk_project):
     assert "default-src 'none'" in policy and "object-src 'self'" in policy
 
 
+def test_a_general_file_has_its_chart_line(client):
+    """A built file downloaded or opened to print from the list or the preview: each of
+    its links names the desk's chart line for it, worded as the other lines (topic,
+    language, the file, content version, status, date, how), in the nurse's language."""
+    page = lxml.html.fromstring(client.get("/preview/cns/fr-CA").data)
+    asked = {
+        link.get("href"): link.get("data-chart")
+        for link in page.xpath("//a[@data-chart]")
+    }  # fmt: skip
+    pdf = "/files/fr-CA/relapsed-all-cns.letter.pdf"
+    assert asked[pdf] == "/chart?key=fr-CA/relapsed-all-cns.letter.pdf&given=downloaded"
+    assert asked[pdf + "?show=1"].endswith("&given=printed") and len(asked) >= 6
+    listed = lxml.html.fromstring(client.get("/?locale=ar").data)
+    assert len(listed.xpath("//a[@data-chart]")) == len(
+        listed.xpath("//a[starts-with(@href, '/files/')]")
+    )
+
+    def line(query: str) -> str:
+        answer = client.get("/chart?" + query)
+        assert answer.status_code == 200, query
+        return lxml.html.fromstring(answer.data).get_element_by_id("chart-line").text.strip()
+
+    printed = line("key=fr-CA/relapsed-all-cns.letter.pdf&given=printed")
+    assert printed.startswith("Patient education: When childhood ALL comes back in the brain")
+    assert "(Français (Canada)), PDF to print, Standard, Letter, content version" in printed
+    assert printed.endswith("; PDF opened to print.") and "draft, not yet reviewed" in printed
+    assert line("key=ar/relapsed-all-cns.epub&given=downloaded").endswith("; downloaded.")
+    assert client.get("/chart?key=ar/relapsed-all-cns.epub&given=printed").status_code == 400
+    assert client.get("/chart?key=../secret&given=downloaded").status_code == 404
+    assert client.get("/chart?key=ar/relapsed-all-cns.epub").status_code == 400
+    client.set_cookie("desk_ui", "fr-CA")
+    french = line("key=ar/relapsed-all-cns.letter.pdf&given=printed")
+    assert french.startswith("Enseignement au patient : Quand la LAL")
+    assert "PDF à imprimer, Standard, Lettre" in french and "PDF ouvert pour l’impression" in french
+
+
 def test_preview_frames_the_web_edition_under_a_script_free_policy(client):
     page = client.get("/preview/cns/ar")
     assert page.status_code == 200

@@ -25,6 +25,7 @@ from tests.base import (
     REPO,
     DeskServer,
     check_page,
+    check_widths,
     downloaded,
     local_smtp,
     pdf_text,
@@ -502,6 +503,35 @@ def test_make_the_files_without_javascript(server, browser):
         assert page.get_by_label("Child's first name").input_value() == NAME
     finally:
         context.close()
+
+
+def test_a_general_file_gives_its_chart_line(server, page, shots):
+    """Downloading a built file, or opening it to print (a new tab), from the list or the
+    preview leaves the page as it was and shows the file's line for the chart under its
+    links (one at a time), in the nurse's language; without script the files still come."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(server.url + "/?locale=en-CA&format=pdf&edition=standard")
+    row = page.locator("li.document .files li").first
+    downloaded(page, lambda: row.get_by_role("link", name=re.compile("^Download")).click())
+    line = row.locator("#chart-line")
+    expect(line).to_have_value(re.compile(r"Standard, Letter, content version .*; downloaded\.$"))
+    assert line.input_value().startswith("Patient education: When childhood ALL comes back")
+    with page.context.expect_page() as opened:
+        row.get_by_role("link", name=re.compile("^Open to print")).click()
+    opened.value.close()
+    expect(line).to_have_value(re.compile(r"; PDF opened to print\.$"))
+    assert page.locator("#chart-line").count() == 1 and "/?locale=en-CA" in page.url
+    page.get_by_role("button", name="Copy").click()
+    assert page.evaluate("navigator.clipboard.readText()") == line.input_value()
+    check_widths(page, shots, "list-chart-line")
+    page.goto(server.url + "/")
+    page.get_by_role("button", name="Français").click()
+    page.goto(server.url + "/preview/cns/ar")
+    epub = page.locator(".files li").filter(has_text="EPUB")
+    downloaded(page, lambda: epub.get_by_role("link", name=re.compile("^Télécharger")).click())
+    expect(epub.locator("#chart-line")).to_have_value(re.compile(r"; téléchargé\.$"))
+    assert "Enseignement au patient : Quand la LAL" in epub.locator("#chart-line").input_value()
+    check_widths(page, shots, "preview-chart-line-fr")
 
 
 def test_changed_pages_at_phone_width(server, browser, shots):

@@ -270,6 +270,58 @@ def test_no_menu_cuts_its_choice_on_a_phone(server, browser, shots, ui):
         page.context.close()
 
 
+# The chosen topic's whole title under the topic menu: its text, whether it is shown, and
+# whether it fits the page's width.
+WHOLE_TOPIC = """() => {
+  const line = document.getElementById('variant-whole');
+  const r = line.getBoundingClientRect();
+  return [line.textContent, line.checkVisibility(), r.right <= innerWidth + 0.5
+          && line.scrollWidth <= line.clientWidth + 0.5];
+}"""
+
+
+@pytest.mark.parametrize(
+    ("ui", "javascript"), [("English", True), ("Français", True), ("Français", False)]
+)
+def test_the_chosen_topic_is_read_whole_on_a_phone(server, browser, shots, ui, javascript):
+    """A menu cannot wrap, so at 390 and 320 px the topic menu cuts a long title ("Quand
+    la LAL de l'enfant revient dans le cerve"): the chosen topic's whole title is shown
+    under it, wrapped, with script (as the menu changes) and without (from the server);
+    none with "Any topic", and none on a desk computer, where the menu shows it whole."""
+    page = new_page(browser, PHONE, javascript)
+    try:
+        page.goto(server.url + "/")
+        page.get_by_role("button", name=ui).click()
+        topics = page.locator("#variant option").evaluate_all(
+            "options => options.filter(o => o.value).map(o => [o.value, o.text])"
+        )
+        topics = sorted(topics, key=lambda topic: len(topic[1]))  # the shortest, two longest
+        topics = [topics[0], *topics[-2:]]
+        cut = []
+        for width in (390, 320):
+            page.set_viewport_size({"width": width, "height": 844})
+            for value, title in topics:
+                if javascript:
+                    page.locator("#variant").select_option(value)
+                else:
+                    page.goto(server.url + f"/?variant={value}")
+                assert page.evaluate(WHOLE_TOPIC) == [title, True, True], (width, value)
+                cut += [c for c in cut_choices(page) if c.startswith("variant ")]
+        assert cut, "the menu cuts no title: this test no longer shows anything"
+        check_page(page, shots, f"find-topic-whole-{ui.lower()}-320{'' if javascript else '-nojs'}")
+        if javascript:
+            page.locator("#variant").select_option("")
+        else:
+            page.goto(server.url + "/?variant=")
+        assert page.evaluate(WHOLE_TOPIC)[1] is False
+        page.set_viewport_size(DESKTOP)
+        page.goto(server.url + f"/?variant={topics[0][0]}")
+        assert page.evaluate(WHOLE_TOPIC)[1] is False and cut_choices(page) == []
+        print(f"topic titles cut by the menu on a phone ({ui}): {len(cut)}")
+    finally:
+        page.context.close()
+
+
 OPENED = "li.topic-group:has(> details[open])"
 
 

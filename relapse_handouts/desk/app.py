@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException
 
 from ..templates import ProjectLoader
-from . import basket, personal_views, views
+from . import basket, chart, personal_views, views
 from .context import UI_COOKIE, gettext, log, ngettext, topic
 from .guard import FailedSignIns, check_request
 from .settings import MAX_FIELD_CHARS, MAX_REQUEST_BYTES, DeskSettings
@@ -120,7 +120,7 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         log.error("request failed: %s", type(error).__name__)
         return _error_page(500), 500
 
-    for blueprint in (views.blueprint, personal_views.blueprint, basket.blueprint):
+    for blueprint in (views.blueprint, personal_views.blueprint, basket.blueprint, chart.blueprint):
         app.register_blueprint(blueprint)
     return app
 

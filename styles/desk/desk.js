@@ -199,6 +199,29 @@
     });
   }
   Array.prototype.forEach.call(document.querySelectorAll("form.sheet"), askChart);
+  // A built file downloaded or opened to print (in a new tab) from the list or the
+  // preview: the page stays, and the file's line for the chart is shown under its links
+  // (asked of the desk with the file and how, nothing personal; one line at a time).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[data-chart]") : null;
+    if (!link || !window.fetch) { return; }
+    fetch(link.getAttribute("data-chart"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text();
+      })
+      .then(function (html) {
+        var got = new DOMParser().parseFromString(html, "text/html").querySelector("section.chart");
+        var row = link.closest("li");
+        if (!got || !row) { return; }
+        var old = document.querySelector("section.chart.for-file");
+        if (old) { old.remove(); }
+        got.classList.add("for-file");
+        row.appendChild(document.importNode(got, true));
+        wireCopy();
+      })
+      .catch(function () { /* the line is a help: the file itself is on its way */ });
+  });
   // The basket bar's real height, kept free at the bottom when focus scrolls (desk.css).
   function measureBar() {
     var bar = document.querySelector(".basket-bar");
@@ -298,9 +321,18 @@
     window.clearTimeout(typing);
     typing = window.setTimeout(function () { refresh(false); }, 300);
   });
+  var topicMenu = document.getElementById("variant");
+  var wholeTopic = document.getElementById("variant-whole");
   Array.prototype.forEach.call(filters.querySelectorAll("select"), function (select) {
     select.addEventListener("change", function () { refresh(false); });
   });
+  if (topicMenu && wholeTopic) {
+    // The chosen topic's whole title under the menu, which cuts it on a phone.
+    topicMenu.addEventListener("change", function () {
+      wholeTopic.textContent = topicMenu.value ? topicMenu.selectedOptions[0].text : "";
+      wholeTopic.hidden = !topicMenu.value;
+    });
+  }
   filters.addEventListener("submit", function (event) {
     event.preventDefault();
     window.clearTimeout(typing);
