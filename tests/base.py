@@ -229,7 +229,7 @@ class DeskServer(ServerProcess):
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, driven by Playwright
 DESK_SHOTS = REPO / "tests" / "artifacts" / "desk"  # git-ignored: screenshots to look at
-WIDTHS = (1280, 390)  # a desk computer and a phone
+WIDTHS = (1280, 390, 320)  # a desk computer, a phone, reflow (WCAG 1.4.10: 320 CSS px)
 
 
 def downloaded(page, click) -> bytes:
@@ -267,8 +267,9 @@ def check_page(page, shots: Path, name: str) -> None:
 
 
 def check_widths(page, shots: Path, name: str) -> None:
-    """``check_page`` at each of ``WIDTHS`` (``name-1280.png``, ``name-390.png``); at phone
-    width also ``check_phone_fit``. The page is then put back at its own size."""
+    """``check_page`` at each of ``WIDTHS`` (``name-1280.png``, ``name-390.png``,
+    ``name-320.png``); at phone widths also ``check_phone_fit`` (no sideways scroll: WCAG
+    1.4.10 reflow at 320 CSS px). The page is then put back at its own size."""
     size = page.viewport_size or {"width": WIDTHS[0], "height": 900}
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": size["height"]})

@@ -1,8 +1,9 @@
 """The nurse's seven tasks of issue 24, replayed end to end in Debian's Chromium against
 the real desk (gunicorn, a local mail server): find and print, personalize in French, a
 family's basket with audio, the French desk with an Arabic handout, mistakes, keyboard
-only, phone width. Every page met is checked with axe-core at 1280 and 390 px (no
-sideways scroll and no control under 24 px at 390) and kept as a screenshot of each width
+only, phone width. Every page met is checked with axe-core at 1280, 390 and 320 px (no
+sideways scroll, WCAG 1.4.10 reflow, and no control under 24 px at 390 and 320) and kept as
+a screenshot of each width
 in tests/artifacts/desk/ (``scenario-*.png``) to look at. Selectors are roles, labels and
 visible words, so a new layout of the list or the form keeps them."""
 
@@ -228,6 +229,7 @@ def test_c_a_family_basket_with_audio(server, nurse, shots):
     )
     message = email.message_from_bytes(draft, policy=email.policy.default)
     assert message["X-Unsent"] == "1" and message["Subject"].endswith(CNS_TITLE)
+    check_widths(page, shots, "scenario-basket-draft")  # the page with the draft and chart line
     attached = {part.get_filename(): part.get_content_type() for part in message.iter_attachments()}
     assert attached == {
         "relapsed-all-cns.letter.pdf": "application/pdf",
@@ -324,6 +326,12 @@ def test_e_mistakes_are_named_in_the_desk_language(server, infirmiere, shots):
     page.get_by_role("heading", name=re.compile("Courriel envoyé")).wait_for()
     check_chart_line(page, "envoy")
     check_widths(page, shots, "scenario-result-sent-fr")
+    draft = downloaded(  # the result keeps the form: a draft too, on its own page
+        page, lambda: page.get_by_role("button", name=re.compile(r"^Brouillon de courriel")).click()
+    )
+    assert b"X-Unsent: 1" in draft
+    check_chart_line(page, "brouillon")
+    check_widths(page, shots, "scenario-result-draft-fr")
     page.goto(server.url + "/pas/de/page")
     check_widths(page, shots, "scenario-error-404-fr")
 
