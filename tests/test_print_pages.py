@@ -350,6 +350,24 @@ def test_a_one_medicine_table_in_large_print_leaves_no_page_half_empty(large_pri
     assert not short, f"pages left half empty before the medicine table: {short}"
 
 
+def test_english_names_in_brackets_stay_whole_in_large_print(large_print_sample):
+    """Punjabi (like Arabic and Chinese) names each medicine with its English name in
+    brackets: in the medicine table's bold column "(cyclophosphamide" filled the line and
+    its ")" went to a line of its own. No line of a left-to-right sample starts with a
+    closing bracket (Arabic extraction reorders brackets, so it is looked at instead)."""
+    checked, stray = 0, []
+    for pdf in large_print_pdfs(large_print_sample):
+        if pdf.parent.name == "ar":
+            continue
+        checked += 1
+        with pymupdf.open(pdf) as document:
+            for number, page in enumerate(document, 1):
+                lines = page.get_text("text").splitlines()
+                stray += [(pdf.name, pdf.parent.name, number) for t in lines if t.startswith(")")]
+    assert checked >= 3 * 2 * 2
+    assert not stray, stray
+
+
 # The "Important" box --------------------------------------------------------------------
 
 
