@@ -2,10 +2,11 @@
 
 Each process builds one ``RenderContext`` (the documents ``gather`` resolved, Jinja
 environments, one WeasyPrint font configuration) and reuses it for every output it
-renders. Workers never load, translate or resolve the source themselves. A worker is
-replaced after ``TASKS_PER_WORKER`` tasks, so its memory cannot creep over a long build
-(WeasyPrint's users see growth in long-lived processes); workers come from a fork server
-(small, clean processes: replacing a worker never forks the busy parent).
+renders. Workers never load, translate or resolve the source themselves. Each worker
+renders one locale's outputs only, at most ``TASKS_PER_WORKER`` tasks, then is replaced,
+so its memory cannot creep over a long build (WeasyPrint's users see growth in long-lived
+processes) nor hold the fonts of every script; workers come from a fork server (small,
+clean processes: replacing a worker never forks the busy parent).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class Artifact:
     sources: tuple[str, ...]
     seconds: float = 0.0  # time to render, for the benchmark and the summary
     worker_peak_kb: int = 0  # peak memory of the process that rendered it
-    worker: int = 0  # that process's id (workers are replaced after TASKS_PER_WORKER tasks)
+    worker: int = 0  # that process's id (see _batches: workers are replaced)
     duration: float | None = None  # seconds of narration, for read-aloud outputs
     reading_level: ReadingLevel | None = None  # of the text (None: no formula for it)
 
@@ -230,6 +231,24 @@ def _groups(specs: tuple[OutputSpec, ...]) -> list[tuple[OutputSpec, ...]]:
     return [tuple(sorted(group, key=lambda s: s.output.made_from is not None)) for group in ordered]
 
 
+def _batches(
+    groups: list[tuple[OutputSpec, ...]], workers: int
+) -> list[list[tuple[OutputSpec, ...]]]:
+    """The tasks in batches, each rendered by new worker processes: one locale per batch
+    (a worker that drew CJK, Arabic and Gurmukhi text kept all their fonts) and at most
+    ``TASKS_PER_WORKER`` tasks per worker on average (so memory cannot creep; one worker
+    renders at most its batch). A locale with more is dealt into even batches, each with
+    its share of the slow tasks, which come first."""
+    by_locale: dict[str, list[tuple[OutputSpec, ...]]] = {}
+    for group in groups:
+        by_locale.setdefault(group[0].locale, []).append(group)
+    batches = []
+    for same in by_locale.values():
+        count = -(-len(same) // (workers * TASKS_PER_WORKER))  # rounded up
+        batches += [same[first::count] for first in range(count)]
+    return batches
+
+
 def render_outputs(
     config: BuildConfig,
     documents: Mapping[DocumentKey, ResolvedHandout],
@@ -254,15 +273,13 @@ def render_outputs(
     server = multiprocessing.get_context("forkserver")
     server.set_forkserver_preload([__name__])
     initargs = (config, documents, font_environment(), os.getpid())
-    groups = _groups(specs)
-    # New workers for each batch of TASKS_PER_WORKER tasks per worker. (Not the pool's
-    # max_tasks_per_child: Python 3.11's pool can stop replacing workers and hang with it.)
-    batch = workers * TASKS_PER_WORKER
-    for start in range(0, len(groups), batch):
+    # New workers for each batch. (Not the pool's max_tasks_per_child: Python 3.11's pool
+    # can stop replacing workers and hang with it.)
+    for batch in _batches(_groups(specs), workers):
         with ProcessPoolExecutor(
             workers, mp_context=server, initializer=_start_worker, initargs=initargs
         ) as pool:
-            tasks = [pool.submit(_render_in_worker, g) for g in groups[start : start + batch]]
+            tasks = [pool.submit(_render_in_worker, group) for group in batch]
             for future in as_completed(tasks):
                 for artifact in future.result():
                     for warning in artifact.warnings:

@@ -4,9 +4,12 @@ replaced after a bounded number of tasks, with the same bytes as rendering in-pr
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 
 from relapse_handouts import render
+from relapse_handouts.formats import OUTPUTS
 from relapse_handouts.gather import gather
+from relapse_handouts.plan import OutputSpec
 from relapse_handouts.render import render_outputs
 from tests.base import config_for, make_project
 
@@ -25,13 +28,42 @@ def test_workers_are_replaced_and_render_the_same_bytes(tmp_path, monkeypatch):
     assert {a.worker for a in alone} == {os.getpid()}
     # Each batch of 4 tasks (a booklet goes with its PDF) has its own worker processes.
     worker_of = {a.spec: a.worker for a in pooled}
-    groups = render._groups(specs)
     batches = [
-        {worker_of[spec] for group in groups[start : start + 4] for spec in group}
-        for start in range(0, len(groups), 4)
+        {worker_of[spec] for group in batch for spec in group}
+        for batch in render._batches(render._groups(specs), 2)
     ]
     assert len(batches) >= 2
     assert all(not (one & other) for i, one in enumerate(batches) for other in batches[i + 1 :])
+
+
+def matrix(locales: tuple[str, ...], variants: int) -> tuple[OutputSpec, ...]:
+    """Every output of the formats table for ``variants`` variants in ``locales``, in the
+    plan's order (locales interleaved)."""
+    return tuple(
+        OutputSpec("h", f"v{number}", locale, entry.format, paper, path, entry.edition)
+        for number in range(variants)
+        for locale in locales
+        for entry in OUTPUTS
+        for paper in (("letter", "a4") if entry.per_paper else (None,))
+        for path in [PurePosixPath(locale) / entry.path_name(f"v{number}", paper)]
+    )
+
+
+def test_each_batch_of_workers_renders_one_locale_and_a_bounded_number_of_tasks():
+    """A worker's memory grows with the scripts it has drawn (a worker with CJK, Arabic
+    and Gurmukhi outputs peaked higher than one with a single locale's) and with the tasks
+    it has run: new workers for each batch, one locale per batch, a bounded batch."""
+    specs = matrix(("en-CA", "zh-Hans", "ar", "pa"), variants=8)
+    groups = render._groups(specs)
+    batches = render._batches(groups, workers=2)
+    assert sorted(group for batch in batches for group in batch) == sorted(groups)
+    assert all(len({group[0].locale for group in batch}) == 1 for batch in batches)
+    assert all(0 < len(batch) <= 2 * render.TASKS_PER_WORKER for batch in batches)
+    # A locale with more than one batch of tasks is dealt evenly, slow tasks first in each.
+    chinese = [batch for batch in batches if batch[0][0].locale == "zh-Hans"]
+    assert len(chinese) >= 2
+    assert max(map(len, chinese)) - min(map(len, chinese)) <= 1
+    assert all(batch[0][0].output.renderer == "read-aloud" for batch in chinese)
 
 
 def test_a_worker_under_the_memory_bound(tmp_path):
