@@ -1,13 +1,18 @@
-"""Shared fixtures: the shipped content built once per test session, and a guard that
-fails any test during which the renderer (WeasyPrint) logged a warning."""
+"""Shared fixtures: the shipped content built once per test session (once per run, too,
+when pytest-xdist spreads the tests over several processes), and a guard that fails any
+test during which the renderer (WeasyPrint) logged a warning."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
+import pickle
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -20,6 +25,30 @@ OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
 # Formats and editions of the quick build: what is read, not heard.
 QUICK_FORMATS = ("pdf", "epub", "html")
 PRINTED = tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
+Made = TypeVar("Made")
+
+
+def made_once(factory, name: str, make: Callable[[Path], Made]) -> Made:
+    """``make(folder)``, run once per test run. Alone, in a new temporary folder. Under
+    pytest-xdist, the first worker to ask makes it in the run's shared temporary folder
+    while holding a lock, and keeps its (pickled) result there; the others wait for the
+    lock and read that result, so a session build is not rendered once per worker."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(factory.mktemp(name))
+    shared = factory.getbasetemp().parent / f"made-once-{name}"
+    shared.mkdir(exist_ok=True)
+    saved = shared / "result.pickle"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if saved.exists():
+            return pickle.loads(saved.read_bytes())
+        folder = shared / "made"
+        shutil.rmtree(folder, ignore_errors=True)  # a worker that failed making it
+        folder.mkdir()
+        result = make(folder)
+        (shared / "result.tmp").write_bytes(pickle.dumps(result))
+        (shared / "result.tmp").rename(saved)
+        return result
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +58,11 @@ def real_build(tmp_path_factory) -> tuple[Path, BuildResult]:
     handouts in the other locales (standard PDFs, EPUB, web page). The read-aloud outputs
     of the real content are left to ``full_build`` (tests/test_audio*.py use a tiny root).
     (output folder, result of both)"""
-    project = make_project(tmp_path_factory.mktemp("real"), "real")
+    return made_once(tmp_path_factory, "real", _real_build)
+
+
+def _real_build(folder: Path) -> tuple[Path, BuildResult]:
+    project = make_project(folder, "real")
     english = build(
         config_for(project, jobs=2, locales=("en-CA",), formats=QUICK_FORMATS, editions=PRINTED)
     )
@@ -57,18 +90,24 @@ def full_build(real_build, tmp_path_factory) -> tuple[Path, BuildResult]:
     """The whole matrix (every variant, locale, format, edition and paper), for the slow
     validator sweeps: a copy of ``real_build``'s project completed by a plain build."""
     output, _ = real_build
-    project = tmp_path_factory.mktemp("full") / "project"
-    shutil.copytree(output.parent, project, symlinks=True)
-    result = build(config_for(project, jobs=2))
-    assert result.warnings == ()
-    return project / "output", result
+
+    def complete(folder: Path) -> tuple[Path, BuildResult]:
+        project = folder / "project"
+        shutil.copytree(output.parent, project, symlinks=True)
+        result = build(config_for(project, jobs=2))
+        assert result.warnings == ()
+        return project / "output", result
+
+    return made_once(tmp_path_factory, "full", complete)
 
 
 @pytest.fixture(scope="session")
 def tiny_build(tmp_path_factory) -> tuple[Path, BuildResult]:
-    project = make_project(tmp_path_factory.mktemp("tiny"))
-    result = build(config_for(project, jobs=1))
-    return project / "output", result
+    def made(folder: Path) -> tuple[Path, BuildResult]:
+        project = make_project(folder)
+        return project / "output", build(config_for(project, jobs=1))
+
+    return made_once(tmp_path_factory, "tiny", made)
 
 
 class _RendererLog(logging.Handler):
@@ -113,7 +152,11 @@ def desk_project(tmp_path_factory) -> Path:
     """The shipped source with a few outputs built, for the nurse desk's tests:
     the CNS handout in English, French and Arabic (every printed edition on Letter, EPUB,
     web page; no read-aloud editions, which need the speech tools and take longest)."""
-    project = make_project(tmp_path_factory.mktemp("desk"), "real")
+    return made_once(tmp_path_factory, "desk", _desk_project)
+
+
+def _desk_project(folder: Path) -> Path:
+    project = make_project(folder, "real")
     printed = tuple(e for e in EDITIONS if e != "audio")
     build(
         config_for(

@@ -33,7 +33,7 @@ from tests.base import (
     tab_to,
 )
 
-NAME = "Quillonette"  # a child's name that appears nowhere in the shipped content
+NAME = "Thessalyne"  # a child's name that appears nowhere else (the sweep looks for it)
 
 
 @pytest.fixture(scope="module")
