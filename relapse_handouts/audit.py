@@ -12,23 +12,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from .checkers import (
-    EXPLAINED_PDF_WARNINGS,
-    CheckResult,
-    ace_check,
-    epubcheck_books,
-    open_chromium,
-    outloud_check,
-    tool_versions,
-    web_checks,
-)
+from .audit_batches import check_all
+from .checkers import EXPLAINED_PDF_WARNINGS, CheckResult, tool_versions
 from .config import BuildConfig
 from .errors import HandoutError
 from .files import MAX_ASSET_BYTES, atomic_write, read_text, sha256_of
@@ -111,18 +102,19 @@ def audit(
     versions = tool_versions()
     cache = _load_cache(output_dir)
     todo = [t for t in targets(output_dir, manifest) if t.kind and _key(t, versions) not in cache]
-    workers = config.worker_count
-    for kind, run in (("pdf", _check_pdfs), ("epub", _check_epubs), ("html", _check_pages)):
-        chosen = [t for t in todo if t.kind == kind]
-        if not chosen:
-            continue
-        if not versions.get(kind):
-            log(f"audit: {len(chosen)} {kind} file(s) not checked: {_missing(kind)}")
-            continue
-        log(f"audit: checking {len(chosen)} {kind} file(s)")
-        for target, results in zip(chosen, run(output_dir, chosen, workers), strict=True):
-            cache[_key(target, versions)] = [r.as_record() for r in results]
-        # Saved after each kind: an interrupted audit keeps what it has checked.
+    chosen = []
+    for kind in CLAIMS:
+        of_kind = [t for t in todo if t.kind == kind]
+        if of_kind and not versions.get(kind):
+            log(f"audit: {len(of_kind)} {kind} file(s) not checked: {_missing(kind)}")
+        elif of_kind:
+            log(f"audit: checking {len(of_kind)} {kind} file(s)")
+            chosen += of_kind
+    paths = [output_dir / t.path for t in chosen]
+    for done in check_all(paths, [t.kind for t in chosen], config.worker_count):
+        for index, results in done:
+            cache[_key(chosen[index], versions)] = [r.as_record() for r in results]
+        # Saved after each batch: an interrupted audit keeps what it has checked.
         atomic_write(output_dir / CACHE_NAME, json.dumps(cache, indent=1, sort_keys=True).encode())
     rows = _rows(output_dir, manifest, versions, cache)
     return AuditResult(
@@ -149,32 +141,6 @@ def _missing(kind: str) -> str:
         "tools/node_modules ('bash run.sh setup' installs them)",
         "html": "axe-playwright-python and Debian's chromium are needed",
     }[kind]
-
-
-def _check_pdfs(output_dir: Path, chosen: list[Target], workers: int) -> list[list[CheckResult]]:
-    paths = [output_dir / t.path for t in chosen]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return [[result] for result in pool.map(outloud_check, paths, chunksize=4)]
-
-
-def _check_epubs(output_dir: Path, chosen: list[Target], workers: int) -> list[list[CheckResult]]:
-    paths = [output_dir / t.path for t in chosen]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        # EPUBCheck in one Java process per worker (Java starts once per batch), Ace per book.
-        batches = [paths[i::workers] for i in range(workers) if paths[i::workers]]
-        by_path = {
-            path: result
-            for batch, results in zip(batches, pool.map(epubcheck_books, batches), strict=True)
-            for path, result in zip(batch, results, strict=True)
-        }
-        checked = [by_path[path] for path in paths]
-        aced = list(pool.map(ace_check, paths))
-    return [[a, b] for a, b in zip(checked, aced, strict=True)]
-
-
-def _check_pages(output_dir: Path, chosen: list[Target], workers: int) -> list[list[CheckResult]]:
-    with open_chromium() as browser:
-        return [[web_checks(browser, output_dir / t.path)] for t in chosen]
 
 
 def write_report(config: BuildConfig, manifest: Manifest) -> Path:

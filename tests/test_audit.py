@@ -6,11 +6,20 @@ from __future__ import annotations
 import json
 import re
 import sys
+import zipfile
+from pathlib import Path
 
 import pytest
 
 from relapse_handouts import build
-from relapse_handouts.checkers import open_chromium, tool_versions, web_checks
+from relapse_handouts.checkers import (
+    ace_books,
+    epubcheck_books,
+    open_chromium,
+    tool_versions,
+    web_check_pages,
+    web_checks,
+)
 from tests.base import config_for, make_project, run_cli
 
 pytestmark = pytest.mark.slow  # every checker over a narrow build: about 1.5 minutes
@@ -97,3 +106,50 @@ def test_the_report_page_itself_passes_axe(audited):
     with open_chromium() as browser:
         result = web_checks(browser, project / "output/accessibility.html")
     assert result.findings == ()
+
+
+ACCESS_MODE = r'\s*<meta property="schema:accessMode">[^<]*</meta>'
+MISSING_ITEM = '<item href="missing.xhtml" id="missing" media-type="application/xhtml+xml"/>'
+
+
+def broken_book(good: Path, broken: Path) -> Path:
+    """A copy of ``good`` that each EPUB checker fails: no accessMode metadata (Ace) and a
+    manifest item whose file is missing (EPUBCheck)."""
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".opf"):
+                text = re.sub(ACCESS_MODE, "", data.decode())
+                data = text.replace("<manifest>", f"<manifest>{MISSING_ITEM}").encode()
+            target.writestr(info, data)
+    return broken
+
+
+def test_batched_epub_checkers_keep_each_books_verdict_in_place(audited, tmp_path):
+    """One Java and one Node process check a batch: the failing book in the middle keeps
+    its own findings and the books around it pass, none dropped or shifted."""
+    if not tool_versions()["epub"]:
+        pytest.skip("Ace by DAISY is not installed")
+    output = audited[0] / "output"
+    books = [output / "en-CA/relapsed-all-cns.epub", output / "ar/relapsed-all-cns.epub"]
+    batch = [books[0], broken_book(books[0], tmp_path / "broken.epub"), books[1]]
+    checked = epubcheck_books(batch)
+    assert [r.findings for r in checked] == [
+        (),
+        ('error RSC-001: File "EPUB/missing.xhtml" could not be found.',),
+        (),
+    ]
+    aced = ace_books(batch)
+    assert [r.findings for r in aced] == [(), ("error metadata-accessmode: EPUB/content.opf",), ()]
+    assert [r.passed for r in aced] == [True, False, True]
+
+
+def test_batched_pages_keep_each_pages_verdict_in_place(audited, tmp_path):
+    output = audited[0] / "output"
+    pages = [output / "en-CA/relapsed-all-cns.html", output / "ar/relapsed-all-cns.html"]
+    broken = tmp_path / "no-lang.html"  # the pages carry their styles and pictures
+    text = pages[0].read_text("utf-8")
+    broken.write_text(re.sub(r"<html[^>]*>", "<html>", text, count=1), "utf-8")
+    results = web_check_pages([pages[0], broken, pages[1]])
+    assert [r.passed for r in results] == [True, False, True]
+    assert results[1].findings[0].startswith("error html-has-lang:")

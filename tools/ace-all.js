@@ -1,0 +1,58 @@
+// Ace by DAISY over many EPUBs in one Node process and one Chromium (ace-cli takes one
+// book per run and starts Chromium for each, which is most of a small book's time).
+//   node tools/ace-all.js REPORT_DIR BOOK.epub...
+// Used by the audit (relapse_handouts/checkers.py). Writes REPORT_DIR/<n>.json (Ace's JSON
+// report) for the n-th book, in order; a book Ace cannot check gets no file. Books are
+// checked one after another: Ace already checks a book's documents four at a time.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const ace = require('@daisy/ace-core');
+const logger = require('@daisy/ace-logger');
+const runner = require('@daisy/ace-axe-runner-puppeteer');
+
+// Ace launches and closes the browser around each book; this runner keeps one open.
+const sharedBrowser = {
+  concurrency: runner.concurrency,
+  setTimeout: runner.setTimeout,
+  launch: async () => {},
+  close: async () => {},
+  run: runner.run,
+};
+
+async function checkOne(book, report) {
+  const tmpdir = fs.mkdtempSync(path.join(os.tmpdir(), 'ace-'));
+  try {
+    // No outdir: Ace returns the report (and prints it, to stdout, which the caller drops).
+    const [, json] = await ace(book, { cwd: process.cwd(), tmpdir, silent: true }, sharedBrowser);
+    fs.writeFileSync(report, JSON.stringify(json));
+  } catch (err) {
+    process.stderr.write(`ace-all: ${book}: ${err && err.message ? err.message : err}\n`);
+  } finally {
+    fs.rmSync(tmpdir, { recursive: true, force: true });
+  }
+}
+
+async function main(reports, books) {
+  fs.mkdirSync(reports, { recursive: true });
+  logger.initLogger({ silent: true, fileName: 'ace-all.log' });
+  await runner.launch();
+  try {
+    for (const [index, book] of books.entries()) {
+      await checkOne(book, path.join(reports, `${index}.json`));
+    }
+  } finally {
+    await runner.close();
+  }
+}
+
+main(process.argv[2], process.argv.slice(3)).then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`ace-all: ${err && err.stack ? err.stack : err}\n`);
+    process.exit(1);
+  },
+);
