@@ -42,7 +42,7 @@ def plan_batches(kinds: list[str], workers: int) -> list[Batch]:
     batches = []
     for checker in LONGEST_FIRST:
         items = [i for i, kind in enumerate(kinds) if checker in CHECKERS[kind]]
-        size = BATCH_SIZE[checker] or -(-len(items) // max(workers, 1))
+        size = BATCH_SIZE[checker] or max(1, -(-len(items) // max(workers, 1)))
         batches += [Batch(checker, tuple(items[i : i + size])) for i in range(0, len(items), size)]
     return batches
 

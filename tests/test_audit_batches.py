@@ -26,6 +26,15 @@ def test_every_file_is_in_one_batch_of_each_of_its_checkers(workers):
     assert sum(b.checker == "EPUBCheck" for b in batches) == workers
 
 
+@pytest.mark.parametrize("kinds", [["pdf", "html"], ["epub"], []])
+def test_a_kind_with_no_file_to_check_has_no_batch(kinds):
+    batches = plan_batches(kinds, 2)
+    assert sorted(i for b in batches for i in b.items) == sorted(
+        i for i, kind in enumerate(kinds) for _ in CHECKERS[kind]
+    )
+    assert all(b.items for b in batches)
+
+
 def test_results_are_filed_under_their_own_files_in_any_order():
     kinds = KINDS
     batches = plan_batches(kinds, 2)
