@@ -308,7 +308,10 @@ def test_the_chosen_topic_is_read_whole_on_a_phone(server, browser, shots, ui, j
                 assert page.evaluate(WHOLE_TOPIC) == [title, True, True], (width, value)
                 cut += [c for c in cut_choices(page) if c.startswith("variant ")]
         assert cut, "the menu cuts no title: this test no longer shows anything"
-        check_page(page, shots, f"find-topic-whole-{ui.lower()}-320{'' if javascript else '-nojs'}")
+        if javascript:
+            check_page(page, shots, f"find-topic-whole-{ui.lower()}-320")
+        else:  # axe's promise never settles in a page without script: a screenshot only
+            page.screenshot(path=shots / f"find-topic-whole-{ui.lower()}-320-nojs.png")
         if javascript:
             page.locator("#variant").select_option("")
         else:
