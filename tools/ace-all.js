@@ -1,9 +1,8 @@
 // Ace by DAISY over many EPUBs in one Node process and one Chromium (ace-cli takes one
-// book per run and starts Chromium for each, which is most of a small book's time).
+// book per run and starts Node and Chromium for each).
 //   node tools/ace-all.js REPORT_DIR BOOK.epub...
 // Used by the audit (relapse_handouts/checkers.py). Writes REPORT_DIR/<n>.json (Ace's JSON
-// report) for the n-th book, in order; a book Ace cannot check gets no file. Books are
-// checked one after another: Ace already checks a book's documents four at a time.
+// report) for the n-th book, in order; a book Ace cannot check gets no file.
 'use strict';
 
 const fs = require('fs');
@@ -13,6 +12,10 @@ const path = require('path');
 const ace = require('@daisy/ace-core');
 const logger = require('@daisy/ace-logger');
 const runner = require('@daisy/ace-axe-runner-puppeteer');
+
+// Books checked at once (each one's documents four at a time): one book alone leaves
+// the CPU idle while Chromium and Node wait on each other.
+const BOOKS_AT_ONCE = Number(process.env.ACE_BOOKS_AT_ONCE || 2);
 
 // Ace launches and closes the browser around each book; this runner keeps one open.
 const sharedBrowser = {
@@ -40,10 +43,15 @@ async function main(reports, books) {
   fs.mkdirSync(reports, { recursive: true });
   logger.initLogger({ silent: true, fileName: 'ace-all.log' });
   await runner.launch();
-  try {
-    for (const [index, book] of books.entries()) {
-      await checkOne(book, path.join(reports, `${index}.json`));
+  let next = 0;
+  const worker = async () => {
+    while (next < books.length) {
+      const index = next++;
+      await checkOne(books[index], path.join(reports, `${index}.json`));
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: BOOKS_AT_ONCE }, worker));
   } finally {
     await runner.close();
   }
