@@ -12,10 +12,11 @@ import signal
 import threading
 import time
 
-__all__ = ["die_with", "die_with_parent", "no_core_files"]
+__all__ = ["die_with", "die_with_parent", "no_core_files", "return_large_blocks"]
 
 _PR_SET_PDEATHSIG = 1
 _PR_SET_DUMPABLE = 4
+_M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 
 
 def _prctl(option: int, value: int) -> bool:
@@ -67,3 +68,14 @@ def no_core_files() -> None:
     """This process (and what it forks) never writes a core file."""
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     _prctl(_PR_SET_DUMPABLE, 0)  # also not through a core_pattern pipe (not RLIMIT_CORE's)
+
+
+def return_large_blocks(threshold: int = 128 * 1024) -> None:
+    """Memory blocks of ``threshold`` bytes or more are mapped on their own and given back
+    to the system when freed. glibc otherwise raises that threshold to the largest block
+    freed (up to 32 MB), so a renderer's large buffers (a CJK font's 20 MB copy, once per
+    PDF) come from the heap afterwards, which fragments and never shrinks."""
+    try:
+        ctypes.CDLL(None).mallopt(_M_MMAP_THRESHOLD, threshold)
+    except (OSError, AttributeError):  # not glibc
+        pass

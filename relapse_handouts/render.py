@@ -28,7 +28,7 @@ from .fonts import font_environment
 from .html import HtmlRenderer
 from .markup import plain_text
 from .plan import DocumentKey, OutputSpec
-from .processes import die_with, no_core_files
+from .processes import die_with, no_core_files, return_large_blocks
 from .quality import ReadingLevel, reading_level
 from .resolve import ResolvedHandout
 
@@ -200,6 +200,7 @@ def _start_worker(
     global _WORKER  # one context per worker process, set once by the pool initializer
     die_with(build)  # a killed build leaves no renderer behind, waiting for ever
     no_core_files()
+    return_large_blocks()
     os.environ.update(environment)  # the project's fonts, before any font is loaded
     _WORKER = RenderContext(config, documents)
 
