@@ -25,6 +25,10 @@ __all__ = ["PdfPool", "RenderedPages", "PageImages"]
 
 # Pictures at 1.25 x 72 dpi: a Letter page is 765 px wide, sharp in a half-screen column.
 SCALE = 1.25
+# Renders per set of workers before it is replaced: WeasyPrint's users see a long-lived
+# worker's memory creep, and an author's session can last all day. (Not the pool's
+# max_tasks_per_child: Python 3.11's pool can stop replacing workers and hang with it.)
+RENDERS_PER_WORKERS = 200
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,14 @@ class PdfPool:
     """Worker processes rendering PDFs. ``reread_layouts`` after a layout, style or
     catalog changed: each worker reads them again before its next render."""
 
-    def __init__(self, config: BuildConfig, workers: int = 2) -> None:
+    def __init__(
+        self, config: BuildConfig, workers: int = 2, renders_per_workers: int = RENDERS_PER_WORKERS
+    ) -> None:
         self.workers = workers
         self._config = config
         self._generation = 0
+        self._renders_per_workers = renders_per_workers
+        self._renders = 0
         self._executor = self._new_executor()
 
     def _new_executor(self) -> ProcessPoolExecutor:
@@ -65,12 +73,19 @@ class PdfPool:
         self._generation += 1
 
     def submit(self, spec: OutputSpec, resolved: ResolvedHandout) -> Future[RenderedPages]:
+        if self._renders >= self._renders_per_workers:
+            self._replace_workers(cancel=False)  # renders already asked for still finish
+        self._renders += 1
         try:
             return self._executor.submit(_render, spec, resolved, self._generation)
         except BrokenProcessPool:  # a worker died (out of memory, a crash): start again
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._new_executor()
+            self._replace_workers(cancel=True)
             return self._executor.submit(_render, spec, resolved, self._generation)
+
+    def _replace_workers(self, cancel: bool) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=cancel)
+        self._executor = self._new_executor()
+        self._renders = 0
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)
