@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,6 +228,14 @@ _CONTENTS_ANCHOR = "handout-contents"
 _NO_CONTENTS = "<style>nav.contents { display: none; }</style></head>"
 
 
+# WeasyPrint (issue 1614) takes an inline box almost as a word of its own: when a <strong>
+# did not fit at a line's end, the line was broken at the first space of the text before
+# it instead of the last ("traitement. Elle" / "n'est pas ... de LAL" / "réfractaire
+# primaire" in French large print). With the space inside the <strong>, the text before
+# it ends in no break opportunity and the line breaks at that space, as it should.
+_SPACE_BEFORE_STRONG = re.compile(r"(?<=[^\s>]) (<strong\b[^>]*>)")
+
+
 def _contents_ran_over(pages: list[Any]) -> bool:
     return any(_CONTENTS_ANCHOR in page.anchors for page in pages[1:])
 
@@ -247,6 +256,7 @@ class PdfRenderer:
     def _layout(self, html: str) -> Any:
         from weasyprint import HTML
 
+        html = _SPACE_BEFORE_STRONG.sub(r"\1 ", html)
         return HTML(string=html, base_url=self._base_url, url_fetcher=self._fetcher).render(
             font_config=self._fonts
         )

@@ -368,6 +368,18 @@ def test_english_names_in_brackets_stay_whole_in_large_print(large_print_sample)
     assert not stray, stray
 
 
+def test_a_word_is_not_left_alone_on_a_line_before_a_bold_phrase(large_print_sample):
+    """WeasyPrint issue 1614: when "réfractaire primaire" (bold) did not fit at the end of
+    a line, French large print broke the line before it at the first space of the text
+    before it, leaving "Elle" alone on a line (pdf.py moves that space into the bold)."""
+    for paper in ("letter", "a4"):
+        pdf = large_print_sample / f"fr-CA/relapsed-all.large-print.{paper}.pdf"
+        with pymupdf.open(pdf) as document:
+            lines = [flat(t) for page in document for t in page.get_text("text").splitlines()]
+        assert any("n'est pas entrée en rémission" in line for line in lines)
+        assert "Elle" not in lines, paper
+
+
 # The "Important" box --------------------------------------------------------------------
 
 
