@@ -69,6 +69,13 @@ def new_page(browser, viewport, javascript=True):
     return context.new_page()
 
 
+def choose_ui(page, ui: str) -> None:
+    """Press a page-language button and wait until the page it posts to has loaded:
+    typing into the old page, or into the new one before its script runs, is lost."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=ui).click()
+
+
 @pytest.mark.parametrize(("viewport", "bound"), [(DESKTOP, 2_500), (PHONE, 4_000)])
 def test_whole_catalogue_is_a_closed_line_per_topic(server, browser, shots, viewport, bound):
     page = new_page(browser, viewport)
@@ -162,7 +169,7 @@ def test_zero_results_say_what_to_try(server, browser, shots, ui, advice):
     page = new_page(browser, PHONE)
     try:
         page.goto(server.url + "/")
-        page.get_by_role("button", name=ui).click()
+        choose_ui(page, ui)
         page.locator("#q").fill("zzzz")
         nothing = page.locator(".nothing")
         expect(nothing).to_be_visible()  # at once, as typed
@@ -251,7 +258,7 @@ def test_no_menu_cuts_its_choice_on_a_phone(server, browser, shots, ui):
     page = new_page(browser, PHONE)
     try:
         page.goto(server.url + "/")
-        page.get_by_role("button", name=ui).click()
+        choose_ui(page, ui)
         assert cut_choices(page) == []
         for menu in ("locale", "format", "edition", "paper"):
             for value in page.locator(f"#{menu} option").evaluate_all(
@@ -291,7 +298,7 @@ def test_the_chosen_topic_is_read_whole_on_a_phone(server, browser, shots, ui, j
     page = new_page(browser, PHONE, javascript)
     try:
         page.goto(server.url + "/")
-        page.get_by_role("button", name=ui).click()
+        choose_ui(page, ui)
         topics = page.locator("#variant option").evaluate_all(
             "options => options.filter(o => o.value).map(o => [o.value, o.text])"
         )
@@ -336,7 +343,7 @@ def test_an_opened_topic_is_short_and_every_file_stays_reachable(server, browser
     page = new_page(browser, PHONE)
     try:
         page.goto(server.url + "/")
-        page.get_by_role("button", name=ui).click()
+        choose_ui(page, ui)
         page.locator("li.topic-group > details > summary").nth(2).click()
         topic = page.locator(OPENED)
         folded = topic.evaluate("e => e.getBoundingClientRect().height")
