@@ -336,33 +336,56 @@ def _drop_inherited_locks() -> None:
 os.register_at_fork(after_in_child=_drop_inherited_locks)
 
 
-@contextmanager
-def output_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock for writing into ``folder`` while the block runs; another
-    build into the same folder is refused at once with a clear message."""
-    # The lock is on the folder holding ``folder`` (the project), which exists even
-    # before the first build: a failed build creates nothing, no lock file is left
-    # behind, and the kernel releases the lock when the process ends, even on kill -9.
-    holder = folder.parent
-    while not holder.is_dir() and holder != holder.parent:
-        holder = holder.parent
-    try:
-        if folder.exists() and not folder.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, "not a folder")
-        handle = os.open(holder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError as error:
-        raise _write_error(folder, error) from None
-    try:
+def _lock_file(folder: Path) -> Path:
+    """The lock beside ``folder``, named after it: ``output/`` is locked by ``.output.lock``."""
+    real = folder.resolve()  # two spellings (or a symbolic link) of one folder share it
+    return real.parent / f".{real.name}.lock"
+
+
+def _take_lock(folder: Path) -> int:
+    lock = _lock_file(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder")
+    lock.parent.mkdir(parents=True, exist_ok=True)  # the build would make it anyway
+    while True:
+        handle = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # A build ending now removes the file it held; if we locked that removed file,
+            # open the new one instead, so two builds never hold different files.
+            if os.path.samestat(os.fstat(handle), os.stat(lock)):
+                return handle
         except BlockingIOError:
+            os.close(handle)
             raise FileRefused(
                 "another build is running in this folder",
                 Location(folder),
                 hint="wait for it to finish, then run the command again",
             ) from None
-        _HELD_LOCKS.add(handle)
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(handle)
+            raise
+        os.close(handle)
+
+
+@contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock for writing into ``folder`` while the block runs; another
+    build into the same folder is refused at once with a clear message, builds into other
+    folders (even siblings) are not."""
+    # The lock file lives beside ``folder`` and is removed when the block ends, so a
+    # failed build leaves nothing behind; the kernel releases the lock when the process
+    # ends, even on kill -9, and the next build simply takes over the file left then.
+    try:
+        handle = _take_lock(folder)
+    except OSError as error:
+        raise _write_error(folder, error) from None
+    _HELD_LOCKS.add(handle)
+    try:
         yield
     finally:
         _HELD_LOCKS.discard(handle)
+        _lock_file(folder).unlink(missing_ok=True)  # still held: nobody else has it
         os.close(handle)  # releases the lock

@@ -15,6 +15,7 @@ from relapse_handouts.files import (
     MAX_FILE_BYTES,
     FileRefused,
     atomic_write,
+    output_lock,
     read_bytes,
     remove_temp_files,
     within,
@@ -224,6 +225,31 @@ def test_leftover_temp_files_are_removed(tmp_path):
     removed = remove_temp_files(tmp_path)
     assert [p.name for p in removed] == [".cns.letter.pdf.1a2b3c4d.tmp"]
     assert [p.name for p in (tmp_path / "en-CA").iterdir()] == ["cns.letter.pdf"]
+
+
+def test_builds_into_sibling_folders_do_not_lock_each_other(tmp_path):
+    with output_lock(tmp_path / "a"), output_lock(tmp_path / "b"):
+        assert sorted(p.name for p in tmp_path.iterdir()) == [".a.lock", ".b.lock"]
+    assert list(tmp_path.iterdir()) == []  # nothing left once the builds end
+
+
+def test_a_second_lock_on_the_same_folder_is_refused(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with output_lock(tmp_path / "real"):
+        for spelling in (tmp_path / "real", tmp_path / "link", tmp_path / "x/../real"):
+            with pytest.raises(FileRefused, match="another build is running"):
+                with output_lock(spelling):
+                    pass
+    with output_lock(tmp_path / "link"):  # free again once the first ends
+        pass
+
+
+def test_a_lock_file_left_by_a_killed_build_does_not_block(tmp_path):
+    (tmp_path / ".output.lock").write_bytes(b"")  # kill -9: the kernel freed the lock
+    with output_lock(tmp_path / "output"):
+        pass
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_translations_update_never_writes_through_a_symlinked_folder(project, tmp_path):
