@@ -31,7 +31,7 @@ from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .icons import sign_icon
-from .markup import plain_text, render_inline
+from .markup import keep_glosses, plain_text, render_inline
 from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout, variant_profile
@@ -233,6 +233,7 @@ class HtmlRenderer:
             self._translations[locale] = translations
             env.filters.update(
                 md=_markdown_filter,
+                glosses=keep_glosses,
                 plain=plain_text,
                 css_string=_css_string,
                 css_counters=_css_counters,

@@ -7,13 +7,14 @@ passes a ``LinkResolver`` that turns these into hrefs for its target.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-__all__ = ["link_targets", "render_inline", "plain_text", "LinkResolver"]
+__all__ = ["link_targets", "render_inline", "keep_glosses", "plain_text", "LinkResolver"]
 
 # href -> (href to write, CSS class), or None to print the link's words as plain text;
 # hrefs already checked at load time.
@@ -81,4 +82,19 @@ def render_inline(text: str, resolve: LinkResolver) -> Markup:
         kept.append(token)
     tokens = kept
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return Markup(html.strip())
+    return keep_glosses(Markup(html.strip()))
+
+
+# A short term in brackets with a space inside, "(T cells)": a translation glosses a term
+# with its English name so, and split over two lines it reads as two broken words.
+_GLOSS = re.compile(r"\((?=[^()<>]*\s)[^()<>\n]{1,12}\)")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def keep_glosses(html: Markup | str) -> Markup:
+    """``html`` (escaped HTML, or text to escape) with each short bracketed term kept on
+    one line (``span.gloss``, styles/content.css); tags and their attributes untouched."""
+    parts = _TAG.split(escape(html))
+    for index in range(0, len(parts), 2):  # the text between tags
+        parts[index] = _GLOSS.sub(r'<span class="gloss">\g<0></span>', parts[index])
+    return Markup("".join(parts))

@@ -1,0 +1,63 @@
+"""How Punjabi print flows (the longest rows and lines): a short term in brackets,
+"(T cells)", is never split over two lines (markup.keep_glosses)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from relapse_handouts import build
+from relapse_handouts.markup import keep_glosses
+from tests.base import config_for, make_project
+
+
+@pytest.fixture(scope="module")
+def punjabi(tmp_path_factory) -> Path:
+    """Punjabi general and CAR T handouts, standard and large print, on letter paper."""
+    project = make_project(tmp_path_factory.mktemp("punjabi"), "real")
+    config = config_for(
+        project,
+        jobs=2,
+        locales=("pa",),
+        variants=("general", "car-t"),
+        formats=("pdf",),
+        editions=("standard", "large-print"),
+        papers=("letter",),
+    )
+    assert build(config).warnings == ()
+    return project / "output/pa"
+
+
+def lines_of(pdf: Path) -> list[str]:
+    with pymupdf.open(pdf) as document:
+        return [
+            "".join(span["text"] for span in line["spans"]).strip()
+            for page in document
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", ())
+        ]
+
+
+def test_short_bracketed_terms_are_marked_to_stay_on_one_line():
+    html = keep_glosses('ਟੀ ਸੈੱਲ (T cells) <a href="#x">(B cells)</a> (stem cell transplant) (CD19)')
+    assert html.count('<span class="gloss">') == 2
+    assert '<span class="gloss">(T cells)</span>' in html
+    assert "(stem cell transplant)" in html and "(CD19)" in html  # too long; one word
+    escaped = '&lt;b&gt;<span class="gloss">(T cells)</span>&lt;/b&gt;'
+    assert keep_glosses("<b>(T cells)</b>") == escaped  # plain text is escaped first
+
+
+def test_a_short_term_in_brackets_is_never_split_over_two_lines(punjabi):
+    split = []
+    for pdf in sorted(punjabi.glob("*.pdf")):
+        lines = lines_of(pdf)
+        for line, after in zip(lines, lines[1:], strict=False):
+            opened = re.search(r"\(([^()]*[^()-])$", line)  # after a hyphen: a fair break
+            closed = re.match(r"([^()]*)\)", after)
+            if opened and closed and len(f"{opened[1]} {closed[1]}".strip()) <= 12:
+                split.append((pdf.name, line[-20:], after[:20]))
+    assert any("(T cells)" in line for line in lines_of(punjabi / "car-t-cell-therapy.letter.pdf"))
+    assert not split, split
