@@ -31,6 +31,7 @@ from .files import read_text
 from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .icons import sign_icon
+from .languages import sentence_gap
 from .markup import keep_glosses, plain_text, render_inline
 from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
 from .qr import qr_data_uri, update_link
@@ -241,7 +242,9 @@ class HtmlRenderer:
                 direction=_direction,
                 date=lambda value: _format_date(value, locale),
             )
-            env.globals.update(body_outline=body_outline, sign_icon=sign_icon)
+            env.globals.update(
+                body_outline=body_outline, sign_icon=sign_icon, sentence_gap=sentence_gap(locale)
+            )
             self._environments[locale] = env
         return self._environments[locale]
 

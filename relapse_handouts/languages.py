@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Language", "LANGUAGES", "language_of", "catalog_folder"]
+__all__ = ["Language", "LANGUAGES", "language_of", "sentence_gap", "catalog_folder"]
 
 
 @dataclass(frozen=True)
@@ -25,12 +25,16 @@ class Language:
         readability: textstat's language for its readability formula, or ``None`` when
             there is no formula for it (``quality.py`` names the formulas).
         wraps_by_character: lines break between any two characters (no spaces).
+        sentence_gap: what stands between two sentences or a label and its text that a
+            layout puts side by side: a space, or nothing in Chinese (its full stop and
+            colon are full width and carry their own room).
     """
 
     voice: str
     cover_family: str = "Noto Sans"
     readability: str | None = None
     wraps_by_character: bool = False
+    sentence_gap: str = " "
 
 
 LANGUAGES: dict[str, Language] = {
@@ -38,7 +42,12 @@ LANGUAGES: dict[str, Language] = {
     "en": Language(voice="en-us", readability="en"),
     "fr": Language(voice="fr", readability="fr"),
     "es": Language(voice="es", readability="es"),
-    "zh": Language(voice="cmn", cover_family="Noto Sans CJK SC", wraps_by_character=True),
+    "zh": Language(
+        voice="cmn",
+        cover_family="Noto Sans CJK SC",
+        wraps_by_character=True,
+        sentence_gap="",
+    ),
     "ar": Language(voice="ar", cover_family="Noto Sans Arabic"),
     "pa": Language(voice="pa", cover_family="Noto Sans Gurmukhi"),
 }
@@ -47,6 +56,12 @@ LANGUAGES: dict[str, Language] = {
 def language_of(locale: str) -> Language | None:
     """The row of ``locale``'s language (``None`` when the table has none)."""
     return LANGUAGES.get(locale.split("-")[0].lower())
+
+
+def sentence_gap(locale: str) -> str:
+    """What goes between two sentences a layout joins in ``locale`` (a space by default)."""
+    language = language_of(locale)
+    return language.sentence_gap if language else " "
 
 
 def catalog_folder(locale: str) -> str:

@@ -166,6 +166,20 @@ def test_summary_asks_by_title_and_gives_the_file_name_as_the_care_teams_referen
     assert "relapsed-all" not in sentence and ".pdf" not in sentence, sentence
 
 
+@pytest.mark.parametrize("locale", ["zh-Hans", "en-CA"])
+def test_chinese_puts_no_space_between_the_sentences_and_the_care_team_label(project, locale):
+    """Chinese sets no space between sentences (its "。" and "：" are full width): none
+    before the care team's label or after "Read the full handout:"; other languages do."""
+    paragraph = full_handout_paragraph(project, locale)
+    (label,) = paragraph.xpath("strong")
+    (reference,) = paragraph.xpath("span[@class='file-reference']")
+    before_reference = reference.getprevious().tail or paragraph.xpath("strong")[0].tail
+    spaced = locale != "zh-Hans"
+    assert label.tail.startswith(" ") == spaced, label.tail
+    assert before_reference.endswith(" ") == spaced, before_reference
+    assert label.tail.strip() and before_reference.strip()  # the sentence between them
+
+
 def test_arabic_summary_prints_the_file_name_whole_beside_its_label(built):
     """One page; the name is one word on one line (never broken at its hyphens), with the
     Arabic label on its right, where right-to-left reading starts."""
