@@ -32,7 +32,7 @@ from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .icons import sign_icon
 from .languages import sentence_gap
-from .markup import keep_glosses, plain_text, render_inline
+from .markup import display_width, keep_glosses, plain_text, render_inline
 from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout, variant_profile
@@ -235,6 +235,7 @@ class HtmlRenderer:
             env.filters.update(
                 md=_markdown_filter,
                 glosses=keep_glosses,
+                display_width=display_width,
                 plain=plain_text,
                 css_string=_css_string,
                 css_counters=_css_counters,

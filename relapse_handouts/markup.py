@@ -8,13 +8,21 @@ passes a ``LinkResolver`` that turns these into hrefs for its target.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
-__all__ = ["link_targets", "render_inline", "keep_glosses", "plain_text", "LinkResolver"]
+__all__ = [
+    "link_targets",
+    "render_inline",
+    "keep_glosses",
+    "display_width",
+    "plain_text",
+    "LinkResolver",
+]
 
 # href -> (href to write, CSS class), or None to print the link's words as plain text;
 # hrefs already checked at load time.
@@ -98,3 +106,16 @@ def keep_glosses(html: Markup | str) -> Markup:
     for index in range(0, len(parts), 2):  # the text between tags
         parts[index] = _GLOSS.sub(r'<span class="gloss">\g<0></span>', parts[index])
     return Markup("".join(parts))
+
+
+def display_width(text: str) -> int:
+    """How many Latin letters' room ``text`` takes, roughly: a Chinese character two, a
+    combining vowel sign or mark none (layouts judge a long text by it)."""
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )

@@ -1,5 +1,7 @@
 """How Punjabi print flows (the longest rows and lines): a short term in brackets,
-"(T cells)", is never split over two lines (markup.keep_glosses)."""
+"(T cells)", is never split over two lines (markup.keep_glosses); in large print, a
+medicine row with a long reason goes on over a page instead of leaving the page before
+it a third empty (styles/large-print.css)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from relapse_handouts import build
 from relapse_handouts.markup import keep_glosses
 from tests.base import config_for, make_project
+from tests.test_print_pages import body_bottom, layout_word, letters
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +64,26 @@ def test_a_short_term_in_brackets_is_never_split_over_two_lines(punjabi):
                 split.append((pdf.name, line[-20:], after[:20]))
     assert any("(T cells)" in line for line in lines_of(punjabi / "car-t-cell-therapy.letter.pdf"))
     assert not split, split
+
+
+def pages_the_table_goes_on_from(pdf: Path, locale: str) -> dict[int, float]:
+    """Each page the medicine table goes on over from (its heading row repeats on the
+    next page), and how far down it is filled (0 to 1; a full page reaches 0.88)."""
+    heading = letters(layout_word(locale, "Medicine"))  # Gurmukhi extracts its vowels moved
+    with pymupdf.open(pdf) as document:
+        has = [
+            any(letters(t) == heading for t in page.get_text().splitlines()) for page in document
+        ]
+        return {
+            number + 1: round(body_bottom(document[number], "large-print"), 2)
+            for number in range(len(has) - 1)
+            if has[number] and has[number + 1]
+        }
+
+
+def test_a_medicine_table_over_several_pages_fills_them_in_large_print(punjabi):
+    """Kept whole, a Punjabi row with a long reason is almost half a page: the row after it
+    went to the next page, and the table's pages were each left a third empty."""
+    pages = pages_the_table_goes_on_from(punjabi / "relapsed-all.large-print.letter.pdf", "pa")
+    assert len(pages) >= 3, pages
+    assert all(filled >= 0.75 for filled in pages.values()), pages
