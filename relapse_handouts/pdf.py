@@ -247,7 +247,10 @@ class PdfRenderer:
         ensure_project_fonts(config)  # before fontconfig loads: only the styles' fonts
         from weasyprint.text.fonts import FontConfiguration
 
+        from .parse_once import parse_once
+
         _require_fonts()
+        parse_once()  # the same stylesheets (and tinyhtml5's expressions) once per process
         self._config = config
         self._fonts = FontConfiguration()
         self._fetcher = ProjectOnlyFetcher(config.readable_dirs)
