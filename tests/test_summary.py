@@ -169,7 +169,8 @@ def test_summary_asks_by_title_and_gives_the_file_name_as_the_care_teams_referen
 @pytest.mark.parametrize("locale", ["zh-Hans", "en-CA"])
 def test_chinese_puts_no_space_between_the_sentences_and_the_care_team_label(project, locale):
     """Chinese sets no space between sentences (its "。" and "：" are full width): none
-    before the care team's label or after "Read the full handout:"; other languages do."""
+    before the care team's label, after "Read the full handout:" or after "Draft."; other
+    languages do."""
     paragraph = full_handout_paragraph(project, locale)
     (label,) = paragraph.xpath("strong")
     (reference,) = paragraph.xpath("span[@class='file-reference']")
@@ -178,6 +179,8 @@ def test_chinese_puts_no_space_between_the_sentences_and_the_care_team_label(pro
     assert label.tail.startswith(" ") == spaced, label.tail
     assert before_reference.endswith(" ") == spaced, before_reference
     assert label.tail.strip() and before_reference.strip()  # the sentence between them
+    (draft,) = paragraph.getroottree().xpath("//p[@class='draft-notice']/strong")
+    assert draft.tail.startswith(" ") == spaced, draft.tail  # "草稿。" then the text
 
 
 def test_arabic_summary_prints_the_file_name_whole_beside_its_label(built):
