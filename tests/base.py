@@ -83,6 +83,19 @@ def pdf_text(pdf: Path | bytes, password: str | None = None, join_hyphens: bool 
     return re.sub(r"\s+", " ", text.replace("-\n", "") if join_hyphens else text)
 
 
+def destinations(pdf: Path | Any, names: tuple[str, ...]) -> dict[str, tuple[int, float]]:
+    """Named points of a PDF (a file or a pypdf ``PdfReader`` of it): name -> (page
+    index, x)."""
+    from pypdf import PdfReader
+
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
+    return {
+        name: (reader.get_destination_page_number(dest), float(dest.left))
+        for name, dest in reader.named_destinations.items()
+        if name in names
+    }
+
+
 def font_sizes(path: Path, digits: int = 2) -> dict[float, str]:
     """Each font size (pt, rounded to ``digits``) of text in the PDF ``path``, read back
     with PyMuPDF, with an example of its text."""
@@ -299,6 +312,13 @@ def small_controls(page) -> list[str]:
             .filter(([, r]) => r.width < 24 || r.height < 24)
             .map(([name, r]) => `${name}: ${r.width}x${r.height}`)"""
     )
+
+
+def choose_ui(page, ui: str) -> None:
+    """Press a page-language button and wait until the page it posts to has loaded:
+    typing into the old page, or into the new one before its script runs, is lost."""
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name=ui).click()
 
 
 def tab_to(page, selector: str, limit: int = 400) -> None:

@@ -28,6 +28,16 @@ PRINTED = tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
 Made = TypeVar("Made")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: two test processes per core. About half of a test's time is waiting
+    (for Chromium, a desk or preview server, Java, a subprocess, a deadline), so with one
+    process per core the cores were idle half the run (benchmarks/RESULTS.md).
+    ``PYTEST_XDIST_AUTO_NUM_WORKERS`` (a number) still overrides it."""
+    chosen = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS", "")
+    return int(chosen) if chosen.isdigit() else 2 * (os.cpu_count() or 1)
+
+
 def made_once(factory, name: str, make: Callable[[Path], Made]) -> Made:
     """``make(folder)``, run once per test run. Alone, in a new temporary folder. Under
     pytest-xdist, the first worker to ask makes it in the run's shared temporary folder

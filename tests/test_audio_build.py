@@ -99,7 +99,13 @@ def test_epubcheck_reports_nothing_on_the_audio_epubs(built, tmp_path):
     assert {str(book): messages for book, messages in found.items() if messages} == {}
 
 
-@pytest.mark.parametrize("locale", LOCALES)
+# Ace (a Chromium per book) on Arabic in the default run, every script in CI (slow).
+ACE_LOCALES = [
+    pytest.param(locale, marks=() if locale == "ar" else pytest.mark.slow) for locale in LOCALES
+]
+
+
+@pytest.mark.parametrize("locale", ACE_LOCALES)
 def test_ace_finds_no_violations_on_each_audio_epub(built, locale, tmp_path):
     chromium = shutil.which("chromium")
     if not ACE.exists() or not chromium:

@@ -26,6 +26,7 @@ from tests.base import (
     DeskServer,
     check_page,
     check_widths,
+    choose_ui,
     downloaded,
     local_smtp,
     pdf_text,
@@ -171,7 +172,7 @@ def test_keyboard_only(server, page):
 
 def test_page_in_french_handout_in_arabic(server, page, shots):
     page.goto(server.url + "/")
-    page.get_by_role("button", name="Français").click()
+    choose_ui(page, "Français")
     assert page.locator("html").get_attribute("lang") == "fr-CA"
     page.get_by_label("Langue de la famille").select_option("ar")
     page.get_by_role("button", name="Afficher les documents").click()
@@ -525,7 +526,7 @@ def test_a_general_file_gives_its_chart_line(server, page, shots):
     assert page.evaluate("navigator.clipboard.readText()") == line.input_value()
     check_widths(page, shots, "list-chart-line")
     page.goto(server.url + "/")
-    page.get_by_role("button", name="Français").click()
+    choose_ui(page, "Français")
     page.goto(server.url + "/preview/cns/ar")
     epub = page.locator(".files li").filter(has_text="EPUB")
     downloaded(page, lambda: epub.get_by_role("link", name=re.compile("^Télécharger")).click())

@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 
 from relapse_handouts.formats import OUTPUTS
-from tests.base import DeskServer, check_page, make_project, small_controls, tab_to
+from tests.base import (
+    DeskServer,
+    check_page,
+    choose_ui,
+    make_project,
+    small_controls,
+    tab_to,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -67,13 +74,6 @@ def server(catalogue, tmp_path_factory):
 def new_page(browser, viewport, javascript=True):
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
     return context.new_page()
-
-
-def choose_ui(page, ui: str) -> None:
-    """Press a page-language button and wait until the page it posts to has loaded:
-    typing into the old page, or into the new one before its script runs, is lost."""
-    with page.expect_navigation(wait_until="load"):
-        page.get_by_role("button", name=ui).click()
 
 
 @pytest.mark.parametrize(("viewport", "bound"), [(DESKTOP, 2_500), (PHONE, 4_000)])
@@ -133,7 +133,7 @@ def test_filters_apply_as_they_change_and_focus_goes_to_the_results(server, brow
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         check_page(page, shots, "find-filtered-1280")
         # The language buttons come back to the same list.
-        page.get_by_role("button", name="Français").click()
+        choose_ui(page, "Français")
         assert page.locator("#shown").inner_text() == "1 document"
     finally:
         page.context.close()

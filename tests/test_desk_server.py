@@ -17,18 +17,32 @@ from pathlib import Path
 
 import pytest
 
-from relapse_handouts.desk import serve, worker
+from relapse_handouts.desk import serve
+from relapse_handouts.desk.settings import DeskSettings
+from relapse_handouts.errors import HandoutError
 from relapse_handouts.files import output_lock
 from tests.base import REPO, DeskServer, make_project
 
 SLOW_CLIENTS = 12  # half idle (send nothing), half trickling one header line a second
+# The read deadline these tests wait on (DESK_READ_DEADLINE; 15 s by default): short,
+# but longer than the second the slow-clients test takes to load pages beside them.
+READ_DEADLINE = 3.0
 
 
 @pytest.fixture(scope="module")
 def server(desk_project, tmp_path_factory):
     log = tmp_path_factory.mktemp("desk-server") / "server.log"
-    with DeskServer(desk_project, log, workers=1) as running:
+    env = {"DESK_READ_DEADLINE": str(READ_DEADLINE)}
+    with DeskServer(desk_project, log, workers=1, env=env) as running:
         yield running
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1"])
+def test_a_read_deadline_that_is_not_seconds_is_refused(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("DESK_READ_DEADLINE", value)
+    with pytest.raises(HandoutError) as raised:
+        DeskSettings.from_environment(tmp_path)
+    assert raised.value.field == "DESK_READ_DEADLINE" and repr(value) in str(raised.value)
 
 
 def port_of(server) -> int:
@@ -67,7 +81,7 @@ def test_slow_and_idle_clients_do_not_starve_the_desk(server):
         times = [answered_in(server.url + "/") for _ in range(5)]
         assert max(times) < 5.0, times  # the page in seconds while 12 clients hang on
         # Trickling clients are cut at the read deadline, idle ones at the keep-alive one.
-        deadline = time.monotonic() + worker.READ_DEADLINE + 10
+        deadline = time.monotonic() + READ_DEADLINE + 10
         open_ = list(clients)
         while open_ and time.monotonic() < deadline:
             for client in list(open_):
@@ -95,13 +109,13 @@ def test_a_slow_body_is_cut_at_the_read_deadline(server):
             b"Content-Type: application/x-www-form-urlencoded\r\n\r\nvariant=cns"
         )
         started = time.monotonic()
-        client.settimeout(worker.READ_DEADLINE + 10)
+        client.settimeout(READ_DEADLINE + 10)
         try:
             while client.recv(4096):
                 pass
         except OSError:
             pass
-        assert time.monotonic() - started < worker.READ_DEADLINE + 10
+        assert time.monotonic() - started < READ_DEADLINE + 10
 
 
 def test_control_characters_in_paths_cannot_forge_log_lines(server):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import collections
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -20,18 +22,24 @@ def rendered(result) -> list[str]:
     return sorted(artifact.spec.path.as_posix() for artifact in result.built)
 
 
-def test_nothing_changed_means_nothing_rendered(tmp_path):
-    project = make_project(tmp_path)
-    first = build(config_for(project, jobs=1))
+def built_copy(tiny_build, tmp_path) -> Path:
+    """A copy of the session's built tiny project (``tiny_build``: a plain build of
+    ``tests/roots/minimal``), files and times as they are, in ``tmp_path``."""
+    output, _ = tiny_build
+    return Path(shutil.copytree(output.parent, tmp_path / "project", symlinks=True))
+
+
+def test_nothing_changed_means_nothing_rendered(tiny_build, tmp_path):
+    _, first = tiny_build
+    project = built_copy(tiny_build, tmp_path)  # moved, too: nothing in the key is a path
     again = build(config_for(project, jobs=1))
     # 8 PDFs (4 editions x 2 papers), EPUB, HTML, and read aloud: EPUB, HTML, MP3
     assert len(first.built) == 13
     assert again.built == () and again.up_to_date == 13
 
 
-def test_noop_build_never_imports_weasyprint(tmp_path):
-    project = make_project(tmp_path)
-    build(config_for(project, jobs=1))
+def test_noop_build_never_imports_weasyprint(tiny_build, tmp_path):
+    project = built_copy(tiny_build, tmp_path)
     probe = (
         "import sys; from relapse_handouts import main; "
         f"code = main(['--project', {str(project)!r}, 'build']); "
@@ -70,9 +78,8 @@ def test_editing_one_locale_rebuilds_only_that_locale(tmp_path):
     ]
 
 
-def test_editing_a_style_rebuilds_the_formats_using_it(tmp_path):
-    project = make_project(tmp_path)
-    build(config_for(project, jobs=1))
+def test_editing_a_style_rebuilds_the_formats_using_it(tiny_build, tmp_path):
+    project = built_copy(tiny_build, tmp_path)
     with (project / "styles/print.css").open("a") as css:
         css.write("\nh1 { letter-spacing: 0.01em; }\n")
     assert all(path.endswith(".pdf") for path in rendered(build(config_for(project, jobs=1))))
@@ -87,9 +94,8 @@ def test_editing_a_style_rebuilds_the_formats_using_it(tmp_path):
     assert len(build(config_for(project, jobs=1)).built) == 12  # all but the MP3
 
 
-def test_force_and_a_deleted_file_rebuild(tmp_path):
-    project = make_project(tmp_path)
-    build(config_for(project, jobs=1))
+def test_force_and_a_deleted_file_rebuild(tiny_build, tmp_path):
+    project = built_copy(tiny_build, tmp_path)
     assert len(build(config_for(project, jobs=1), force=True).built) == 13
     (project / "output/en-CA/tiny.epub").unlink()
     assert rendered(build(config_for(project, jobs=1))) == ["en-CA/tiny.epub"]

@@ -20,6 +20,7 @@ from relapse_handouts.html import Part
 from relapse_handouts.i18n import ui_translations
 from tests.base import (
     REPO,
+    destinations,
     edit_yaml,
     make_project,
     outloud_problems,
@@ -27,7 +28,6 @@ from tests.base import (
     personalize,
     run_cli,
 )
-from tests.test_urgent_section import destinations
 
 FLOW = (
     "Picture: for trouble breathing, a seizure, or a child who is very hard to wake, call "
@@ -42,9 +42,9 @@ SITES = "Picture: the outline of a child's body"
 CAR_T = "Picture: CAR T-cell therapy in four steps"
 
 
-def figure_alts(path: Path) -> list[str]:
+def figure_alts(pdf: Path | PdfReader) -> list[str]:
     """The /Alt of every /Figure in the PDF's structure tree, in tree order."""
-    reader = PdfReader(path)
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(pdf)
     alts: list[str] = []
 
     def walk(element) -> None:  # type: ignore[no-untyped-def]
@@ -242,9 +242,9 @@ def test_each_urgent_sign_has_its_icon_in_every_web_page_and_book(real_build):
     assert nervous  # the CAR T and blinatumomab signs have theirs
 
 
-def layout_artifacts(path: Path, page: int) -> int:
+def layout_artifacts(reader: PdfReader, page: int) -> int:
     """How many ``/Artifact <</Type /Layout>>`` sequences (the icons) page ``page`` draws."""
-    data = PdfReader(path).pages[page].get_contents().get_data()  # type: ignore[union-attr]
+    data = reader.pages[page].get_contents().get_data()  # type: ignore[union-attr]
     return len(re.findall(rb"/Artifact\s*<<\s*/Type\s*/Layout\s*>>\s*BDC", data))
 
 
@@ -259,14 +259,14 @@ def test_urgent_sign_icons_are_artifacts_beside_the_signs_in_every_pdf(real_buil
         handout = pdf.name.split(".")[0]
         page = lxml_html.parse(str(pdf.parent / f"{handout}.html")).getroot()
         expected = len(urgent_signs(page)) + (3 if ".large-print." in pdf.name else 0)
-        (place,) = destinations(pdf, ("when-to-call-title",)).values()
-        assert layout_artifacts(pdf, place[0]) == expected, pdf
-        assert figure_alts(pdf) and not untitled_figures(pdf), pdf
+        reader = PdfReader(pdf)  # one reader: pypdf parses a PDF's object streams per reader
+        (place,) = destinations(reader, ("when-to-call-title",)).values()
+        assert layout_artifacts(reader, place[0]) == expected, pdf
+        assert figure_alts(reader) and not untitled_figures(reader), pdf
 
 
-def untitled_figures(path: Path) -> int:
+def untitled_figures(reader: PdfReader) -> int:
     """/Figure elements of the structure tree with no /Alt."""
-    reader = PdfReader(path)
     count = 0
     todo = [reader.trailer["/Root"]["/StructTreeRoot"]]
     while todo:

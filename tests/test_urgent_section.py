@@ -15,24 +15,13 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from pypdf import PdfReader
 
-from tests.base import REPO, edit_yaml, make_project, personalize, run_cli
+from tests.base import REPO, destinations, edit_yaml, make_project, personalize, run_cli
 
 SECTION = "when-to-call"
 # In English: what must be on the section's page (and column): heading, a sign of each
 # kind, the lines to write on, and the 911 line.
 ENGLISH = ("When to call right away", "has a fever", "Who to call:", "Phone:", "911")
-
-
-def destinations(path: Path, names: tuple[str, ...]) -> dict[str, tuple[int, float]]:
-    """Named points of ``path``: name -> (page index, x)."""
-    reader = PdfReader(path)
-    return {
-        name: (reader.get_destination_page_number(dest), float(dest.left))
-        for name, dest in reader.named_destinations.items()
-        if name in names
-    }
 
 
 def split_problems(path: Path, locale: str, summary: bool) -> list[str]:

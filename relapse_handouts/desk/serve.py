@@ -70,6 +70,7 @@ class DeskServer(BaseApplication):  # type: ignore[misc]
         no_core_files()
         if isinstance(worker, DeskWorker):
             self._state.render_lock = worker.render_gate()
+            worker.read_deadline = self._settings.read_deadline
         self._state.warm()  # WeasyPrint and its FontConfiguration, once per worker
 
     def load(self) -> Any:

@@ -27,6 +27,7 @@ MAX_FIELD_CHARS = 10_000  # far above any field's own limit: those are said on t
 MAX_BASKET_ITEMS = 12
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 LOOPBACK_NETWORKS = ("127.0.0.0/8", "::1/128")
+READ_DEADLINE = 15.0  # seconds for a request's headers and body to arrive (DESK_READ_DEADLINE)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -54,6 +55,7 @@ class DeskSettings:
     smtp_configured: bool = False
     allowed_hosts: tuple[str, ...] = LOOPBACK_NAMES  # Host header names answered
     trusted_proxies: tuple[Network, ...] = tuple(map(ipaddress.ip_network, LOOPBACK_NETWORKS))
+    read_deadline: float = READ_DEADLINE
 
     @property
     def worker_count(self) -> int:
@@ -78,6 +80,7 @@ class DeskSettings:
             bool(os.environ.get("HANDOUTS_SMTP_HOST")),
             _names(os.environ.get("DESK_ALLOWED_HOSTS"), host),
             _networks(os.environ.get("DESK_TRUSTED_PROXIES")),
+            _seconds(os.environ.get("DESK_READ_DEADLINE"), READ_DEADLINE),
         )
         settings.check_access()
         return settings
@@ -132,3 +135,20 @@ def _networks(value: str | None) -> tuple[Network, ...]:
             field="DESK_TRUSTED_PROXIES",
             hint="list addresses or networks separated by commas, like 10.0.0.5,10.1.0.0/24",
         ) from None
+
+
+def _seconds(value: str | None, default: float) -> float:
+    """DESK_READ_DEADLINE: a number of seconds above zero, else ``default``."""
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 3600:
+        raise HandoutError(
+            f"DESK_READ_DEADLINE: {value!r} is not a number of seconds",
+            field="DESK_READ_DEADLINE",
+            hint=f"give the seconds a request may take to arrive, like {READ_DEADLINE:g}",
+        )
+    return seconds

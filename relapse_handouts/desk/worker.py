@@ -26,7 +26,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..errors import printable
 from ..processes import no_core_files
-from .settings import MAX_REQUEST_BYTES
+from .settings import MAX_REQUEST_BYTES, READ_DEADLINE
 
 __all__ = [
     "DeskWorker",
@@ -34,10 +34,8 @@ __all__ = [
     "whole_requests",
     "behind_proxy",
     "no_core_files",
-    "READ_DEADLINE",
 ]
 
-READ_DEADLINE = 15.0  # seconds for a request's headers and body to arrive
 WRITE_TIMEOUT = 30.0  # seconds a response may wait for the client to take each chunk
 _reading = threading.local()
 
@@ -68,6 +66,7 @@ class DeskWorker(ThreadWorker):  # type: ignore[misc]
     spread over the cores instead of queueing in one busy worker."""
 
     gate: RenderGate | None = None
+    read_deadline = READ_DEADLINE  # the server's setting, set after the fork
 
     def render_gate(self) -> RenderGate:
         self.gate = RenderGate(lambda: self.method_queue.defer(_nothing))
@@ -79,7 +78,7 @@ class DeskWorker(ThreadWorker):  # type: ignore[misc]
         super().wait_for_and_dispatch_events(timeout)
 
     def handle(self, conn: Any) -> Any:
-        timer = threading.Timer(READ_DEADLINE, _cut, (conn,))
+        timer = threading.Timer(self.read_deadline, _cut, (conn,))
         timer.daemon = True
         _reading.timer = timer
         timer.start()
