@@ -31,10 +31,25 @@ def system_cpu_seconds() -> tuple[float, float]:
     return (sum(fields[:8]) - idle) / ticks, idle / ticks
 
 
-def main() -> int:
+def become_subreaper() -> None:
+    """Orphans of this process's descendants are handed to it (not to init)."""
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+
+
+def reap_all() -> None:
+    """Wait for every child left (orphans handed over included), so that their CPU time
+    is counted in getrusage(RUSAGE_CHILDREN)."""
+    while True:
+        try:
+            os.wait4(-1, 0)
+        except ChildProcessError:
+            return
+
+
+def main() -> int:
+    become_subreaper()
     busy, idle = system_cpu_seconds()
     started = time.perf_counter()
     command = subprocess.Popen(sys.argv[1:])
