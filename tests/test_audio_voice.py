@@ -63,3 +63,36 @@ def test_the_server_ends_with_its_voice():
     del voice
     gc.collect()
     assert server.wait(timeout=10) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "voice", "said", "never"),
+    [
+        ("Call 911 now.", "en-us", "n'aIn w'Vn w'Vn", "h'Vndr"),
+        ("اتصلوا بالرقم 911 الآن", "ar", "w'a:Hid w'a:Hid", "?aH,ada"),
+    ],
+)
+def test_911_is_read_digit_by_digit(text, voice, said, never):
+    # A family dials "nine one one": the number read as "nine hundred eleven" is wrong
+    # in the one sentence that matters most.
+    import subprocess
+
+    from relapse_handouts.audio.speech import plain_for_espeak
+
+    phonemes = subprocess.run(
+        ["espeak-ng", "-q", "-x", "-v", voice, plain_for_espeak(text)],
+        capture_output=True, text=True, check=True, timeout=60,
+    ).stdout  # fmt: skip
+    assert said in phonemes and never not in phonemes, phonemes
+    assert plain_for_espeak("38.911 and 1911 and 9110") == "38.911 and 1911 and 9110"
+
+
+def test_an_arabic_sentence_with_911_gives_the_same_samples_every_time(tmp_path):
+    # eSpeak NG 1.51 read "911" in Arabic as one of several sample streams from run to
+    # run (the build's Arabic audio was not reproducible); read digit by digit it is not.
+    text = "إذا لم تتمكّنوا من الوصول إلى الفريق، اتصلوا بالرقم 911 الآن."
+    takes = set()
+    for n in range(8):
+        cache = SpeechCache(tmp_path / str(n))  # a new cache each time: nothing reused
+        takes.add(cache.samples(cache.synthesize(text, "ar")))
+    assert len(takes) == 1

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import tempfile
 import wave
@@ -26,6 +27,11 @@ __all__ = ["SAMPLE_RATE", "Clip", "SpeechCache", "voice_for", "tool_version"]
 SAMPLE_RATE = 22050
 BYTES_PER_FRAME = 2
 WORDS_PER_MINUTE = 150  # a little slower than eSpeak NG's 175: families read along
+# Three-digit service numbers (211 to 911, North America's N11 codes) standing alone: a
+# family dials them digit by digit, so they are read that way ("nine one one", never
+# "nine hundred eleven"). eSpeak NG 1.51 also reads an Arabic "911" differently from
+# run to run; the separate digits are the same every time.
+_SERVICE_NUMBER = re.compile(r"(?<![\d.,])([2-9])11(?![\d]|[.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,9 @@ class SpeechCache:
 
 def plain_for_espeak(text: str) -> str:
     """``text`` that eSpeak NG reads as words: ``[[...]]`` is its phoneme input (content
-    such as ``[[h@'loU]]`` would be spoken as sounds), so the brackets are spaced apart."""
+    such as ``[[h@'loU]]`` would be spoken as sounds), so the brackets are spaced apart;
+    a service number such as 911 is read digit by digit."""
+    text = _SERVICE_NUMBER.sub(r"\1 1 1", text)
     while "[[" in text or "]]" in text:
         text = text.replace("[[", "[ [").replace("]]", "] ]")
     return text
