@@ -4,7 +4,9 @@ real output, cached by each file's sha256, kept honest by every build."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 import sys
 import zipfile
 from pathlib import Path
@@ -13,6 +15,8 @@ import pytest
 
 from relapse_handouts import build
 from relapse_handouts.checkers import (
+    ACE_ALL,
+    CHROMIUM,
     ace_books,
     epubcheck_books,
     open_chromium,
@@ -142,6 +146,41 @@ def test_batched_epub_checkers_keep_each_books_verdict_in_place(audited, tmp_pat
     aced = ace_books(batch)
     assert [r.findings for r in aced] == [(), ("error metadata-accessmode: EPUB/content.opf",), ()]
     assert [r.passed for r in aced] == [True, False, True]
+
+
+def ace_reports(books: list[Path], reports: Path, own_runner: bool) -> list[dict]:
+    """tools/ace-all.js's JSON report per book, dates and temporary paths taken out."""
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM}
+    if own_runner:
+        env["ACE_OWN_RUNNER"] = "1"
+    command = ["node", str(ACE_ALL), str(reports), *map(str, books)]
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True, timeout=300)
+    texts = [(reports / f"{index}.json").read_text("utf-8") for index in range(len(books))]
+    texts = [re.sub(r'"dct:date":"[^"]*"', '"dct:date":""', text) for text in texts]
+    return [json.loads(re.sub(r"/tmp/ace-[A-Za-z0-9]+", "TMP", text)) for text in texts]
+
+
+def test_ace_in_reused_tabs_reports_as_aces_own_runner(audited, tmp_path):
+    """ace-all.js's tabs go from document to document with Ace's scripts added by URL:
+    every report (findings, extracted data, outlines) is the one of Ace's own runner,
+    which opens a new tab and injects the scripts for each document."""
+    if not tool_versions()["epub"]:
+        pytest.skip("Ace by DAISY is not installed")
+    output = audited[0] / "output"
+    good = output / "ar/relapsed-all-cns.epub"
+    no_lang = tmp_path / "no-lang.epub"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(no_lang, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".xhtml"):  # no language on each document's <html>
+                data = re.sub(rb' (xml:)?lang="[^"]*"', b"", data, count=2)
+            target.writestr(info, data)
+    books = [no_lang, good]
+    reused = ace_reports(books, tmp_path / "reused", own_runner=False)
+    assert reused == ace_reports(books, tmp_path / "own", own_runner=True)
+    titles = {b["earl:test"]["dct:title"] for a in reused[0]["assertions"] for b in a["assertions"]}
+    assert titles == {"html-has-lang"}
+    assert [b for a in reused[1]["assertions"] for b in a["assertions"]] == []
 
 
 def test_batched_pages_keep_each_pages_verdict_in_place(audited, tmp_path):
