@@ -9,6 +9,8 @@ rewrite, so the file keeps its object streams and its size).
 - A table split across pages is one ``/Table`` again: the header row WeasyPrint repeats
   on each page becomes an artifact, and the rows of each page join the first part.
 - Link annotations get the Print flag, so print and screen carry the same links.
+- A link annotation WeasyPrint hangs on an inline box inside a link (a kept gloss,
+  ``span.gloss``) moves up to the enclosing /Link (PDF/UA 7.18.5).
 - Empty /Span elements (blanks to write on) leave the tree.
 - A list set in columns is one /L again (WeasyPrint makes one per column).
 - A picture drawn in HTML (layouts/partials/figures.html.j2) is one /Figure with the
@@ -41,6 +43,7 @@ def fix_structure(document: Any, pdf: Any) -> None:
     _join_list_columns(tree)
     _drop_empty_spans(tree)
     _scope_header_cells(tree)
+    _link_annotations_in_links(tree)
     _print_links(pdf)
     _write_id_tree(pdf, tree)
 
@@ -259,6 +262,34 @@ def _scope_header_cells(tree: _Tree) -> None:
         if element.get("S") == "/TH":
             group = tree.parent(tree.parent(element))["S"]
             element["A"]["Scope"] = "/Column" if group == "/THead" else "/Row"
+
+
+def _link_annotations_in_links(tree: _Tree) -> None:
+    """WeasyPrint gives an inline box inside a link its own annotation, referenced from
+    the box's element (a /Span): each such reference moves to the nearest /Link above,
+    in the element's kids and in the parent tree."""
+    nums = tree.get(tree.root["ParentTree"])["Nums"]
+    for element in list(tree.walk()):
+        if element.get("S") in (None, "/Link"):
+            continue
+        for kid in [k for k in element.get("K", ()) if isinstance(k, bytes)]:
+            annotation = tree.get(tree.get(kid).get("Obj", kid))
+            if annotation.get("Subtype") != "/Link":
+                continue  # a structure element, or a form's widget
+            link = _nearest_link(tree, element)
+            if link is None:
+                continue
+            element["K"].remove(kid)
+            link["K"].append(kid)
+            nums[nums.index(annotation["StructParent"]) + 1] = link.reference
+
+
+def _nearest_link(tree: _Tree, element: Any) -> Any | None:
+    while "P" in element and element.get("S") is not None:
+        element = tree.parent(element)
+        if element.get("S") == "/Link":
+            return element
+    return None
 
 
 def _print_links(pdf: Any) -> None:

@@ -148,6 +148,32 @@ def test_links_are_printed_and_reference_addresses_are_links(narrow_pdfs):
     assert linked  # some of these handouts cite a source with an address
 
 
+def parent_tree(reader: PdfReader) -> dict[int, object]:
+    """The structure tree's /ParentTree: StructParent key -> what it maps to."""
+    found: dict[int, object] = {}
+    nodes = [reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"].get_object()]
+    while nodes:
+        node = nodes.pop()
+        nums = node.get("/Nums", [])
+        found.update({int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)})
+        nodes.extend(kid.get_object() for kid in node.get("/Kids", []))
+    return found
+
+
+def test_every_link_annotation_belongs_to_a_link_element(narrow_pdfs):
+    # PDF/UA 7.18.5. A gloss kept on one line inside a link ("(T cells)", span.gloss)
+    # got its own annotation from WeasyPrint, owned by the /Span (pdftags moves it up).
+    for path in narrow_pdfs:
+        reader = PdfReader(path)
+        owners = parent_tree(reader)
+        for number, page in enumerate(reader.pages, start=1):
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                if annotation["/Subtype"] == "/Link":
+                    owner = owners[annotation["/StructParent"]].get_object()
+                    assert owner["/S"] == "/Link", (path.name, number, owner["/S"])
+
+
 def test_outloud_finds_no_error_and_only_explained_warnings(narrow_pdfs):
     for path in narrow_pdfs:
         assert outloud_problems(path) == [], path
