@@ -149,15 +149,16 @@ def test_large_print_of_the_whole_matrix_has_a_one_line_running_head(full_build)
 
 @pytest.fixture(scope="module")
 def large_print_sample(tmp_path_factory) -> Path:
-    """Large print in the languages whose key points are longest (French, Spanish) and
-    whose titles are longest (Arabic, Punjabi), general and CAR T, both papers: the
-    closest to running over page 1 or the running head's line."""
+    """Large print in the language whose key points are longest (French) and the one
+    whose titles are longest (Arabic), general and CAR T, both papers: the closest to
+    running over page 1 or the running head's line. Spanish and Punjabi, as close, are
+    in the whole-matrix tests below (``slow``: CI)."""
     project = make_project(tmp_path_factory.mktemp("sample"), "real")
     result = build(
         config_for(
             project,
             jobs=2,
-            locales=("fr-CA", "es", "ar", "pa"),
+            locales=("fr-CA", "ar"),
             variants=("general", "car-t"),
             formats=("pdf",),
             editions=("large-print",),
@@ -169,7 +170,7 @@ def large_print_sample(tmp_path_factory) -> Path:
 
 def test_large_print_in_the_longest_languages_opens_on_two_full_pages(large_print_sample):
     pdfs = large_print_pdfs(large_print_sample)
-    assert len(pdfs) == 4 * 2 * 2
+    assert len(pdfs) == 2 * 2 * 2
     short = short_openings(pdfs)
     assert not short, f"large print opening on a page filled less than half: {short}"
     # Emergencies first: the safety box follows the key points on page 2.
@@ -194,8 +195,11 @@ def test_standard_running_heads_are_one_line_whole_or_shortened(real_build):
 @pytest.mark.slow
 def test_large_print_of_the_whole_matrix_opens_on_two_full_pages(full_build):
     output, _ = full_build
-    short = short_openings(large_print_pdfs(output))
+    pdfs = large_print_pdfs(output)
+    assert len(pdfs) >= 8 * 6 * 2
+    short = short_openings(pdfs)
     assert not short, f"large print opening on a page filled less than half: {short}"
+    assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) > 2} == {}
 
 
 def test_standard_edition_opens_on_a_full_page_then_the_safety_box(real_build):
