@@ -149,16 +149,17 @@ def test_large_print_of_the_whole_matrix_has_a_one_line_running_head(full_build)
 
 @pytest.fixture(scope="module")
 def large_print_sample(tmp_path_factory) -> Path:
-    """Large print in the language whose key points are longest (French) and the one
-    whose titles are longest (Arabic), general and CAR T, both papers: the closest to
-    running over page 1 or the running head's line. Spanish and Punjabi, as close, are
-    in the whole-matrix tests below (``slow``: CI)."""
+    """Large print in the language whose key points are longest (French) and one whose
+    titles are longest and whose medicines carry English names in brackets (Punjabi),
+    general and CAR T, both papers: the closest to running over page 1 or the running
+    head's line. Spanish and Arabic, as close, are in the whole-matrix tests below
+    (``slow``: CI)."""
     project = make_project(tmp_path_factory.mktemp("sample"), "real")
     result = build(
         config_for(
             project,
             jobs=2,
-            locales=("fr-CA", "ar"),
+            locales=("fr-CA", "pa"),
             variants=("general", "car-t"),
             formats=("pdf",),
             editions=("large-print",),
@@ -205,6 +206,9 @@ def test_large_print_of_the_whole_matrix_opens_on_two_full_pages(full_build):
     ]
     assert len(sample) == 6 * 2 * 2
     assert {str(pdf): urgent_page(pdf) for pdf in sample if urgent_page(pdf) > 2} == {}
+    checked, short = pages_left_short_before_tables(output)
+    assert checked >= 6 * 2 * 2
+    assert not short, f"pages left half empty before the medicine table: {short}"
 
 
 def test_standard_edition_opens_on_a_full_page_then_the_safety_box(real_build):
@@ -355,7 +359,9 @@ def test_a_one_medicine_table_in_large_print_leaves_no_page_half_empty(large_pri
     """The CAR T table in French large print is one tall row: kept whole, it left the page
     before it three-quarters empty."""
     checked, short = pages_left_short_before_tables(large_print_sample)
-    assert checked >= 3 * 2 * 2  # (Punjabi's column heading does not extract whole)
+    # French, both handouts and papers (Punjabi's column heading does not extract whole);
+    # every locale in the whole-matrix test (slow).
+    assert checked >= 2 * 2
     assert not short, f"pages left half empty before the medicine table: {short}"
 
 
@@ -373,7 +379,7 @@ def test_english_names_in_brackets_stay_whole_in_large_print(large_print_sample)
             for number, page in enumerate(document, 1):
                 lines = page.get_text("text").splitlines()
                 stray += [(pdf.name, pdf.parent.name, number) for t in lines if t.startswith(")")]
-    assert checked >= 3 * 2 * 2
+    assert checked >= 2 * 2 * 2
     assert not stray, stray
 
 
