@@ -97,14 +97,19 @@ def render_inline(text: str, resolve: LinkResolver) -> Markup:
 # with its English name so, and split over two lines it reads as two broken words.
 _GLOSS = re.compile(r"\((?=[^()<>]*\s)[^()<>\n]{1,12}\)")
 _TAG = re.compile(r"(<[^>]*>)")
+_GLOSS_OPEN = '<span class="gloss">'
 
 
 def keep_glosses(html: Markup | str) -> Markup:
     """``html`` (escaped HTML, or text to escape) with each short bracketed term kept on
-    one line (``span.gloss``, styles/content.css); tags and their attributes untouched."""
+    one line (``span.gloss``, styles/content.css); tags and their attributes untouched.
+    Idempotent: a term already in its span is left as it is (markdown output goes
+    through here once, and a layout may apply the ``glosses`` filter again)."""
     parts = _TAG.split(escape(html))
     for index in range(0, len(parts), 2):  # the text between tags
-        parts[index] = _GLOSS.sub(r'<span class="gloss">\g<0></span>', parts[index])
+        if index and parts[index - 1] == _GLOSS_OPEN:
+            continue
+        parts[index] = _GLOSS.sub(_GLOSS_OPEN + r"\g<0></span>", parts[index])
     return Markup("".join(parts))
 
 

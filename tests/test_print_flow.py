@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from markupsafe import Markup
 
 from relapse_handouts import build
 from relapse_handouts.markup import keep_glosses
@@ -51,6 +52,16 @@ def test_short_bracketed_terms_are_marked_to_stay_on_one_line():
     assert "(stem cell transplant)" in html and "(CD19)" in html  # too long; one word
     escaped = '&lt;b&gt;<span class="gloss">(T cells)</span>&lt;/b&gt;'
     assert keep_glosses("<b>(T cells)</b>") == escaped  # plain text is escaped first
+
+
+def test_keeping_glosses_twice_wraps_each_term_once():
+    """Markdown output has its glosses kept already; a layout's ``glosses`` filter on it
+    must not nest a second span (nor wrap a term the first pass left alone)."""
+    once = keep_glosses(Markup('ਟੀ ਸੈੱਲ (T cells), (B cells) <a href="#x">(stem cells)</a> (CD19)'))
+    assert once.count('<span class="gloss">') == 3
+    assert keep_glosses(once) == once
+    assert keep_glosses(keep_glosses(once)) == once
+    assert '<span class="gloss"><span class="gloss">' not in keep_glosses(once)
 
 
 def test_a_short_term_in_brackets_is_never_split_over_two_lines(punjabi):
