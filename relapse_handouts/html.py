@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime
 import gettext
-import re
 import traceback
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +30,9 @@ from .formats import OutputFormat, output_format
 from .i18n import babel_locale, ui_translations
 from .icons import sign_icon
 from .languages import sentence_gap
-from .markup import display_width, keep_glosses, plain_text, render_inline
-from .printrefs import XREF_FUNCTIONS, heading_anchor, mark_named_sections, section_titles
+from .layout_filters import css_counters, css_string, css_xref, markdown, text_direction
+from .markup import display_width, keep_glosses, plain_text
+from .printrefs import section_titles
 from .qr import qr_data_uri, update_link
 from .resolve import ResolvedHandout, variant_profile
 from .templates import ProjectEnvironment, ProjectLoader
@@ -94,16 +93,7 @@ class HtmlRenderer:
         (web pages with narration, see ``audio.edition``) marks the parts with ids and
         gives the player the page shows."""
         env = self._environment(resolved)
-        context = {
-            **self._context(resolved),
-            "extract": output.extract,
-            "edition": output.edition,
-            "printed": output.renderer == "pdf",
-            "section_titles": section_titles(resolved.handout.sections),
-        }
-        if output.renderer == "pdf" and context["update_link"]:
-            # Printed copies carry a QR code to the latest version online.
-            context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
+        context = self._output_context(resolved, output)
         # An extract (the summary) picks its sections in its template: no parts.
         parts = tuple(
             self._render_part(env, context, kind, item, output.part_heading)
@@ -114,21 +104,31 @@ class HtmlRenderer:
             parts, player = read_aloud(parts)
         html = ""
         if output.renderer != "epub" and output.template is not None:
-            html = self._call(
-                env,
-                output.template,
-                {
-                    **context,
-                    "parts": parts,
-                    "stylesheets": output.stylesheets,
-                    "inline_css": Markup(self.stylesheets(output)),
-                    "paper_css": _PAPER_CSS.get(paper or "letter"),
-                    "edition": output.edition,
-                    "standard_file": _standard_file(output, resolved, paper),
-                    "read_aloud": player,
-                },
-            )
+            whole = {
+                **context,
+                "parts": parts,
+                "stylesheets": output.stylesheets,
+                "inline_css": Markup(self.stylesheets(output)),
+                "paper_css": _PAPER_CSS.get(paper or "letter"),
+                "standard_file": _standard_file(output, resolved, paper),
+                "read_aloud": player,
+            }
+            html = self._call(env, output.template, whole)
         return HtmlDocument(resolved, output, paper, context["document_title"], html, parts)
+
+    def _output_context(self, resolved: ResolvedHandout, output: OutputFormat) -> dict[str, Any]:
+        """The handout's template variables, with what ``output`` changes in them."""
+        context = {
+            **self._context(resolved),
+            "extract": output.extract,
+            "edition": output.edition,
+            "printed": output.renderer == "pdf",
+            "section_titles": section_titles(resolved.handout.sections),
+        }
+        if output.renderer == "pdf" and context["update_link"]:
+            # Printed copies carry a QR code to the latest version online.
+            context = {**context, "qr_uri": qr_data_uri(context["update_link"])}
+        return context
 
     def gettext(self, resolved: ResolvedHandout) -> Callable[[str], str]:
         """The layout words' translation function of ``resolved``'s locale."""
@@ -174,12 +174,8 @@ class HtmlRenderer:
 
     def _context(self, resolved: ResolvedHandout) -> dict[str, Any]:
         self._environment(resolved)
-        _ = self._translations[resolved.locale].gettext
-        handout = resolved.handout
-        signed = resolved.last_reviewed
-        version = handout.content_version
         return {
-            "handout": handout,
+            "handout": resolved.handout,
             "variant": resolved.variant,
             "site": resolved.site,
             "drugs": resolved.drugs,
@@ -188,7 +184,7 @@ class HtmlRenderer:
             "ref_numbers": {ref.id: n for n, ref in enumerate(resolved.references, 1)},
             "is_draft": resolved.is_draft,
             "draft_kind": resolved.draft_kind,
-            "last_reviewed": signed,
+            "last_reviewed": resolved.last_reviewed,
             "lang": resolved.locale,
             "dir": resolved.direction,
             "personal": resolved.personal,
@@ -200,21 +196,7 @@ class HtmlRenderer:
             ),
             "appointment_text": _appointment_text(resolved),
             "document_title": plain_text(resolved.variant.title),
-            "footer_text": (
-                _("Version %(version)s · Last reviewed %(date)s")
-                % {"version": version, "date": _format_date(signed, resolved.locale)}
-                if signed
-                else _("Version %(version)s · Draft, not yet reviewed") % {"version": version}
-            ),
-            "draft_header": _draft_header(resolved, _),
-            "review_text": _signature(
-                resolved.signoff.content if resolved.signoff else None, resolved.locale, _
-            ),
-            "translation_text": (
-                _signature(resolved.signoff.translation, resolved.locale, _)
-                if resolved.signoff and resolved.signoff.translation
-                else None
-            ),
+            **_review_texts(resolved, self._translations[resolved.locale].gettext),
         }
 
     def _environment(self, resolved: ResolvedHandout) -> jinja2.Environment:
@@ -233,14 +215,14 @@ class HtmlRenderer:
             env.install_gettext_translations(translations, newstyle=True)  # type: ignore
             self._translations[locale] = translations
             env.filters.update(
-                md=_markdown_filter,
+                md=markdown,
                 glosses=keep_glosses,
                 display_width=display_width,
                 plain=plain_text,
-                css_string=_css_string,
-                css_counters=_css_counters,
-                css_xref=_css_xref,
-                direction=_direction,
+                css_string=css_string,
+                css_counters=css_counters,
+                css_xref=css_xref,
+                direction=text_direction,
                 date=lambda value: _format_date(value, locale),
             )
             env.globals.update(
@@ -299,29 +281,6 @@ def _part_plan(resolved: ResolvedHandout) -> list[tuple[str, Any]]:
     return plan + [("references", None), ("about", None)]
 
 
-@jinja2.pass_context
-def _markdown_filter(context: Any, text: str) -> Markup:
-    # An extract has no glossary, reference list or other sections to link to.
-    if context.get("extract"):
-        return render_inline(text, _extract_link)
-    if context.get("printed"):
-        # Paper names the section and its page (printrefs.py).
-        rendered = render_inline(text, _printed_link)
-        if "section-link" not in rendered:
-            return rendered
-        return mark_named_sections(rendered, context["section_titles"])
-    return render_inline(text, _resolve_link)
-
-
-def _printed_link(href: str) -> tuple[str, str]:
-    target, kind = _resolve_link(href)
-    return (heading_anchor(target), kind) if kind == "section-link" else (target, kind)
-
-
-def _extract_link(href: str) -> tuple[str, str] | None:
-    return None if href.startswith(("glossary:", "ref:", "#")) else (href, "external")
-
-
 def _standard_file(output: OutputFormat, resolved: ResolvedHandout, paper: str | None) -> str:
     """The file name of the full handout in ``output``'s format and paper (the summary
     says where to read more)."""
@@ -332,58 +291,26 @@ def _standard_file(output: OutputFormat, resolved: ResolvedHandout, paper: str |
     return standard.path_name(resolved.variant.slug, paper if standard.per_paper else None)
 
 
-def _resolve_link(href: str) -> tuple[str, str]:
-    scheme, _, target = href.partition(":")
-    if scheme == "glossary":
-        return f"#term-{target}", "term"
-    if scheme == "ref":
-        return f"#ref-{target}", "cite"
-    if href.startswith("#"):
-        return href, "section-link"
-    return href, "external"
-
-
-def _direction(value: str) -> str:
-    """``rtl`` or ``ltr``, from the first letter with a strong direction, as HTML's
-    ``dir="auto"`` decides (which WeasyPrint does not); numbers alone read left to right."""
-    for char in str(value):
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return "ltr"
-
-
-def _css_string(value: str) -> Markup:
-    """``value`` as a quoted CSS string, safe inside a <style> element."""
-    escaped = "".join(
-        f"\\{ord(char):x} " if char in '"\\<>' or ord(char) < 32 or ord(char) == 127 else char
-        for char in str(value)
-    )
-    return Markup(f'"{escaped}"')
-
-
-def _css_counters(template: str) -> Markup:
-    """A translated text with ``{page}``/``{pages}`` as CSS content with page counters,
-    so each language can put the numbers where its grammar wants them."""
-    return _css_content(template, {"page": "counter(page)", "pages": "counter(pages)"})
-
-
-def _css_xref(template: str) -> Markup:
-    """A translated text with ``{section}``/``{page}`` as CSS content for a printed
-    section link: the title of its target and the page it is on (see printrefs.py)."""
-    return _css_content(template, XREF_FUNCTIONS)
-
-
-def _css_content(template: str, functions: dict[str, str]) -> Markup:
-    pieces = re.split(r"\{(" + "|".join(functions) + r")\}", template)
-    content = [
-        str(_css_string(piece)) if index % 2 == 0 else functions[piece]
-        for index, piece in enumerate(pieces)
-        if piece
-    ]
-    return Markup(" ".join(content))
+def _review_texts(resolved: ResolvedHandout, _: Any) -> dict[str, str | None]:
+    """What the handout says about its review: footer, draft header and sign-off lines
+    (a name only where that person signed the text printed)."""
+    signed, version = resolved.last_reviewed, resolved.handout.content_version
+    signoff = resolved.signoff
+    return {
+        "footer_text": (
+            _("Version %(version)s · Last reviewed %(date)s")
+            % {"version": version, "date": _format_date(signed, resolved.locale)}
+            if signed
+            else _("Version %(version)s · Draft, not yet reviewed") % {"version": version}
+        ),
+        "draft_header": _draft_header(resolved, _),
+        "review_text": _signature(signoff.content if signoff else None, resolved.locale, _),
+        "translation_text": (
+            _signature(signoff.translation, resolved.locale, _)
+            if signoff and signoff.translation
+            else None
+        ),
+    }
 
 
 def _draft_header(resolved: ResolvedHandout, _: Any) -> str:

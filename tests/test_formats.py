@@ -26,6 +26,7 @@ READERS = [
     *sorted((PACKAGE / "desk").glob("*.py")),
     *sorted((PACKAGE / "preview").glob("*.py")),
     PACKAGE / "cli.py",
+    PACKAGE / "cli_args.py",
     PACKAGE / "audit.py",
 ]
 NAMED_ELSEWHERE = {*EDITIONS, *PAPERS}
