@@ -56,6 +56,18 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
     app.jinja_env.undefined = jinja2.StrictUndefined
     app.extensions["desk"] = (settings, state or DeskState(config))
     signer = URLSafeTimedSerializer(settings.secret, salt="desk-csrf")
+    _guard_requests(app, settings, signer)
+    _give_pages_their_words(app, signer)
+    _protect_responses(app)
+    _show_errors_as_pages(app)
+    for blueprint in (views.blueprint, personal_views.blueprint, basket.blueprint, chart.blueprint):
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _guard_requests(app: Flask, settings: DeskSettings, signer: URLSafeTimedSerializer) -> None:
+    """Before every request: who and from where (guard.py), the page's language, and for
+    a form post its CSRF token and field sizes."""
     failures = FailedSignIns()
 
     @app.before_request
@@ -74,6 +86,10 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
             g.csrf_nonce, g.new_csrf_cookie = secrets.token_urlsafe(24), True
         return None
 
+
+def _give_pages_their_words(app: Flask, signer: URLSafeTimedSerializer) -> None:
+    """What every desk template may use: the words, the UI language, the form's token."""
+
     @app.context_processor
     def page_words() -> dict[str, Any]:
         return {
@@ -88,6 +104,10 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
             if request.cookies.get("desk_basket")
             else 0,
         }
+
+
+def _protect_responses(app: Flask) -> None:
+    """Every response: not cached, the strict policies, and a new CSRF cookie if needed."""
 
     @app.after_request
     def protect(response: Response) -> Response:
@@ -108,6 +128,10 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
             )
         return response
 
+
+def _show_errors_as_pages(app: Flask) -> None:
+    """A failure is a page in the nurse's language saying what to do next."""
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if error.response is not None:  # a response made on purpose (sign-in)
@@ -119,10 +143,6 @@ def create_app(settings: DeskSettings, state: DeskState | None = None) -> Flask:
         # Only the kind of failure is logged: its message could quote what was typed.
         log.error("request failed: %s", type(error).__name__)
         return _error_page(500), 500
-
-    for blueprint in (views.blueprint, personal_views.blueprint, basket.blueprint, chart.blueprint):
-        app.register_blueprint(blueprint)
-    return app
 
 
 def _check_csrf(signer: URLSafeTimedSerializer, nonce: str, token: str) -> None:
