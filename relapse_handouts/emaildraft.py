@@ -133,6 +133,23 @@ def compose_email(
     """The draft in ``resolved``'s language (localized subject and body), with every file
     in ``attachments`` attached under its own (non-personal) name."""
     _ = ui_translations(source_dir, resolved.locale, resolved.site.source_locale).gettext
+    message = _draft_headers(resolved, sender, recipient, _)
+    body = _body_lines(resolved, attachments, protected, _)
+    message.set_content("\n".join(body), charset="utf-8")
+    message["Content-Language"] = resolved.locale  # after set_content, which resets it
+    for attachment in attachments:
+        main, sub = attachment.media_type.split(";")[0].split("/")
+        message.add_attachment(
+            attachment.data, maintype=main, subtype=sub, filename=attachment.name
+        )
+    return message
+
+
+def _draft_headers(
+    resolved: ResolvedHandout, sender: str | None, recipient: str | None, _: Any
+) -> EmailMessage:
+    """A message with the draft's headers: a subject with no personal details, the
+    clinic as sender unless one is given, and the mark that makes it a draft."""
     title = plain_text(resolved.variant.title)
     message = EmailMessage()
     subject = _("Information from your child's care team: %(title)s") % {"title": title}
@@ -151,6 +168,15 @@ def compose_email(
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="relapse-handouts.invalid")
     message["X-Unsent"] = "1"  # desktop clients open the file as a draft to send
+    return message
+
+
+def _body_lines(
+    resolved: ResolvedHandout, attachments: Sequence[Attachment], protected: bool, _: Any
+) -> list[str]:
+    """The kind words of the email: what is attached, how to open it, the password if
+    any, and that it does not replace the care team's advice."""
+    title = plain_text(resolved.variant.title)
     lines = [
         _("Hello,"),
         "",
@@ -173,7 +199,7 @@ def compose_email(
                 "give you the password by phone or in person."
             )
         )
-    lines += [
+    return lines + [
         "",
         _(
             "This handout gives general information. It does not replace the advice "
@@ -182,14 +208,6 @@ def compose_email(
         "",
         resolved.site.organisation,
     ]
-    message.set_content("\n".join(lines), charset="utf-8")
-    message["Content-Language"] = resolved.locale  # after set_content, which resets it
-    for attachment in attachments:
-        main, sub = attachment.media_type.split(";")[0].split("/")
-        message.add_attachment(
-            attachment.data, maintype=main, subtype=sub, filename=attachment.name
-        )
-    return message
 
 
 def _how_to_open(attachments: Sequence[Attachment], _: Any) -> list[str]:
@@ -229,15 +247,12 @@ def _domain(url: str | None) -> str:
     return (urlsplit(url).hostname if url else None) or "localhost"
 
 
-def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
-    """Send over SMTP; the whole exchange (connect, TLS, login, data) gets one deadline,
-    so a server trickling one byte at a time cannot hold the command for ever."""
-    if not message["To"]:
-        raise HandoutError("no recipient", hint="add --to ADDRESS to send")
-    server = smtplib.SMTP(timeout=settings.deadline)
+def _deadline(server: smtplib.SMTP, seconds: float) -> tuple[threading.Timer, threading.Event]:
+    """A timer that, when ``seconds`` pass, shuts the connection (unblocking any read or
+    write) and sets the event it returns with it."""
     stopped = threading.Event()
 
-    def stop() -> None:  # runs when the deadline passes: unblocks any read or write
+    def stop() -> None:
         stopped.set()
         sock = getattr(server, "sock", None)
         if sock is not None:
@@ -246,8 +261,18 @@ def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
             except OSError:
                 pass
 
-    timer = threading.Timer(settings.deadline, stop)
+    timer = threading.Timer(seconds, stop)
     timer.daemon = True
+    return timer, stopped
+
+
+def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
+    """Send over SMTP; the whole exchange (connect, TLS, login, data) gets one deadline,
+    so a server trickling one byte at a time cannot hold the command for ever."""
+    if not message["To"]:
+        raise HandoutError("no recipient", hint="add --to ADDRESS to send")
+    server = smtplib.SMTP(timeout=settings.deadline)
+    timer, stopped = _deadline(server, settings.deadline)
     started = time.monotonic()
     timer.start()
     try:
