@@ -19,7 +19,7 @@ from .errors import HandoutError, Location
 from .meanings import MEANINGS
 
 if TYPE_CHECKING:
-    from .approvals import ApprovalStatus
+    from .approvals import Approval, ApprovalStatus
     from .gather import Gathered
 
 __all__ = ["add_review_commands", "add_releases_command", "run_review", "run_releases"]
@@ -93,17 +93,7 @@ def sign(
     today: dt.date,
 ) -> Path:
     """Write the approval file, or refuse when the text changed since the packet."""
-    import yaml
-
-    from .approvals import (
-        SNAPSHOT_FIELDS,
-        Approval,
-        SnapshotText,
-        approval_path,
-        snapshot_path,
-    )
-    from .files import atomic_write
-    from .units import source_hash
+    from .approvals import approval_path
 
     if args.fingerprint.strip().lower() != status.fingerprint:
         raise HandoutError(
@@ -113,11 +103,24 @@ def sign(
             hint=f"make a new packet ('make_docs.py review packet --handout {status.handout} "
             f"--locale {status.locale}'), review it, and sign its fingerprint",
         )
+    path = approval_path(config.source_dir, status.handout, status.locale)
+    _write_approval(path, _approval(gathered, status, args, today))
+    return path
+
+
+def _approval(
+    gathered: Gathered, status: ApprovalStatus, args: argparse.Namespace, today: dt.date
+) -> Approval:
+    """The reviewer's approval of exactly the texts in ``status``; a translation's also
+    records the English it was made from, to tell later when that changes."""
+    from .approvals import Approval, SnapshotText
+    from .units import source_hash
+
     source_locale = gathered.project.site.source_locale
     translation = status.locale != source_locale
     handout = next(h for h in gathered.project.handouts if h.id == status.handout)
     english = gathered.approvals[status.handout, source_locale].texts
-    approval = Approval(
+    return Approval(
         handout=status.handout,
         locale=status.locale,
         reviewer=args.reviewer.strip(),
@@ -132,7 +135,15 @@ def sign(
             SnapshotText(id=t.id, text=t.text, variants=t.variants) for t in status.texts.texts
         ),
     )
-    path = approval_path(config.source_dir, status.handout, status.locale)
+
+
+def _write_approval(path: Path, approval: Approval) -> None:
+    """The approval as YAML at ``path`` and its signed texts in the snapshot beside it."""
+    import yaml
+
+    from .approvals import SNAPSHOT_FIELDS, snapshot_path
+    from .files import atomic_write
+
     header = (
         "# Written by 'make_docs.py review sign'. Do not edit: the signed texts beside it\n"
         "# (.snapshot.json) must hash to the fingerprint; a new signature replaces both.\n"
@@ -150,7 +161,6 @@ def sign(
     texts = json.dumps(snapshot, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     atomic_write(snapshot_path(path), texts.encode("utf-8"))
     atomic_write(path, (header + body).encode("utf-8"))
-    return path
 
 
 def _status(config: BuildConfig, out: TextIO) -> int:
