@@ -70,25 +70,14 @@ def _build(
         selected = sum(config.selects(spec) for spec in state.planned.values())
         return BuildResult(None, (), (), selected, seconds=_since(started))
     from .gather import gather
-    from .publish import publish
     from .render import render_outputs
 
     # Gather once: load, plan, translate and resolve (the catalog's locales too).
     listed = {record["spec"]["locale"] for record in state.outputs.values()}
     gathered = gather(config, also_translate=sorted(listed))
-    source_locale = gathered.project.site.source_locale
     # Recorded narration checked before anything is rendered.
     recordings = _recording_warnings(config, gathered)
-    # Choose what to render: selected outputs whose inputs or files changed.
-    keys = {spec: prints.output_key(spec.as_record(), source_locale) for spec in gathered.specs}
-    todo = tuple(
-        spec
-        for spec in gathered.specs
-        if force or not state.is_written(config.output_dir, spec.path.as_posix(), keys[spec])
-    )
-    # Outputs of earlier builds that the source no longer plans are removed.
-    planned = {spec.path.as_posix() for spec in gathered.plan}
-    removed = tuple(sorted(path for path in state.outputs if path not in planned))
+    keys, todo, removed = _changes(config, force, prints, state, gathered)
     # Render in memory (in parallel) with exactly those fonts; nothing in output/ is touched.
     use_project_fonts(config, fonts)
     if on_start:
@@ -101,7 +90,40 @@ def _build(
     warnings = gathered.warnings + recordings + _renderer_warnings(artifacts)
     if config.strict and warnings:
         raise_all(warnings)
-    # Write each file atomically, remove outputs no longer in the source, then the manifest.
+    manifest = _write_outputs(config, gathered, artifacts, removed)
+    _save_state(config, prints, state, gathered, keys, removed)
+    return BuildResult(
+        manifest, artifacts, warnings, len(gathered.specs) - len(todo), removed, _since(started)
+    )
+
+
+def _changes(
+    config: BuildConfig, force: bool, prints: Fingerprint, state: BuildState, gathered: Gathered
+) -> tuple[dict[OutputSpec, str], tuple[OutputSpec, ...], tuple[str, ...]]:
+    """Each selected output's key; those to render (their inputs or files changed); the
+    outputs of earlier builds that the source no longer plans, to remove."""
+    source_locale = gathered.project.site.source_locale
+    keys = {spec: prints.output_key(spec.as_record(), source_locale) for spec in gathered.specs}
+    todo = tuple(
+        spec
+        for spec in gathered.specs
+        if force or not state.is_written(config.output_dir, spec.path.as_posix(), keys[spec])
+    )
+    planned = {spec.path.as_posix() for spec in gathered.plan}
+    removed = tuple(sorted(path for path in state.outputs if path not in planned))
+    return keys, todo, removed
+
+
+def _write_outputs(
+    config: BuildConfig,
+    gathered: Gathered,
+    artifacts: tuple[Artifact, ...],
+    removed: tuple[str, ...],
+) -> Manifest:
+    """Write each file atomically, remove outputs no longer in the source, then the
+    manifest; archive a release; the catalog and the accessibility report list them."""
+    from .publish import publish
+
     manifest = publish(config.output_dir, artifacts, removed)
     # A release keeps every file it released in the append-only archive.
     if config.release:
@@ -110,10 +132,7 @@ def _build(
     _write_catalog(config, gathered, manifest)
     # The accessibility report, from the checkers' cached results (`audit` runs them).
     _write_accessibility_report(config, manifest)
-    _save_state(config, prints, state, gathered, keys, removed)
-    return BuildResult(
-        manifest, artifacts, warnings, len(gathered.specs) - len(todo), removed, _since(started)
-    )
+    return manifest
 
 
 def check(
