@@ -98,7 +98,7 @@ def reuse_parsed_stylesheets() -> bool:
     if not weasyprint.__version__.startswith(_SUPPORTED_VERSIONS):
         return False
     original = css.find_stylesheets
-    parsed: OrderedDict[tuple[Any, ...], _Parsed] = OrderedDict()
+    parsed = _ParsedSheets(css)
 
     def find_stylesheets(
         wrapper_element: Any,
@@ -107,43 +107,53 @@ def reuse_parsed_stylesheets() -> bool:
         base_url: str | None,
         font_config: Any,
         counter_style: Any,
-        color_profiles: Any,
-        page_rules: Any,
-        layers: Any,
+        *document_state: Any,  # color_profiles, page_rules, layers: WeasyPrint's own parse
     ) -> Iterator[Any]:
-        sources = _sources(css, wrapper_element, device_media_type, url_fetcher, base_url)
+        document = (wrapper_element, device_media_type, url_fetcher, base_url)
+        sources = _sources(css, *document)
         if sources is None:  # a document WeasyPrint must parse itself
-            yield from original(
-                wrapper_element,
-                device_media_type,
-                url_fetcher,
-                base_url,
-                font_config,
-                counter_style,
-                color_profiles,
-                page_rules,
-                layers,
-            )
+            yield from original(*document, font_config, counter_style, *document_state)
             return
         for key, arguments in sources:
-            key = (*key, device_media_type)
-            if key in parsed:
-                parsed.move_to_end(key)
-                found = parsed[key]
-                for record in found.warnings:
-                    css.LOGGER.handle(record)
-            else:
-                found = _parse(
-                    css, arguments, device_media_type, url_fetcher, font_config, counter_style
-                )
-                parsed[key] = found
-                while len(parsed) > PARSED_LIMIT:
-                    parsed.popitem(last=False)
-            yield found.sheet
+            yield parsed.sheet(
+                key, arguments, device_media_type, url_fetcher, font_config, counter_style
+            )
 
     find_stylesheets.reuses_parsed = True  # type: ignore[attr-defined]
     css.find_stylesheets = find_stylesheets
     return True
+
+
+class _ParsedSheets:
+    """The sheets this process parsed, by what their parse depends on; the least
+    recently used go first beyond ``PARSED_LIMIT``."""
+
+    def __init__(self, css: Any) -> None:
+        self._css = css
+        self._parsed: OrderedDict[tuple[Any, ...], _Parsed] = OrderedDict()
+
+    def sheet(
+        self,
+        key: tuple[Any, ...],
+        arguments: dict[str, Any],
+        media_type: str,
+        url_fetcher: Any,
+        font_config: Any,
+        counter_style: Any,
+    ) -> Any:
+        """The parsed sheet, reused (its parse warnings given again) or parsed now."""
+        key = (*key, media_type)
+        if key in self._parsed:
+            self._parsed.move_to_end(key)
+            found = self._parsed[key]
+            for record in found.warnings:
+                self._css.LOGGER.handle(record)
+            return found.sheet
+        found = _parse(self._css, arguments, media_type, url_fetcher, font_config, counter_style)
+        self._parsed[key] = found
+        while len(self._parsed) > PARSED_LIMIT:
+            self._parsed.popitem(last=False)
+        return found.sheet
 
 
 def _parse(
@@ -185,11 +195,7 @@ def _sources(
     found: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
     for wrapper in wrapper_element.query_all("style", "link"):
         element = wrapper.etree_element
-        if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
-            continue
-        media_attr = element.get("media", "").strip() or "all"
-        media = [media_type.strip() for media_type in media_attr.split(",")]
-        if not css.media_queries.evaluate_media_query(media, media_type):
+        if not _applies(css, element, media_type):
             continue
         if element.tag == "style":
             content = css.get_child_text(element)
@@ -214,6 +220,15 @@ def _sources(
                 return None
             found.append((("link", href, *shape, data), {"url": href, "_check_mime_type": True}))
     return found
+
+
+def _applies(css: Any, element: Any, media_type: str) -> bool:
+    """Whether a <style> or <link> is CSS for ``media_type``, as WeasyPrint decides."""
+    if element.get("type", "text/css").split(";", 1)[0].strip() != "text/css":
+        return False
+    media_attr = element.get("media", "").strip() or "all"
+    media = [query.strip() for query in media_attr.split(",")]
+    return bool(css.media_queries.evaluate_media_query(media, media_type))
 
 
 def _uses_document_state(data: bytes) -> bool:
