@@ -225,26 +225,34 @@ def translate_all(
         except HandoutError as error:
             errors.extend(error)
             continue
-        if report.stale:
-            warnings.append(
-                HandoutError(
-                    f"{len(report.stale)} unit(s) translate an older English text: "
-                    f"{', '.join(report.stale[:5])}",
-                    Location(shown),
-                    field="units",
-                    hint="update the translations, then set their 'source' to the new hash "
-                    "('make_docs.py translations status' lists them)",
-                )
-            )
-        if report.obsolete:
-            warnings.append(
-                HandoutError(
-                    f"{len(report.obsolete)} unit(s) no longer in the English: "
-                    f"{', '.join(report.obsolete[:5])}",
-                    Location(shown),
-                    field="units",
-                    hint=f"run 'make_docs.py translations update --locale {locale}'",
-                )
-            )
+        warnings += _unit_warnings(report, shown, locale)
     errors.raise_if_any()
     return projects, tuple(warnings)
+
+
+def _unit_warnings(report: TranslationReport, shown: Path, locale: str) -> list[HandoutError]:
+    """Warnings for a translation's units made from an older English text, and for units
+    whose English is gone."""
+    warnings = []
+    if report.stale:
+        warnings.append(
+            HandoutError(
+                f"{len(report.stale)} unit(s) translate an older English text: "
+                f"{', '.join(report.stale[:5])}",
+                Location(shown),
+                field="units",
+                hint="update the translations, then set their 'source' to the new hash "
+                "('make_docs.py translations status' lists them)",
+            )
+        )
+    if report.obsolete:
+        warnings.append(
+            HandoutError(
+                f"{len(report.obsolete)} unit(s) no longer in the English: "
+                f"{', '.join(report.obsolete[:5])}",
+                Location(shown),
+                field="units",
+                hint=f"run 'make_docs.py translations update --locale {locale}'",
+            )
+        )
+    return warnings

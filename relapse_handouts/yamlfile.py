@@ -260,29 +260,33 @@ def _scalar(
         problems.append(_tag_error(node, shown))
         return _INVALID
     try:
+        return _constructed(loader, node, where)
+    except HandoutError as problem:
+        problems.append(problem)
+        return _INVALID
+
+
+def _constructed(loader: yaml.SafeLoader, node: yaml.Node, where: Location) -> Any:
+    """A plain scalar's value; a located error when it is no valid value or date, or
+    holds a character the file may not hold raw."""
+    try:
         value = loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
         kind = "date" if node.tag.endswith("timestamp") else "value"
-        problems.append(
-            HandoutError(
-                f"not a valid {kind}: {error}",
-                where,
-                hint="dates are written YYYY-MM-DD and must exist (no 30 February); "
-                "quote the value to keep it as text",
-            )
-        )
-        return _INVALID
+        raise HandoutError(
+            f"not a valid {kind}: {error}",
+            where,
+            hint="dates are written YYYY-MM-DD and must exist (no 30 February); "
+            "quote the value to keep it as text",
+        ) from None
     # An escape ("\x1b", "\u0007") must not bring in what the file may not hold raw.
     if isinstance(value, str) and (found := yaml.reader.Reader.NON_PRINTABLE.search(value)):
-        problems.append(
-            HandoutError(
-                f"the invisible character U+{ord(found.group()[0]):04X} is not allowed in "
-                "YAML, written raw or as an escape",
-                where,
-                hint="delete the escape sequence (like \\x1b) from the text",
-            )
+        raise HandoutError(
+            f"the invisible character U+{ord(found.group()[0]):04X} is not allowed in "
+            "YAML, written raw or as an escape",
+            where,
+            hint="delete the escape sequence (like \\x1b) from the text",
         )
-        return _INVALID
     return value
 
 
