@@ -321,39 +321,46 @@ def release_errors(
     """Why each wanted handout x locale may not be released (empty when all may)."""
     problems = []
     for key in dict.fromkeys(wanted):
-        status = statuses[key]
-        where = Location(Path(f"source/approvals/{key[0]}.{key[1]}.yaml"))
-        label = f"handout {key[0]} in {key[1]}"
-        if status.state == "draft":
-            problems.append(
-                HandoutError(
-                    f"{label} is a draft: no named reviewer has signed it",
-                    where,
-                    hint=f"make a packet ('make_docs.py review packet --handout {key[0]} "
-                    f"--locale {key[1]}') and have a reviewer sign it, or leave it out "
-                    "with --locale",
-                )
+        problems += _release_problems(key, statuses[key])
+    return problems
+
+
+def _release_problems(key: tuple[str, str], status: ApprovalStatus) -> list[HandoutError]:
+    """Why one handout x locale may not be released: unsigned, changed since signed, or
+    its review overdue."""
+    problems = []
+    where = Location(Path(f"source/approvals/{key[0]}.{key[1]}.yaml"))
+    label = f"handout {key[0]} in {key[1]}"
+    if status.state == "draft":
+        problems.append(
+            HandoutError(
+                f"{label} is a draft: no named reviewer has signed it",
+                where,
+                hint=f"make a packet ('make_docs.py review packet --handout {key[0]} "
+                f"--locale {key[1]}') and have a reviewer sign it, or leave it out "
+                "with --locale",
             )
-        elif status.state in ("changed", "lapsed"):
-            what = "its text" if status.state == "changed" else "the English it translates"
-            problems.append(
-                HandoutError(
-                    f"{label} changed since it was approved: {what} differs in "
-                    f"{', '.join(status.changed[:12])}"
-                    + (f" and {len(status.changed) - 12} more" if len(status.changed) > 12 else ""),
-                    where,
-                    field="fingerprint",
-                    hint="review the changes in a new packet and sign again",
-                )
+        )
+    elif status.state in ("changed", "lapsed"):
+        what = "its text" if status.state == "changed" else "the English it translates"
+        problems.append(
+            HandoutError(
+                f"{label} changed since it was approved: {what} differs in "
+                f"{', '.join(status.changed[:12])}"
+                + (f" and {len(status.changed) - 12} more" if len(status.changed) > 12 else ""),
+                where,
+                field="fingerprint",
+                hint="review the changes in a new packet and sign again",
             )
-        if status.due == "overdue":
-            problems.append(
-                HandoutError(
-                    f"{label}: review was due {status.next_review.isoformat()}",
-                    Location(Path(f"source/handouts/{key[0]}.yaml")),
-                    field="next_review",
-                    hint="have a named reviewer check the content and sign it again, then "
-                    "set next_review to the next date",
-                )
+        )
+    if status.due == "overdue":
+        problems.append(
+            HandoutError(
+                f"{label}: review was due {status.next_review.isoformat()}",
+                Location(Path(f"source/handouts/{key[0]}.yaml")),
+                field="next_review",
+                hint="have a named reviewer check the content and sign it again, then "
+                "set next_review to the next date",
             )
+        )
     return problems

@@ -197,8 +197,13 @@ def _check_handout(file: YamlFile, known: _KnownIds, errors: ErrorCollector) -> 
     _check_unique(file, places, "id", errors)
     _check_citations(file, places, known, errors)
     _check_sign_icons(file, errors)
+    _check_reserved_ids(file, places, errors)
+
+
+def _check_reserved_ids(file: YamlFile, places: list[Path_], errors: ErrorCollector) -> None:
+    """No section or subsection id may start like an id the layouts make."""
     for at in places:
-        section_id = _get(data, at + ("id",))
+        section_id = _get(file.data, at + ("id",))
         if isinstance(section_id, str) and section_id.startswith(_RESERVED_PREFIXES):
             errors.add(
                 f"id '{section_id}' starts with a prefix the layouts use",

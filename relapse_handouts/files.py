@@ -90,10 +90,9 @@ def sha256_of(
     return hasher.hexdigest()
 
 
-def _chunks(
-    path: Path, shown: Path | None, inside: Iterable[Path] | None, limit: int
-) -> Iterator[bytes]:
-    where = Location(_shown(path, shown))
+def _real_path(path: Path, inside: Iterable[Path] | None, where: Location) -> Path:
+    """Where ``path`` really is (links followed); refused unless it exists and, when
+    ``inside`` is given, lies in one of those folders."""
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError) as error:
@@ -106,6 +105,14 @@ def _chunks(
             where,
             hint="replace the symbolic link by a real file inside the project",
         )
+    return real
+
+
+def _chunks(
+    path: Path, shown: Path | None, inside: Iterable[Path] | None, limit: int
+) -> Iterator[bytes]:
+    where = Location(_shown(path, shown))
+    real = _real_path(path, inside, where)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the real
         # path checked above is the one opened.

@@ -120,6 +120,20 @@ def _refuse_too_many_pages(document: HtmlDocument, pages: int) -> None:
     )
 
 
+def _page_and_x(pages: list[Any], *anchors: str) -> tuple[tuple[int, float], ...] | None:
+    """The page number and x of each of ``anchors`` in the laid-out ``pages``; None when
+    one is on no page."""
+    places = {
+        name: (number, anchor[0])
+        for number, page in enumerate(pages, 1)
+        for name, anchor in page.anchors.items()
+        if name in anchors
+    }
+    if len(places) < len(anchors):
+        return None
+    return tuple(places[name] for name in anchors)
+
+
 def _refuse_split_urgent(document: HtmlDocument, pages: list[Any]) -> None:
     """The urgent section is one unbreakable block: its title and its end mark (layouts,
     ``whole_end``) must be on one page at one x, which is one column of the summary. When
@@ -129,18 +143,10 @@ def _refuse_split_urgent(document: HtmlDocument, pages: list[Any]) -> None:
     for section in resolved.handout.sections:
         if section.role != "urgent":
             continue
-        places = {
-            name: (number, anchor[0])
-            for number, page in enumerate(pages, 1)
-            for name, anchor in page.anchors.items()
-            if name in (f"{section.id}-title", f"{section.id}-end")
-        }
-        if len(places) < 2:
+        ends = _page_and_x(pages, f"{section.id}-title", f"{section.id}-end")
+        if ends is None:
             continue  # a page without the section (the booklet's notes page)
-        (start_page, start_x), (end_page, end_x) = (
-            places[f"{section.id}-title"],
-            places[f"{section.id}-end"],
-        )
+        (start_page, start_x), (end_page, end_x) = ends
         if start_page == end_page and abs(start_x - end_x) < 1:
             continue
         edition = document.output.edition if document.output else "?"

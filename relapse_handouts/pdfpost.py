@@ -78,6 +78,19 @@ def booklet_order(page_count: int, right_to_left: bool = False) -> list[tuple[in
     return [(right, left) for left, right in sides] if right_to_left else sides
 
 
+def _mark_print_file(writer: PdfWriter, title: str) -> None:
+    """Metadata saying what the imposed file is for, and which file to share instead."""
+    writer.add_metadata(
+        {
+            "/Title": f"{title} (booklet print file)",
+            "/Subject": "Print file: print duplex, flip on short edge, fold. "
+            "Share the tagged PDF, not this file.",
+            "/Keywords": "booklet, print file, imposition",
+            "/Producer": "relapse-handouts (pypdf)",
+        }
+    )
+
+
 def impose_booklet(
     data: bytes, notes_page: bytes, paper: str, title: str, right_to_left: bool = False
 ) -> tuple[bytes, int]:
@@ -109,15 +122,7 @@ def impose_booklet(
                 )
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): drawn})
         side[NameObject("/Contents")] = writer._add_object(_stream("\n".join(operators).encode()))
-    writer.add_metadata(
-        {
-            "/Title": f"{title} (booklet print file)",
-            "/Subject": "Print file: print duplex, flip on short edge, fold. "
-            "Share the tagged PDF, not this file.",
-            "/Keywords": "booklet, print file, imposition",
-            "/Producer": "relapse-handouts (pypdf)",
-        }
-    )
+    _mark_print_file(writer, title)
     preferences = writer.create_viewer_preferences()
     preferences.duplex = "/DuplexFlipShortEdge"  # type: ignore[assignment]  # pypdf: a setter
     out = BytesIO()
