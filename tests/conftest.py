@@ -63,33 +63,51 @@ def made_once(factory, name: str, make: Callable[[Path], Made]) -> Made:
 
 @pytest.fixture(scope="session")
 def real_build(tmp_path_factory) -> tuple[Path, BuildResult]:
-    """The shipped source, built as two filtered builds into one output folder: every
-    variant in English in every print edition, EPUB and web page, and the general and CNS
-    handouts in the other locales (standard PDFs, EPUB, web page). The read-aloud outputs
-    of the real content are left to ``full_build`` (tests/test_audio*.py use a tiny root).
-    (output folder, result of both)"""
+    """The shipped source, built as filtered builds into one output folder (``QUICK_BUILDS``).
+    The read-aloud outputs of the real content are left to ``full_build``
+    (tests/test_audio*.py use a tiny root). (output folder, result of them all)"""
     return made_once(tmp_path_factory, "real", _real_build)
+
+
+# The quick build, on Letter: every variant in English in every print edition, EPUB and web
+# page; the general and CNS handouts in the other locales (standard PDF, EPUB, web page).
+# On A4 too: the general handout (every print edition in English, the standard one in
+# the other locales) and the English CAR-T summary (its flow chart is the widest picture).
+# The whole matrix (every variant on both papers everywhere) is ``full_build``'s.
+QUICK_BUILDS: tuple[dict, ...] = (
+    dict(locales=("en-CA",), formats=QUICK_FORMATS, editions=PRINTED, papers=("letter",)),
+    dict(
+        locales=OTHER_LOCALES,
+        variants=("general", "cns"),
+        formats=QUICK_FORMATS,
+        editions=("standard",),
+        papers=("letter",),
+    ),
+    dict(locales=("en-CA",), variants=("general",), formats=("pdf",), papers=("a4",)),
+    dict(
+        locales=("en-CA",),
+        variants=("car-t",),
+        formats=("pdf",),
+        editions=("summary",),
+        papers=("a4",),
+    ),
+    dict(
+        locales=OTHER_LOCALES,
+        variants=("general",),
+        formats=("pdf",),
+        editions=("standard",),
+        papers=("a4",),
+    ),
+)
 
 
 def _real_build(folder: Path) -> tuple[Path, BuildResult]:
     project = make_project(folder, "real")
-    english = build(
-        config_for(project, jobs=2, locales=("en-CA",), formats=QUICK_FORMATS, editions=PRINTED)
-    )
-    others = build(
-        config_for(
-            project,
-            jobs=2,
-            locales=OTHER_LOCALES,
-            variants=("general", "cns"),
-            formats=QUICK_FORMATS,
-            editions=("standard",),
-        )
-    )
+    results = [build(config_for(project, jobs=2, **chosen)) for chosen in QUICK_BUILDS]
     result = replace(
-        others,
-        built=english.built + others.built,
-        warnings=english.warnings + others.warnings,
+        results[-1],
+        built=tuple(artifact for done in results for artifact in done.built),
+        warnings=tuple(warning for done in results for warning in done.warnings),
     )
     assert result.warnings == ()
     return project / "output", result

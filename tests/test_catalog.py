@@ -65,12 +65,17 @@ def chromium(*args: str, profile: Path) -> str:
 def test_every_link_resolves_to_a_file(real_build):
     output, result = real_build
     page = parse((output / "index.html").read_text(encoding="utf-8"))
-    # English: 8 variants x (PDF editions on 2 papers, EPUB, web page); 5 other locales
-    # x 2 variants x 4 files (standard PDFs on 2 papers, EPUB, web page).
+    # English: 8 variants x (PDF editions on Letter, EPUB, web page), the general one's
+    # PDF editions and the CAR-T summary on A4; 5 other locales x 2 variants x 3 files
+    # (standard PDF on Letter, EPUB, web page) and the general one on A4 (QUICK_BUILDS).
     pdf_editions = sum(entry.format == "pdf" for entry in OUTPUTS)
     assert "accessibility.html" in page.hrefs  # the accessibility report, after the list
     handouts = [href for href in page.hrefs if href != "accessibility.html"]
-    assert len(handouts) == len(result.built) == 8 * (2 * pdf_editions + 2) + 5 * 2 * 4
+    assert (
+        len(handouts)
+        == len(result.built)
+        == 8 * (pdf_editions + 2) + pdf_editions + 1 + 5 * 2 * 3 + 5
+    )
     for href in page.hrefs:
         assert (output / href).is_file(), href
 

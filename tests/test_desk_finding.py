@@ -22,6 +22,7 @@ from tests.base import (
     DeskServer,
     check_page,
     choose_ui,
+    first_by_default,
     make_project,
     small_controls,
     tab_to,
@@ -76,7 +77,7 @@ def new_page(browser, viewport, javascript=True):
     return context.new_page()
 
 
-@pytest.mark.parametrize(("viewport", "bound"), [(DESKTOP, 2_500), (PHONE, 4_000)])
+@pytest.mark.parametrize(("viewport", "bound"), first_by_default((PHONE, 4_000), (DESKTOP, 2_500)))
 def test_whole_catalogue_is_a_closed_line_per_topic(server, browser, shots, viewport, bound):
     page = new_page(browser, viewport)
     try:
@@ -209,8 +210,10 @@ def covered_by_the_bar(page, enough: int = 1000) -> tuple[int, list[str]]:
     raise AssertionError("Tab never came back to the search box")
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
-@pytest.mark.parametrize("javascript", [True, False])
+@pytest.mark.parametrize(
+    ("javascript", "viewport"),
+    first_by_default((True, PHONE), (False, PHONE), (True, DESKTOP), (False, DESKTOP)),
+)
 def test_the_basket_bar_never_covers_the_focus(server, browser, viewport, javascript):
     page = new_page(browser, viewport, javascript)
     try:
@@ -250,7 +253,7 @@ def cut_choices(page) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("ui", ["English", "Français"])
+@pytest.mark.parametrize("ui", first_by_default("Français", "English"))
 def test_no_menu_cuts_its_choice_on_a_phone(server, browser, shots, ui):
     """At 390 px the menus were two a row, 168 px each: "Toutes les langues" and "Toutes
     les éditions" were cut. Every choice of the language, kind, edition and paper menus,
@@ -288,7 +291,8 @@ WHOLE_TOPIC = """() => {
 
 
 @pytest.mark.parametrize(
-    ("ui", "javascript"), [("English", True), ("Français", True), ("Français", False)]
+    ("ui", "javascript"),
+    first_by_default(("Français", True), ("English", True), ("Français", False)),
 )
 def test_the_chosen_topic_is_read_whole_on_a_phone(server, browser, shots, ui, javascript):
     """A menu cannot wrap, so at 390 and 320 px the topic menu cuts a long title ("Quand
@@ -335,7 +339,7 @@ def test_the_chosen_topic_is_read_whole_on_a_phone(server, browser, shots, ui, j
 OPENED = "li.topic-group:has(> details[open])"
 
 
-@pytest.mark.parametrize("ui", ["English", "Français"])
+@pytest.mark.parametrize("ui", first_by_default("Français", "English"))
 def test_an_opened_topic_is_short_and_every_file_stays_reachable(server, browser, shots, ui):
     """Six languages of one topic, 13 files each: one file shown per language, the other
     twelve folded under "More formats"; 8,068 px tall at 390 px before, now under 2,500.

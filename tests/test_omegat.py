@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from relapse_handouts.checkers import JAVA_FLAGS
 from tests.base import make_project, run_cli
 
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
@@ -45,7 +46,7 @@ def _escaped(text: str) -> str:
 def _omegat(folder: Path) -> None:
     assert OMEGAT_JAR.is_file(), "OmegaT is missing: 'bash run.sh setup' installs it"
     subprocess.run(
-        ["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), str(folder),
+        ["java", *JAVA_FLAGS, "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), str(folder),
          "--mode=console-translate", "--quiet"],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip

@@ -25,8 +25,18 @@ def test_every_variant_is_built_in_every_format(real_build):
     output, _ = real_build
     project = load_project(config_for(REPO))
     for variant in project.variants:
-        for suffix in ("letter.pdf", "a4.pdf", "epub", "html"):
+        for suffix in ("letter.pdf", "epub", "html"):  # A4: the quick build's general only
             assert (output / "en-CA" / f"{variant.slug}.{suffix}").is_file()
+
+
+@pytest.mark.slow
+def test_every_variant_is_built_on_both_papers_in_every_locale(full_build):
+    output, _ = full_build
+    project = load_project(config_for(REPO))
+    for locale in project.site.locales:
+        for variant in project.variants:
+            for suffix in ("letter.pdf", "a4.pdf", "epub", "html"):
+                assert (output / locale / f"{variant.slug}.{suffix}").is_file()
 
 
 def test_cns_handout_explains_intrathecal_and_not_testicles(texts):
