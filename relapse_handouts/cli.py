@@ -1,4 +1,5 @@
-"""The command line: ``make_docs.py build | check | list``. ``main`` is callable from tests."""
+"""The command line: ``main`` runs one command of ``make_docs.py`` (its arguments are in
+``cli_args.py``) and turns errors into messages and an exit status; callable from tests."""
 
 from __future__ import annotations
 
