@@ -10,7 +10,7 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from tests.base import make_client, page_download, pdf_text, token
+from tests.base import first_by_default, make_client, page_download, pdf_text, token
 
 NAME = "Zephyrine"
 
@@ -58,10 +58,11 @@ def test_the_list_of_problems_names_each_field_in_the_nurse_language(client, ui,
 
 @pytest.mark.parametrize(
     ("ui", "words"),
-    [("en-CA", ["Patient education:", "content version", "draft, not yet reviewed",
-                "password given by phone", "PDF made"]),
+    first_by_default(
      ("fr-CA", ["Enseignement au patient", "version du contenu", "ébauche",
-                "mot de passe donné par téléphone"])],
+                "mot de passe donné par téléphone"]),
+     ("en-CA", ["Patient education:", "content version", "draft, not yet reviewed",
+                "password given by phone", "PDF made"])),
 )  # fmt: skip
 def test_the_chart_line_after_making_the_files(client, state, ui, words):
     csrf = token(client)
@@ -247,9 +248,10 @@ def test_a_manifest_without_reading_levels_shows_none(client, state, monkeypatch
 
 @pytest.mark.parametrize(
     ("locale", "edition", "action", "name"),
-    [("fr-CA", "standard", "pdf", "relapsed-all-cns.fr-CA.letter.pdf"),
+    first_by_default(
      ("ar", "large-print", "pdf", "relapsed-all-cns.ar.large-print.letter.pdf"),
-     ("en-CA", "standard", "draft", "relapsed-all-cns.en-CA.letter.eml")],
+     ("en-CA", "standard", "draft", "relapsed-all-cns.en-CA.letter.eml"),
+     ("fr-CA", "standard", "pdf", "relapsed-all-cns.fr-CA.letter.pdf"), keep=2),
 )  # fmt: skip
 def test_downloads_are_named_for_handout_language_and_edition(
     client, locale, edition, action, name
@@ -469,10 +471,11 @@ def test_a_protected_basket_email_gives_the_password_once_and_a_chart_line(clien
 
 @pytest.mark.parametrize(
     ("ui", "action", "name", "how", "status"),
-    [("en-CA", "zip", "handouts.zip", "downloaded", "draft, not yet reviewed"),
+    first_by_default(
+     ("en-CA", "zip", "handouts.zip", "downloaded", "draft, not yet reviewed"),
+     ("fr-CA", "draft", "handouts.eml", "brouillon de courriel préparé", "ébauche"),
      ("en-CA", "draft", "handouts.eml", "email draft made", "draft, not yet reviewed"),
-     ("fr-CA", "zip", "handouts.zip", "téléchargé", "ébauche"),
-     ("fr-CA", "draft", "handouts.eml", "brouillon de courriel préparé", "ébauche")],
+     ("fr-CA", "zip", "handouts.zip", "téléchargé", "ébauche"), keep=2),
 )  # fmt: skip
 def test_a_basket_zip_or_draft_comes_with_a_chart_line(
     client, state, ui, action, name, how, status
@@ -563,9 +566,10 @@ def test_next_family_empties_the_basket(client):
 
 @pytest.mark.parametrize(
     ("locale", "typed", "printed"),
-    [("fr-CA", "2026-12-10 14:30", "10 décembre 2026, 14 h 30"),
-     ("en-CA", "2026-12-10T09:05", "December 10, 2026, 9:05"),
-     ("en-CA", "Tuesday morning, clinic 4B", "Tuesday morning, clinic 4B")],
+    first_by_default(
+     ("fr-CA", "2026-12-10 14:30", "10 décembre 2026, 14 h 30"),
+     ("en-CA", "Tuesday morning, clinic 4B", "Tuesday morning, clinic 4B"),
+     ("en-CA", "2026-12-10T09:05", "December 10, 2026, 9:05"), keep=2),
 )  # fmt: skip
 def test_the_appointment_prints_as_a_date_and_time_in_the_family_language(
     client, locale, typed, printed

@@ -10,7 +10,7 @@ import yaml
 from pypdf import PdfReader
 
 from tests import base
-from tests.base import REPO, make_project, pdf_text
+from tests.base import REPO, first_by_default, make_project, pdf_text
 
 NAME = "Zoë-Émilie 🌟"
 
@@ -68,13 +68,14 @@ def test_accents_and_emoji_are_kept(project, tmp_path):
 
 @pytest.mark.parametrize(
     "hostile",
-    [
+    first_by_default(
         "<script>alert(1)</script>",
         "{{ site.organisation }}{% raw %}",
         "</style><b>x",
         'a"; } body { display: none } /*',
         "${jndi:x}",
-    ],
+        keep=2,
+    ),
 )
 def test_markup_is_shown_as_typed_never_interpreted(project, tmp_path, hostile):
     sheet = write_sheet(tmp_path, notes=hostile, child_first_name="Sam")

@@ -14,7 +14,7 @@ import pymupdf
 import pytest
 import yaml
 
-from tests.base import REPO, make_project, personalize
+from tests.base import REPO, first_by_default, make_project, personalize
 
 SHEET = REPO / "examples/care-sheet.yaml"
 # A filtered matrix: every direction and a non-Latin script, both editions, both papers.
@@ -178,7 +178,7 @@ NOTES = {
 }
 
 
-@pytest.mark.parametrize("locale", ["ar", "en-CA"])
+@pytest.mark.parametrize("locale", first_by_default("ar", "en-CA"))
 def test_mixed_direction_notes_keep_their_punctuation(tmp_path, locale):
     note, needle, side = NOTES[locale]
     sheet = {"notes": f"{note}\nOK", "care_team": [{"name": "Dr. Alex Chen"}]}
