@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from relapse_handouts import build
 from relapse_handouts.i18n import babel_locale
 from tests.base import REPO, config_for, edit_yaml, make_project, run_cli
+from tests.test_hyphenation import hyphenated_pdfs
 
 MM = 72 / 25.4
 LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
@@ -221,6 +222,15 @@ def test_large_print_in_the_longest_languages_opens_on_two_full_pages(large_prin
     assert not short, f"large print opening on a page filled less than half: {short}"
     # Emergencies first: the safety box follows the key points on page 2.
     assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) > 2} == {}
+
+
+def test_no_word_of_the_large_print_sample_is_cut(large_print_sample):
+    """In French large print the four CAR T steps, side by side, were boxes narrower than
+    "lymphocytes": the renderer cut it, and "laboratoire", with no hyphen (so in Spanish;
+    every locale, edition and paper in tests/test_hyphenation.py's slow test)."""
+    count, found = hyphenated_pdfs(large_print_sample)
+    assert count == 2 * 2 * 2
+    assert not found, f"words split at a line end: {found}"
 
 
 def test_long_running_heads_are_one_line_whole_or_shortened_with_an_ellipsis(
