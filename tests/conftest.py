@@ -9,6 +9,7 @@ import logging
 import os
 import pickle
 import shutil
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,11 @@ OTHER_LOCALES = ("fr-CA", "es", "zh-Hans", "ar", "pa")
 QUICK_FORMATS = ("pdf", "epub", "html")
 PRINTED = tuple(entry.edition for entry in OUTPUTS if entry.format == "pdf")
 Made = TypeVar("Made")
+
+# Each test process rewrites the asserts of every test module it imports (pytest), about
+# 40 % of its start-up, and keeps the result only as bytecode: cache it even where the
+# environment asks Python not to write bytecode (PYTHONDONTWRITEBYTECODE; git ignores it).
+sys.dont_write_bytecode = False
 
 
 @pytest.hookimpl(optionalhook=True)
