@@ -38,6 +38,12 @@ from tests.base import (
 NAME = "Thessalyne"  # a child's name that appears nowhere else (the sweep looks for it)
 
 
+# The same forms without script, the chart line's other ways and pages at phone width:
+# the default run has them through Flask's test client (test_desk.py, test_desk_nurse.py)
+# and the finding pages at 390 px (test_desk_finding.py); CI drives them in Chromium too.
+ONLY_IN_CI = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def server(desk_project, tmp_path_factory):
     log = tmp_path_factory.mktemp("desk-log") / "server.log"
@@ -367,6 +373,7 @@ def _is_made_file(path: Path) -> bool:
     return start.startswith((b"%PDF", b"PK\x03\x04")) or b"X-Unsent" in start
 
 
+@ONLY_IN_CI
 def test_everything_works_without_javascript(server, browser):
     context = browser.new_context(accept_downloads=True, java_script_enabled=False)
     page = context.new_page()
@@ -437,6 +444,7 @@ WATCH_BUSY = """() => {
 }"""
 
 
+@ONLY_IN_CI
 def test_make_the_files_then_back_and_reload_keep_the_form(server, page, shots):
     """With script, "Make the files" is the same POST by fetch(): the page does not
     navigate, says it is busy, then shows the files with the nurse's own form still filled
@@ -496,6 +504,7 @@ def test_make_the_files_then_back_and_reload_keep_the_form(server, page, shots):
     assert set(requests) == {"GET"}
 
 
+@ONLY_IN_CI
 def test_make_the_files_without_javascript(server, browser):
     """Without script "Make the files" is a plain POST: the result page with the files and
     the form filled in."""
@@ -513,6 +522,7 @@ def test_make_the_files_without_javascript(server, browser):
         context.close()
 
 
+@ONLY_IN_CI
 def test_a_general_file_gives_its_chart_line(server, page, shots):
     """Downloading a built file, or opening it to print (a new tab), from the list or the
     preview leaves the page as it was and shows the file's line for the chart under its
@@ -542,6 +552,7 @@ def test_a_general_file_gives_its_chart_line(server, page, shots):
     check_widths(page, shots, "preview-chart-line-fr")
 
 
+@ONLY_IN_CI
 def test_changed_pages_at_phone_width(server, browser, shots):
     """The result page with its form, the password slip and the basket with its sizes and
     email language, at 390 px: axe-core finds nothing (screenshots kept)."""
