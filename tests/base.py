@@ -25,7 +25,7 @@ ACE = REPO / "tools/node_modules/.bin/ace-cli"
 def first_by_default(*cases: Any, keep: int = 1) -> list:
     """``pytest.mark.parametrize`` values of a matrix whose cases run the same code on
     other inputs: the first ``keep`` run in the default (quick) run, the others are marked
-    ``slow``, so CI's full run has every case (docs/testing.md, "What runs when").
+    ``slow``, so CI's full run has every case (docs/testing.md).
     A case of several arguments is a tuple."""
     import pytest
 

@@ -17,7 +17,16 @@ import pytest
 
 from relapse_handouts.audio.speech import SAMPLE_RATE, voice_for
 from relapse_handouts.units import source_hash
-from tests.base import ACE, REPO, edit_yaml, epubcheck, make_project, run_cli, sign
+from tests.base import (
+    ACE,
+    REPO,
+    edit_yaml,
+    epubcheck,
+    first_by_default,
+    make_project,
+    run_cli,
+    sign,
+)
 
 LOCALES = ("en-CA", "zh-Hans", "ar", "pa")  # one per script: Latin, Han, Arabic, Gurmukhi
 AUDIO = ("tiny.mp3", "tiny.audio.epub", "tiny.audio.html")
@@ -100,9 +109,7 @@ def test_epubcheck_reports_nothing_on_the_audio_epubs(built, tmp_path):
 
 
 # Ace (a Chromium per book) on Arabic in the default run, every script in CI (slow).
-ACE_LOCALES = [
-    pytest.param(locale, marks=() if locale == "ar" else pytest.mark.slow) for locale in LOCALES
-]
+ACE_LOCALES = first_by_default("ar", *(locale for locale in LOCALES if locale != "ar"))
 
 
 @pytest.mark.parametrize("locale", ACE_LOCALES)

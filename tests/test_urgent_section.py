@@ -16,7 +16,15 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from tests.base import REPO, destinations, edit_yaml, make_project, personalize, run_cli
+from tests.base import (
+    REPO,
+    destinations,
+    edit_yaml,
+    first_by_default,
+    make_project,
+    personalize,
+    run_cli,
+)
 
 SECTION = "when-to-call"
 # In English: what must be on the section's page (and column): heading, a sign of each
@@ -152,11 +160,7 @@ def test_a_section_that_cannot_fit_fails_the_build_located(tmp_path):
 # The default run keeps Arabic (right to left, the longest lines of the three); CI all three.
 @pytest.mark.parametrize(
     "locale",
-    [
-        pytest.param("en-CA", marks=pytest.mark.slow),
-        "ar",
-        pytest.param("pa", marks=pytest.mark.slow),
-    ],
+    first_by_default("ar", "en-CA", "pa"),
 )
 def test_personalized_handouts_keep_the_section_whole(tmp_path, locale):
     """The care sheet's long "who to call" and number, in the standard, large-print and
