@@ -36,6 +36,16 @@ def first_by_default(*cases: Any, keep: int = 1) -> list:
     return [*cases[:keep], *map(slow, cases[keep:])]
 
 
+def only_in_ci(covered_by: str) -> Any:
+    """Mark a test ``slow`` (CI's full run only) because the default run checks its
+    property more cheaply elsewhere: ``covered_by`` names that test, for the reader
+    (docs/testing.md lists what only CI runs)."""
+    import pytest
+
+    assert covered_by.startswith("test_"), "name the test the default run keeps"
+    return pytest.mark.slow
+
+
 def make_project(tmp_path: Path, root: str = "minimal") -> Path:
     """A project in ``tmp_path``: source/ from ``tests/roots/<root>`` (or the real one for
     ``root='real'``), with the real layouts/ and styles/."""

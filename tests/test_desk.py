@@ -597,7 +597,7 @@ def test_fever_number_and_who_to_call_reach_the_pdf(client):
 
 
 @pytest.mark.parametrize(
-    "locale", first_by_default("ar", "pa", "zh-Hans", "en-CA", "fr-CA", "es", keep=2)
+    "locale", first_by_default("ar", "pa", "zh-Hans", "en-CA", "fr-CA", "es")
 )
 def test_personalize_in_every_language(client, state, locale):
     csrf = token(client)

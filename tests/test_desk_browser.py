@@ -30,6 +30,7 @@ from tests.base import (
     choose_ui,
     downloaded,
     local_smtp,
+    only_in_ci,
     pdf_text,
     small_controls,
     tab_to,
@@ -41,7 +42,7 @@ NAME = "Thessalyne"  # a child's name that appears nowhere else (the sweep looks
 # The same forms without script, the chart line's other ways and pages at phone width:
 # the default run has them through Flask's test client (test_desk.py, test_desk_nurse.py)
 # and the finding pages at 390 px (test_desk_finding.py); CI drives them in Chromium too.
-ONLY_IN_CI = pytest.mark.slow
+ONLY_IN_CI = only_in_ci("test_the_result_page_keeps_the_form_filled_and_no_address_holds_it")
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +178,7 @@ def test_keyboard_only(server, page):
     assert outline != "none"
 
 
+@only_in_ci("test_page_words_in_french_while_the_handout_stays_arabic")
 def test_page_in_french_handout_in_arabic(server, page, shots):
     page.goto(server.url + "/")
     choose_ui(page, "Français")
@@ -219,6 +221,9 @@ def _fill_sheet(page) -> None:
     page.locator("#care_team-0-phone").fill(PHONE)
 
 
+# The default run keeps the child's details out of metadata, manifest and logs
+# (test_personal.py) and the protected basket's files encrypted (test_desk_nurse.py).
+@only_in_ci("test_personal_details_stay_out_of_metadata_manifest_and_logs")
 def test_privacy_a_whole_session_leaves_the_child_nowhere(desk_project, browser, tmp_path):
     """A whole session with a child's name, phone and notes (personalize, e-book, email
     sent, a basket's zip, draft and protected zip, a refused form), then every file the
@@ -405,6 +410,7 @@ def test_everything_works_without_javascript(server, browser):
 HOSTILE = "\"<>&'</textarea><script>alert(1)</script><b>x"
 
 
+@only_in_ci("test_markup_in_a_field_is_shown_as_typed")
 def test_what_is_typed_comes_back_as_text_and_the_chart_line(server, page, shots):
     """Markup typed into the form reads back as typed (no script runs, nothing breaks out
     of the notes); after making the files the chart line is shown, with a copy button."""

@@ -24,6 +24,7 @@ from tests.base import (
     choose_ui,
     first_by_default,
     make_project,
+    only_in_ci,
     small_controls,
     tab_to,
 )
@@ -100,7 +101,7 @@ def test_whole_catalogue_is_a_closed_line_per_topic(server, browser, shots, view
         page.context.close()
 
 
-@pytest.mark.parametrize("javascript", [True, False])
+@pytest.mark.parametrize("javascript", first_by_default(True, False))
 def test_a_phone_first_screen_shows_results(server, browser, javascript):
     page = new_page(browser, PHONE, javascript)
     try:
@@ -140,6 +141,7 @@ def test_filters_apply_as_they_change_and_focus_goes_to_the_results(server, brow
         page.context.close()
 
 
+@only_in_ci("test_find_lists_the_built_handouts_and_filters_without_javascript")
 def test_filters_work_without_javascript_and_the_page_opens_at_the_results(server, browser):
     page = new_page(browser, PHONE, javascript=False)
     try:
@@ -161,10 +163,10 @@ def test_filters_work_without_javascript_and_the_page_opens_at_the_results(serve
 
 @pytest.mark.parametrize(
     ("ui", "advice"),
-    [
-        ("English", "a medicine (“Kymriah”"),
+    first_by_default(
         ("Français", "un médicament (\u00ab\u00a0Kymriah\u00a0\u00bb"),
-    ],
+        ("English", "a medicine (“Kymriah”"),
+    ),
 )
 def test_zero_results_say_what_to_try(server, browser, shots, ui, advice):
     page = new_page(browser, PHONE)

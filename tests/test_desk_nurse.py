@@ -10,7 +10,7 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from tests.base import first_by_default, make_client, page_download, pdf_text, token
+from tests.base import first_by_default, make_client, only_in_ci, page_download, pdf_text, token
 
 NAME = "Zephyrine"
 
@@ -517,6 +517,7 @@ def _pdfs(data: bytes, name: str | None) -> list[bytes]:
     ]
 
 
+@only_in_ci("test_a_protected_basket_email_gives_the_password_once_and_a_chart_line")
 def test_with_protect_no_child_pdf_leaves_the_basket_unencrypted(state, smtp):
     """The basket's privacy sweep: with "Protect" ticked, the zip, the email draft and the
     email sent each carry the PDF made for the child only encrypted (the password on the
