@@ -596,9 +596,7 @@ def test_fever_number_and_who_to_call_reach_the_pdf(client):
     assert bad.status_code == 422 and 'id="fever_temperature-problem"' in bad.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    "locale", first_by_default("ar", "pa", "zh-Hans", "en-CA", "fr-CA", "es")
-)
+@pytest.mark.parametrize("locale", first_by_default("ar", "pa", "zh-Hans", "en-CA", "fr-CA", "es"))
 def test_personalize_in_every_language(client, state, locale):
     csrf = token(client)
     assert locale in state.locales
