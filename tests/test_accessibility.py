@@ -14,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from relapse_handouts import build
 from relapse_handouts.checkers import EXPLAINED_PDF_WARNINGS
-from tests.base import REPO, config_for, font_sizes, make_project, outloud_problems
+from tests.base import REPO, config_for, font_sizes, make_project, outloud_problems, pdf_text
 
 # A long drug table over pages (large print), a one-medicine table that once lost its
 # header (fr-CA CAR T, large print), right to left (ar), and a standard English handout.
@@ -145,7 +145,7 @@ def test_links_are_printed_and_reference_addresses_are_links(narrow_pdfs):
                 if "/A" in annotation:
                     uris.add(annotation["/A"]["/URI"])
         # Every address in the handout's own reference list is a link.
-        text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+        text = re.sub(r"\s+", "", pdf_text(path))
         listed = {url for url in REFERENCE_URLS if url in text}
         assert listed <= uris, (path, listed - uris)
         linked += len(listed)
