@@ -136,3 +136,15 @@ def test_each_test_left_to_ci_names_a_test_the_default_run_keeps():
     }
     assert len(named) >= 5
     assert [(module, name) for module, name in named if name not in defined] == []
+
+
+def test_test_modules_never_import_each_other():
+    """Shared test code lives in helper modules (tests/base.py, tests/printed.py), so a
+    test module can be read, run and moved alone."""
+    import re
+
+    imports = {
+        path.name: re.findall(r"^\s*(?:from|import) tests\.(test_\w+)", path.read_text(), re.M)
+        for path in (REPO / "tests").glob("*.py")
+    }
+    assert {name: found for name, found in imports.items() if found} == {}

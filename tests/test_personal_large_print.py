@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.base import REPO, first_by_default, make_project, pdf_text, personalize
-from tests.test_print_pages import body_bottom, urgent_page
+from tests.printed import body_bottom, urgent_page
 
 SHEET = REPO / "examples/care-sheet.yaml"
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from relapse_handouts import build
 from relapse_handouts.markup import keep_glosses
 from tests.base import config_for, make_project
-from tests.test_print_pages import body_bottom, layout_word, letters
+from tests.printed import body_bottom, layout_word, letters
 
 
 @pytest.fixture(scope="module")

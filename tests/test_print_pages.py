@@ -6,46 +6,23 @@ and the "Important" box is quieter than the safety box."""
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import pymupdf
 import pytest
-from babel.messages.pofile import read_po
 from lxml import html as lxml_html
-from pypdf import PdfReader
 
 from relapse_handouts import build
-from relapse_handouts.i18n import babel_locale
 from tests.base import REPO, config_for, edit_yaml, make_project, run_cli
-from tests.test_hyphenation import hyphenated_pdfs
-
-MM = 72 / 25.4
-LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
-# Bottom page margins (styles/print.css, large-print.css): what is below is the footer.
-BOTTOM_MARGIN = {"standard": 22 * MM, "large-print": 30 * MM}
-# The page's white background is a drawing too: it is not content.
-WHITE = (1.0, 1.0, 1.0)
-
-
-def layout_word(locale: str, msgid: str) -> str:
-    """A layout word in ``locale`` (its gettext catalog; English is the msgid)."""
-    if locale == "en-CA":
-        return msgid
-    path = REPO / f"source/locale/{babel_locale(locale)}/LC_MESSAGES/messages.po"
-    with path.open("rb") as file:
-        return read_po(file).get(msgid).string
-
-
-def body_bottom(page: pymupdf.Page, edition: str) -> float:
-    """How far down the page (0 to 1) its body reaches, running footer left out: its text,
-    and what is drawn (the empty rows of the care-team table are lines, not text)."""
-    limit = page.rect.height - BOTTOM_MARGIN[edition]
-    bottoms = [b[3] for b in page.get_text("blocks") if b[4].strip() and b[1] < limit]
-    drawn = [d for d in page.get_drawings() if d["color"] or d["fill"] not in (None, WHITE)]
-    bottoms += [min(d["rect"].y1, limit) for d in drawn if d["rect"].y0 < limit]
-    return max(bottoms, default=0) / page.rect.height
+from tests.printed import (
+    LOCALES,
+    MM,
+    body_bottom,
+    hyphenated_pdfs,
+    layout_word,
+    letters,
+    urgent_page,
+)
 
 
 def flat(text: str) -> str:
@@ -61,14 +38,6 @@ def large_print_pdfs(output: Path) -> list[Path]:
 
 # Top page margins (print.css, large-print.css): what is above is the running head.
 TOP_MARGIN = {"standard": 22 * MM, "large-print": 26 * MM}
-
-
-def letters(text: str) -> Counter[str]:
-    """The letters and digits of ``text``, whatever order extraction gives them in
-    (Arabic runs come out reordered, Gurmukhi vowel signs moved): no spaces, marks,
-    punctuation (the "…" too) or bidi controls; presentation forms folded."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return Counter(c for c in text if unicodedata.category(c)[0] in "LN")
 
 
 def running_head_problems(pdf: Path, edition: str = "large-print") -> list[str]:
@@ -95,13 +64,6 @@ def running_head_problems(pdf: Path, edition: str = "large-print") -> list[str]:
             if title - letters(text) and "…" not in text:
                 problems.append(f"{where}: title cut without '…': {text!r}")
     return problems
-
-
-def urgent_page(pdf: Path) -> int:
-    """The page "When to call right away" starts on (its heading's named destination)."""
-    reader = PdfReader(pdf)
-    dest = reader.named_destinations["when-to-call-title"]
-    return reader.get_destination_page_number(dest) + 1
 
 
 def short_openings(
