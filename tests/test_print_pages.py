@@ -251,6 +251,21 @@ def test_standard_edition_of_the_whole_matrix_opens_on_full_pages(full_build):
     assert {pdf.name: urgent_page(pdf) for pdf in pdfs if urgent_page(pdf) != 2} == {}
 
 
+def test_the_shipped_handouts_list_their_contents_on_page_1(real_build):
+    """As shipped, the general and CNS handouts' standard PDFs (Letter) keep "In this
+    handout" on page 1 in every language: leaving it out is for content that cannot fit
+    (the next test), and a style that makes the list taller loses it (a grid with aligned
+    rows did, in Spanish). Each entry ends in dot leaders and its page number."""
+    output, _ = real_build
+    entries = {}
+    for locale in LOCALES:
+        for handout in ("relapsed-all", "relapsed-all-cns"):
+            with pymupdf.open(output / locale / f"{handout}.letter.pdf") as document:
+                page_1 = document[0].get_text()
+            entries[f"{locale}/{handout}"] = len(re.findall(r"\.{5,}\s*\d+", page_1))
+    assert {name: count for name, count in entries.items() if count < 8} == {}
+
+
 def test_contents_that_cannot_fit_page_one_are_left_out(tmp_path):
     """Key points long enough that "In this handout" no longer fits under them: the PDF
     stage lays the handout out again without it, and the safety box still opens page 2
