@@ -13,14 +13,15 @@ from functools import cache
 from pathlib import Path
 
 import pymupdf
-from babel.messages.pofile import read_po
 from pypdf import PdfReader
 
-from relapse_handouts.i18n import babel_locale
-from tests.base import REPO
+from relapse_handouts import load_project
+from relapse_handouts.i18n import ui_translations
+from tests.base import REPO, config_for
 
 MM = 72 / 25.4
-LOCALES = ("en-CA", "fr-CA", "es", "zh-Hans", "ar", "pa")
+SITE = load_project(config_for(REPO)).site
+LOCALES = tuple(SITE.locales)  # the shipped languages (source/site.yaml)
 # Bottom page margins (styles/print.css, large-print.css): what is below is the footer.
 BOTTOM_MARGIN = {"standard": 22 * MM, "large-print": 30 * MM}
 # The page's white background is a drawing too: it is not content.
@@ -28,12 +29,8 @@ WHITE = (1.0, 1.0, 1.0)
 
 
 def layout_word(locale: str, msgid: str) -> str:
-    """A layout word in ``locale`` (its gettext catalog; English is the msgid)."""
-    if locale == "en-CA":
-        return msgid
-    path = REPO / f"source/locale/{babel_locale(locale)}/LC_MESSAGES/messages.po"
-    with path.open("rb") as file:
-        return read_po(file).get(msgid).string
+    """A layout word in ``locale``, read as the layouts read it (English is the msgid)."""
+    return ui_translations(REPO / "source", locale, SITE.source_locale).gettext(msgid)
 
 
 def body_bottom(page: pymupdf.Page, edition: str) -> float:

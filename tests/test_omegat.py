@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from relapse_handouts.checkers import JAVA_FLAGS
-from tests.base import make_project, run_cli
+from tests.base import make_project, pdf_text, run_cli
 
 OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
 UNIT = "relapsed-all.key_points.call"
@@ -102,10 +102,6 @@ def test_translated_words_reach_the_pdf_and_the_web_page(round_trip, tmp_path):
                      "--paper", "letter", "--edition", "standard", "-o", output)  # fmt: skip
     assert result.code == 0, result.err
     for locale, (_target, words) in TRANSLATOR.items():
-        pdf = subprocess.run(
-            ["pdftotext", str(output / locale / "relapsed-all.letter.pdf"), "-"],
-            check=True, capture_output=True, text=True,
-        ).stdout  # fmt: skip
-        assert words in " ".join(pdf.split()), locale
+        assert words in pdf_text(output / locale / "relapsed-all.letter.pdf"), locale
         html = (output / locale / "relapsed-all.html").read_text(encoding="utf-8")
         assert _escaped(words).replace("'", "&#39;") in html or words in html, locale
