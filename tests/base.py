@@ -104,10 +104,25 @@ def pdf_text(pdf: Path | bytes, password: str | None = None, join_hyphens: bool 
     import subprocess
 
     data = pdf if isinstance(pdf, bytes) else Path(pdf).read_bytes()
-    command = ["pdftotext", "-enc", "UTF-8", *(["-upw", password] if password else []), "-", "-"]
+    if password:
+        data = _decrypted(data, password)
+    command = ["pdftotext", "-enc", "UTF-8", "-", "-"]
     done = subprocess.run(command, input=data, capture_output=True, check=True, timeout=120)
     text = _DIRECTION_MARKS.sub("", done.stdout.decode("utf-8"))
     return re.sub(r"\s+", " ", text.replace("-\n", "") if join_hyphens else text)
+
+
+def _decrypted(data: bytes, password: str) -> bytes:
+    """``data`` opened with ``password`` by pypdf and written without encryption: Poppler
+    (22.12) refuses AES-256 user passwords over 32 bytes (the desk's five words are longer),
+    which pypdf, qpdf and MuPDF accept (qpdf issue 195)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(data))
+    assert reader.decrypt(password), "the password does not open the PDF"
+    out = io.BytesIO()
+    PdfWriter(clone_from=reader).write(out)
+    return out.getvalue()
 
 
 _DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
